@@ -1,0 +1,147 @@
+"""Cuts passages into the chunks that are embedded, retrieved and cited.
+
+Chunks never cross a heading path, aim at ``target_chars`` and never exceed ``max_chars``:
+the e5/XLM-R encoder reads at most 512 tokens and Japanese prose costs up to 0.67 tokens per
+character, so 600 characters plus a heading header stay well inside that limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from .passages import Chunk, PageBreak, Passage
+
+# Passages of these types are joined with their neighbours on the same heading path; the rest
+# (captions, table rows, footnotes, references) are cited on their own.
+MERGEABLE = frozenset({"paragraph", "list", "sidebar"})
+_SENTENCE_END = re.compile(r"(?<=[。！？])(?![）」』])|(?<=[。！？][）」』])|(?<=\n)")
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    target_chars: int = 400
+    max_chars: int = 600
+
+
+@dataclass
+class _Piece:
+    passage: Passage
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    cuts = [0] + [m.start() for m in _SENTENCE_END.finditer(text) if 0 < m.start() < len(text)] + [len(text)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _split_long_sentence(start: int, end: int, text: str, limit: int) -> list[tuple[int, int]]:
+    """Cut a sentence longer than ``limit`` after the last 、 before the limit (or at the limit)."""
+    spans = []
+    while end - start > limit:
+        window = text[start : start + limit]
+        cut = window.rfind("、")
+        cut = start + (cut + 1 if cut > limit // 3 else limit)
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    return spans
+
+
+def split_passage(passage: Passage, settings: ChunkSettings) -> list[_Piece]:
+    text = passage.text
+    if len(text) <= settings.max_chars:
+        return [_Piece(passage, 0, len(text))]
+    sentences: list[tuple[int, int]] = []
+    for a, b in _sentence_spans(text):
+        sentences.extend(_split_long_sentence(a, b, text, settings.max_chars))
+    pieces: list[_Piece] = []
+    start = end = sentences[0][0]
+    for a, b in sentences:
+        if end > start and b - start > settings.target_chars:
+            pieces.append(_Piece(passage, start, end))
+            start = a
+        end = b
+    pieces.append(_Piece(passage, start, end))
+    # A short remnant joins the piece before it when the hard limit allows.
+    if len(pieces) > 1 and pieces[-1].end - pieces[-1].start < settings.target_chars // 3:
+        last, prev = pieces[-1], pieces[-2]
+        if last.end - prev.start <= settings.max_chars:
+            pieces[-2:] = [_Piece(passage, prev.start, last.end)]
+    return pieces
+
+
+def _make_chunk(number: int, pieces: list[_Piece]) -> Chunk:
+    text_parts: list[str] = []
+    breaks: list[PageBreak] = []
+    offset = 0
+    first = pieces[0]
+    page = first.passage.page_at(first.start)
+    current = page
+    for n, piece in enumerate(pieces):
+        if n:
+            text_parts.append("\n")
+            offset += 1
+        raw = piece.text
+        stripped_left = len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        start_page = piece.passage.page_at(piece.start + stripped_left)
+        if start_page != current:
+            breaks.append(PageBreak(offset, start_page))
+            current = start_page
+        for brk in piece.passage.page_breaks:
+            rel = brk.offset - piece.start - stripped_left
+            if 0 < rel < len(body) and brk.page != current:
+                breaks.append(PageBreak(offset + rel, brk.page))
+                current = brk.page
+        text_parts.append(body)
+        offset += len(body)
+    passages = list(dict.fromkeys(p.passage.id for p in pieces))
+    kinds = {p.passage.type for p in pieces}
+    return Chunk(
+        id=f"c{number:04d}",
+        text="".join(text_parts),
+        section=first.passage.section,
+        heading_path=list(first.passage.path),
+        page=page,
+        page_end=current,
+        passage_ids=passages,
+        type=kinds.pop() if len(kinds) == 1 else "mixed",
+        page_breaks=breaks,
+    )
+
+
+def chunk_passages(passages: Iterable[Passage], settings: ChunkSettings | None = None) -> list[Chunk]:
+    settings = settings or ChunkSettings()
+    groups: list[list[_Piece]] = []
+    for passage in passages:
+        for piece in split_passage(passage, settings):
+            group = groups[-1] if groups else None
+            if (
+                group
+                and passage.type in MERGEABLE
+                and group[-1].passage.type in MERGEABLE
+                and group[-1].passage.path == passage.path
+                and sum(len(p.text) + 1 for p in group) + len(piece.text) <= settings.target_chars
+            ):
+                group.append(piece)
+            else:
+                groups.append([piece])
+    return [_make_chunk(n, group) for n, group in enumerate(groups, start=1)]
+
+
+def heading_header(chunk: Chunk) -> str:
+    """The heading context prepended to a chunk's text for embedding and keyword search."""
+    path = [p for p in chunk.heading_path[1:]]
+    return "［" + " > ".join(path) + "］" if path else ""
+
+
+def embedding_text(chunk: Chunk) -> str:
+    header = heading_header(chunk)
+    return f"{header}\n{chunk.text}" if header else chunk.text

