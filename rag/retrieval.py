@@ -1,0 +1,116 @@
+"""Hybrid retrieval: dense e5, dense USE and BM25 rankings fused by weighted reciprocal rank.
+
+Each retriever ranks every chunk (the corpus is a few hundred chunks, so exhaustive search is
+exact and takes milliseconds); fusion by rank avoids calibrating incomparable score scales.
+The weights differ by question language: keyword overlap means little for an English question
+about Japanese text.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .embedders import Embedder
+from .keywords import BM25, JapaneseTokenizer
+from .language import detect_language
+from .passages import Chunk
+
+log = logging.getLogger(__name__)
+
+SINGLE_MODES = ("dense", "use", "bm25")
+MODES = ("hybrid",) + SINGLE_MODES
+
+# Chosen on the development sets with `rag eval` (see README, "Evaluation").
+DEFAULT_WEIGHTS = {
+    "ja": {"dense": 1.0, "use": 0.5, "bm25": 0.8},
+    "en": {"dense": 1.0, "use": 0.8, "bm25": 0.3},
+}
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict)  # 1-based rank per retriever
+    similarities: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        data = self.chunk.to_json()
+        data["score"] = round(float(self.score), 6)
+        data["ranks"] = self.ranks
+        return data
+
+
+class Retriever:
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        dense: tuple[Embedder, object] | None,
+        use: tuple[Embedder, object] | None,
+        bm25: BM25,
+        tokenizer: JapaneseTokenizer,
+        rrf_k: int = 60,
+        weights: dict[str, dict[str, float]] | None = None,
+    ) -> None:
+        self.chunks = chunks
+        self.encoders = {name: pair for name, pair in (("dense", dense), ("use", use)) if pair is not None}
+        self.bm25, self.tokenizer, self.rrf_k = bm25, tokenizer, rrf_k
+        self.weights = weights or DEFAULT_WEIGHTS
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        return ("hybrid",) + tuple(self.encoders) + ("bm25",)
+
+    def _scores(self, question: str, modes: set[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        n = len(self.chunks)
+        for name, (embedder, index) in self.encoders.items():
+            if name in modes:
+                q = embedder.embed_queries([question])
+                sims, ids = index.search(q, n)
+                scores = np.full(n, -1.0, dtype=np.float32)
+                scores[ids[0]] = sims[0]
+                out[name] = scores
+        if "bm25" in modes:
+            out["bm25"] = self.bm25.scores(self.tokenizer(question))
+        return out
+
+    def search(self, question: str, k: int = 10, mode: str = "hybrid", language: str | None = None) -> list[Hit]:
+        if mode not in self.modes:
+            from .errors import InputError
+
+            raise InputError(f"unknown retrieval mode {mode!r}", f"use one of: {', '.join(self.modes)}")
+        started = time.perf_counter()
+        needed = set(self.encoders) | {"bm25"} if mode == "hybrid" else {mode}
+        scores = self._scores(question, needed)
+        ranks = {name: _ranks(s) for name, s in scores.items()}
+        if mode == "hybrid":
+            lang = language or detect_language(question)
+            weights = self.weights.get(lang, self.weights["en"])
+            fused = np.zeros(len(self.chunks), dtype=np.float64)
+            for name, r in ranks.items():
+                # A keyword retriever with no matching term has no opinion: skip it.
+                if name == "bm25" and not scores[name].any():
+                    continue
+                fused += weights.get(name, 0.0) / (self.rrf_k + r)
+        else:
+            fused = scores[mode].astype(np.float64)
+        order = np.argsort(-fused, kind="stable")[:k]
+        hits = [
+            Hit(self.chunks[i], float(fused[i]), {n: int(r[i]) for n, r in ranks.items()},
+                {n: float(s[i]) for n, s in scores.items()})
+            for i in order
+        ]
+        log.debug("retrieved %d hits in %.1f ms", len(hits), 1000 * (time.perf_counter() - started))
+        return hits
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.int64)
+    ranks[order] = np.arange(1, len(scores) + 1)
+    return ranks
