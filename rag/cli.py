@@ -140,6 +140,39 @@ def retrieve(ctx: click.Context, question: str | None, questions_file: Path | No
                 click.echo(f"{rank:2d}. {h.chunk.id} §{h.chunk.section} {pages} {h.score:.4f}  {h.chunk.text[:70]}")
 
 
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--questions", "questions_file", type=click.Path(path_type=Path), help="JSONL file of questions.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@click.pass_context
+def ask(ctx: click.Context, question: str | None, questions_file: Path | None, as_json: bool) -> None:
+    """Answer a question (or a file of questions) with cited passages."""
+    from .engine import Engine
+    from .errors import InputError
+    from .questions import read_question_file
+
+    if bool(question) == bool(questions_file):
+        raise InputError("give either a QUESTION or --questions FILE")
+    engine = Engine(_settings(ctx))
+    items = read_question_file(questions_file) if questions_file else [{"id": None, "question": question}]
+    for item in items:
+        if as_json:
+            _emit(engine.ask(item["question"], question_id=item["id"]).to_json())
+            continue
+        shown = 0
+        for event in engine.ask_stream(item["question"]):
+            if event.kind == "partial":
+                click.echo(event.text[shown:], nl=False, err=True)
+                shown = len(event.text)
+            else:
+                answer = event.answer
+        click.echo("", err=True)
+        click.echo(answer.text)
+        for c in answer.citations:
+            pages = f"p.{c.chunk.page}" if c.chunk.page == c.chunk.page_end else f"pp.{c.chunk.page}-{c.chunk.page_end}"
+            click.echo(f"  [{c.marker}] §{c.chunk.section} {' > '.join(c.chunk.heading_path[2:])} {pages}: 「{c.quote}」")
+
+
 @cli.command(name="eval")
 @click.option("--set", "set_file", required=True, type=click.Path(path_type=Path), help="Question set (JSONL).")
 @click.option("--answers", is_flag=True, help="Also generate and score answers (slow).")

@@ -91,3 +91,24 @@ class Engine:
 
         question = check_question(question, self.settings.app.max_question_chars)
         return self.retriever.search(question, k or self.settings.retrieval.k, mode or self.settings.retrieval.mode)
+
+    # ---- answers --------------------------------------------------------------------------
+    @cached_property
+    def generator(self):
+        from .answer.backends import make_generator
+        from .models.registry import generator_model_path
+
+        return make_generator(self.settings.generation, generator_model_path(self.settings))
+
+    @cached_property
+    def answers(self):
+        from .answer.pipeline import AnswerPipeline
+
+        return AnswerPipeline(self, self.generator)
+
+    def ask_stream(self, question: str, history=None, question_id: str | None = None):
+        """Yield partial answers (``kind="partial"``) and then the verified final answer."""
+        return self.answers.stream(question, history, question_id)
+
+    def ask(self, question: str, history=None, question_id: str | None = None):
+        return self.answers.ask(question, history, question_id)

@@ -1,0 +1,1 @@
+"""Grounded answers: prompts, generation backends, citations, verification, answerability."""

@@ -1,0 +1,90 @@
+"""Citations: markers in the answer mapped to chunks, each with an exact quote of the report.
+
+Quotes are never generated: a quote is a sentence (or list item) of the cited chunk, chosen as
+the one that best supports the answer sentence, and checked to stand in the report text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..passages import Chunk
+from .numbers import claimed_numbers, is_supported, numbers_in
+
+MARKER = re.compile(r"［(\d+)］|\[(\d+)\]|【(\d+)】")
+_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+_ANSWER_SENTENCE = re.compile(r".+?(?:[。！？](?:\s*(?:［\d+］|\[\d+\]))*|[.!?](?:\s*(?:\[\d+\]|［\d+］))*(?=\s|$)|$)", re.S)
+
+
+@dataclass
+class Citation:
+    marker: int
+    chunk: Chunk
+    quote: str
+
+    def to_json(self) -> dict:
+        c = self.chunk
+        return {"marker": self.marker, "chunk_id": c.id, "section": c.section, "heading_path": c.heading_path,
+                "page": c.page, "page_end": c.page_end, "quote_page": self.quote_page, "quote": self.quote}
+
+    @property
+    def quote_page(self) -> int:
+        at = self.chunk.text.find(self.quote)
+        return self.chunk.page_at(max(at, 0))
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def chunk_sentences(chunk: Chunk) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(chunk.text) if len(s.strip()) >= 6]
+
+
+def split_answer(answer: str) -> list[str]:
+    return [s.strip() for s in _ANSWER_SENTENCE.findall(answer.strip()) if s.strip()]
+
+
+def markers_in(sentence: str) -> list[int]:
+    return [int(next(g for g in m.groups() if g)) for m in MARKER.finditer(sentence)]
+
+
+def strip_markers(text: str) -> str:
+    return MARKER.sub("", text).strip()
+
+
+def _bigrams(text: str) -> set[str]:
+    t = _fold(text)
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def overlap(a: str, b: str) -> float:
+    """Share of a's character bigrams found in b (language-agnostic for names and numbers)."""
+    ba = _bigrams(a)
+    return len(ba & _bigrams(b)) / len(ba) if ba else 0.0
+
+
+def best_quote(claim: str, chunk: Chunk, similarity=None) -> str:
+    """The sentence of ``chunk`` that best supports ``claim``.
+
+    Japanese claims are matched by shared character bigrams; ``similarity(claim, sentences)``
+    (cross-lingual embeddings) decides for English claims, with shared numbers as a bonus.
+    """
+    sentences = chunk_sentences(chunk) or [chunk.text.strip()]
+    numbers = {v for _, v in claimed_numbers(claim)}
+    scores = []
+    sims = similarity(claim, sentences) if similarity else [0.0] * len(sentences)
+    for sentence, sim in zip(sentences, sims):
+        shared = sum(1 for v in numbers if is_supported(v, numbers_in(sentence)))
+        scores.append(overlap(claim, sentence) + sim + 0.3 * shared)
+    return sentences[max(range(len(sentences)), key=scores.__getitem__)]
+
+
+def quote_in_report(quote: str, report_text_folded: str) -> bool:
+    return _fold(re.sub(r"［注\d+］", "", quote)) in report_text_folded
+
+
+def fold_report(text: str) -> str:
+    return _fold(text)

@@ -1,0 +1,98 @@
+"""Numbers in Japanese and English text, normalised so that 1,200万 and 12 million compare equal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_JA_UNITS = {"万": 1e4, "億": 1e8, "兆": 1e12}
+_EN_UNITS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+# 1兆1,940億 is one number: a larger Japanese unit may be followed by a smaller one.
+_JA_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(兆|億|万)(?:\s*(\d[\d,]*(?:\.\d+)?)\s*(億|万))?")
+_EN_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|bn)?\b", re.I)
+_YEARLIKE = re.compile(r"^(19|20)\d\d$")
+
+
+def _value(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number stated in ``text``, with 万/億/兆 and million/billion applied."""
+    text = unicodedata.normalize("NFKC", text)
+    found: set[float] = set()
+    spans = []
+    for m in _JA_NUMBER.finditer(text):
+        value = _value(m.group(1)) * _JA_UNITS[m.group(2)]
+        if m.group(3):
+            value += _value(m.group(3)) * _JA_UNITS[m.group(4)]
+            found.add(_value(m.group(3)))
+        found.add(round(value, 6))
+        found.add(_value(m.group(1)))  # "1,200万トン" also states 1,200
+        spans.append(m.span())
+    for m in _EN_NUMBER.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        try:
+            value = _value(m.group(1))
+        except ValueError:
+            continue
+        unit = (m.group(2) or "").lower()
+        found.add(round(value * _EN_UNITS.get(unit, 1.0), 6))
+        found.add(value)
+    return found
+
+
+def claimed_numbers(text: str) -> list[tuple[str, float]]:
+    """Numbers an answer asserts, as (surface, value); bare list indices and markers excluded."""
+    clean = re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
+    out = []
+    ja_spans = []
+    for m in _JA_NUMBER.finditer(clean):
+        value = _value(m.group(1)) * _JA_UNITS[m.group(2)]
+        if m.group(3):
+            value += _value(m.group(3)) * _JA_UNITS[m.group(4)]
+        out.append((m.group(0), round(value, 6)))
+        ja_spans.append(m.span())
+    for m in _EN_NUMBER.finditer(clean):
+        if any(a <= m.start() < b for a, b in ja_spans):
+            continue
+        try:
+            value = _value(m.group(1))
+        except ValueError:
+            continue
+        unit = (m.group(2) or "").lower()
+        out.append((m.group(0).strip(), round(value * _EN_UNITS.get(unit, 1.0), 6)))
+    return out
+
+
+def is_supported(value: float, stated: set[float]) -> bool:
+    return any(abs(value - s) <= 1e-6 * max(1.0, abs(s)) for s in stated)
+
+
+def english_value(value: float) -> str:
+    for unit, size in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
+        if value >= size:
+            return f"{value / size:,.6g} {unit}"
+    return f"{value:,.6g}"
+
+
+def annotate_for_english(text: str) -> str:
+    """Write the English value beside every 万/億/兆 number, so the model need not convert it.
+
+    ``1,200万トン`` becomes ``1,200万トン (= 12 million)``: small models translate these wrongly.
+    """
+    def repl(m: re.Match) -> str:
+        value = _value(m.group(1)) * _JA_UNITS[m.group(2)]
+        if m.group(3):
+            value += _value(m.group(3)) * _JA_UNITS[m.group(4)]
+        unit = m.group(5) or ""
+        english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
+        return f"{m.group(0)} (= {english_value(value)}{english_unit})"
+
+    return _JA_WITH_UNIT.sub(repl, text)
+
+
+_UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウォン": "won", "元": "yuan",
+               "トン": "tonnes", "人": "people", "件": "items", "ポンド": "pounds"}
+_JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")

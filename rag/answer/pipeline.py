@@ -1,0 +1,202 @@
+"""Question -> retrieval -> answerability -> generation -> verified, cited answer.
+
+The small default model is not trusted alone: retrieval decides whether the report covers the
+question, every citation marker is checked and mapped to an exact quote of the report, and
+every number in the answer must appear in the passages its sentence cites.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..errors import InputError
+from ..language import detect_language
+from ..questions import check_question
+from ..retrieval import Hit
+from .backends import Generator
+from .citations import (Citation, best_quote, chunk_sentences, fold_report, markers_in, overlap, quote_in_report,
+                        split_answer, strip_markers)
+from .followup import resolve_followup
+from .numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in
+from .prompts import CANNOT_ANSWER, load_prompt
+
+log = logging.getLogger(__name__)
+
+# Answerability from retrieval evidence, calibrated on the development sets (see README).
+MIN_DENSE_SIMILARITY = {"ja": 0.84, "en": 0.788}
+MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
+
+
+@dataclass
+class Answer:
+    question: str
+    language: str
+    answerable: bool
+    text: str
+    citations: list[Citation]
+    closest: list[Hit]
+    timings: dict[str, float] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    id: str | None = None
+
+    def to_json(self) -> dict:
+        data = {"question": self.question, "language": self.language, "answerable": self.answerable,
+                "answer": self.text, "citations": [c.to_json() for c in self.citations],
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}, "flags": self.flags}
+        return {"id": self.id, **data} if self.id is not None else data
+
+
+@dataclass
+class AnswerEvent:
+    kind: str  # "partial" | "final"
+    text: str = ""
+    answer: Answer | None = None
+
+
+class AnswerPipeline:
+    def __init__(self, engine, generator: Generator) -> None:
+        self.engine = engine
+        self.generator = generator
+        self.cfg = engine.settings.generation
+        self._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+
+    # ---- steps --------------------------------------------------------------------------
+    def _answerable(self, hits: list[Hit], language: str) -> bool:
+        if not hits:
+            return False
+        top = max(h.similarities.get("dense", 0.0) for h in hits[:3])
+        return top >= MIN_DENSE_SIMILARITY.get(language, 0.8)
+
+    def _messages(self, question: str, language: str, hits: list[Hit], history) -> list[dict]:
+        blocks = []
+        for n, hit in enumerate(hits, start=1):
+            c = hit.chunk
+            pages = f"p.{c.page}" if c.page == c.page_end else f"pp.{c.page}-{c.page_end}"
+            where = " > ".join(c.heading_path[1:])
+            text = annotate_for_english(c.text) if language == "en" else c.text
+            blocks.append(f"[{n}] ({where}, {pages})\n{text}")
+        past = ""
+        if history:
+            q, a = history[-1]
+            label = ("Previous question: {q}\nPrevious answer: {a}\n\n" if language == "en"
+                     else "前の質問：{q}\n前の回答：{a}\n\n")
+            past = label.format(q=q, a=strip_markers(a)[:300])
+        system = load_prompt("answer", language).format(cannot_answer=CANNOT_ANSWER[language])
+        user = load_prompt("user", language).format(history=past, passages="\n\n".join(blocks), question=question)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def _similarity(self, language: str):
+        if language != "en":
+            return None
+        embedder = self.engine.embedder
+
+        def sim(claim: str, sentences: list[str]) -> list[float]:
+            q = embedder.embed_queries([claim])[0]
+            p = embedder.embed_passages(sentences)
+            return list(p @ q)
+
+        return sim
+
+    def _quote(self, claim: str, hit: Hit, language: str) -> str:
+        quote = best_quote(claim, hit.chunk, self._similarity(language))
+        if quote_in_report(quote, self._report_folded):
+            return quote
+        # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
+        # block sat inside it): fall back to the best sentence that does.
+        for sentence in sorted(chunk_sentences(hit.chunk), key=lambda s: -overlap(claim, s)):
+            if quote_in_report(sentence, self._report_folded):
+                return sentence
+        parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self._report_folded)]
+        return max(parts, key=len) if parts else ""
+
+    def _verify(self, raw: str, hits: list[Hit], language: str) -> tuple[str, list[Citation], list[str]]:
+        flags: list[str] = []
+        kept: list[tuple[str, list[int]]] = []
+        for sentence in split_answer(raw):
+            body = strip_markers(sentence)
+            if not body or CANNOT_ANSWER[language] in body:
+                continue
+            cited = [m for m in markers_in(sentence) if 1 <= m <= len(hits)]
+            if len(cited) < len(markers_in(sentence)):
+                flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")
+            if not cited:
+                best = max(range(len(hits)), key=lambda i: overlap(body, hits[i].chunk.text))
+                if language == "ja" and overlap(body, hits[best].chunk.text) < MIN_SUPPORT_OVERLAP:
+                    flags.append(f"unsupported sentence removed: {body[:60]}")
+                    continue
+                cited = [best + 1]
+            numbers = [v for _, v in claimed_numbers(body)]
+            stated = set().union(*(numbers_in(hits[m - 1].chunk.text) for m in cited))
+            missing = [v for v in numbers if not is_supported(v, stated)]
+            if missing:
+                # The number may come from another passage the model did not cite: cite that one.
+                others = [i + 1 for i, h in enumerate(hits)
+                          if all(is_supported(v, numbers_in(h.chunk.text) | stated) for v in missing)]
+                if others:
+                    cited = sorted(set(cited) | {others[0]})
+                else:
+                    flags.append(f"sentence with unsupported number removed: {body[:60]}")
+                    continue
+            kept.append((body, cited))
+        # Renumber markers in order of first use and attach one quote per cited chunk.
+        order: dict[int, int] = {}
+        citations: list[Citation] = []
+        parts = []
+        for body, cited in kept:
+            marks = []
+            for m in cited:
+                if m not in order:
+                    order[m] = len(order) + 1
+                    quote = self._quote(body, hits[m - 1], language)
+                    citations.append(Citation(order[m], hits[m - 1].chunk, quote))
+                marks.append(order[m])
+            fmt = "［{}］" if language == "ja" else "[{}]"
+            parts.append(body.rstrip() + "".join(fmt.format(n) for n in marks))
+        joiner = "" if language == "ja" else " "
+        return joiner.join(parts), citations, flags
+
+    # ---- the public entry points -----------------------------------------------------------
+    def stream(self, question: str, history: list[tuple[str, str]] | None = None,
+               question_id: str | None = None) -> Iterator[AnswerEvent]:
+        started = time.perf_counter()
+        question = check_question(question, self.engine.settings.app.max_question_chars)
+        language = detect_language(question)
+        if language == "unknown":
+            raise InputError("only Japanese and English questions are supported", "ask in Japanese or English")
+        query = resolve_followup(question, language, history)
+        hits = self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
+        timings = {"retrieve_s": time.perf_counter() - started}
+        context = hits[: self.cfg.context_passages]
+        if not self._answerable(hits, language):
+            timings["total_s"] = time.perf_counter() - started
+            yield AnswerEvent("final", answer=Answer(question, language, False, CANNOT_ANSWER[language], [],
+                                                     hits[:3], timings, ["retrieval found no close passage"],
+                                                     question_id))
+            return
+        raw = ""
+        for piece in self.generator.stream(self._messages(question, language, context, history),
+                                           self.cfg.max_new_tokens):
+            if not raw:
+                timings["first_token_s"] = time.perf_counter() - started
+            raw += piece
+            yield AnswerEvent("partial", text=raw)
+        timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
+        text, citations, flags = self._verify(raw, context, language)
+        answerable = bool(text) and CANNOT_ANSWER[language] not in raw[: len(CANNOT_ANSWER[language]) + 5]
+        if not answerable:
+            text, citations = CANNOT_ANSWER[language], []
+            flags.append("the model found no answer in the passages" if raw.strip() else "empty generation")
+        timings["total_s"] = time.perf_counter() - started
+        yield AnswerEvent("final", answer=Answer(question, language, answerable, text, citations,
+                                                 context if not answerable else [], timings, flags, question_id))
+
+    def ask(self, question: str, history=None, question_id: str | None = None) -> Answer:
+        final = None
+        for event in self.stream(question, history, question_id):
+            if event.kind == "final":
+                final = event.answer
+        assert final is not None
+        return final

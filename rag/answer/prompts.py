@@ -1,0 +1,33 @@
+"""Prompt templates from ``prompts/``, checked for exactly the placeholders the code fills."""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import RagError
+from ..settings import PROJECT_ROOT
+
+PROMPT_DIR = PROJECT_ROOT / "prompts"
+CANNOT_ANSWER = {
+    "en": "The report does not answer this question.",
+    "ja": "この質問への答えは報告書に記載されていません。",
+}
+PLACEHOLDERS = {
+    "answer": {"cannot_answer"},
+    "user": {"history", "passages", "question"},
+}
+
+
+@lru_cache(maxsize=None)
+def load_prompt(kind: str, language: str, directory: Path = PROMPT_DIR) -> str:
+    path = directory / f"{kind}_{language}.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RagError(f"prompt file missing: {path}", "restore prompts/ from the repository") from exc
+    found = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    if found != PLACEHOLDERS[kind]:
+        raise RagError(f"prompt {path.name} has placeholders {sorted(found)}, expected {sorted(PLACEHOLDERS[kind])}")
+    return text
