@@ -27,3 +27,18 @@ def report():
     from rag.report import load_report
 
     return load_report(SOURCE)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory):
+    """Real settings with the index in a temporary folder (models use the normal cache)."""
+    from rag.settings import load_settings
+
+    return load_settings(index_dir=tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def engine(settings):
+    from rag.engine import Engine
+
+    return Engine(settings)

@@ -14,7 +14,7 @@ def is_followup(question: str, language: str) -> bool:
     q = question.strip()
     if (_EN_FOLLOWUP.match(q) if language == "en" else _JA_FOLLOWUP.match(q)):
         return True
-    return len(q) <= SHORT.get(language, 30) and bool(_PRONOUNS.search(q) or q.endswith(("?", "？")))
+    return len(q) <= SHORT.get(language, 30) and bool(_PRONOUNS.search(q))
 
 
 def resolve_followup(question: str, language: str, history: list[tuple[str, str]] | None) -> str:

@@ -1,0 +1,72 @@
+"""Answers with their citations as Markdown or JSON, and the report as BibTeX or RIS."""
+
+from __future__ import annotations
+
+import json
+
+from .report import PUBLISHER_EN, REPORT_ID, REPORT_TITLE, REPORT_TITLE_EN, REPORT_YEAR
+
+REFERENCE = (f"JST CRDS ({REPORT_YEAR}). {REPORT_TITLE} [{REPORT_TITLE_EN}]. {REPORT_ID}. "
+             f"{PUBLISHER_EN}. Section 1.2, pp. 16-89.")
+
+
+def _pages(c: dict) -> str:
+    return f"p. {c['page']}" if c["page"] == c["page_end"] else f"pp. {c['page']}-{c['page_end']}"
+
+
+def answer_markdown(answer: dict, heading: str | None = None) -> str:
+    lines = [f"## {heading or answer['question']}", "", answer["answer"], ""]
+    if answer.get("citations"):
+        lines.append("**Sources**" if answer["language"] == "en" else "**出典**")
+        lines.append("")
+        for c in answer["citations"]:
+            path = " > ".join(c["heading_path"][1:])
+            lines.append(f"[{c['marker']}] {REPORT_ID} §{c['section']} ({path}), {_pages(c)}")
+            if c.get("quote"):
+                lines.append(f"> {c['quote']}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def conversation_markdown(answers: list[dict]) -> str:
+    parts = ["# CRDS report Q&A", ""]
+    parts += [answer_markdown(a) for a in answers]
+    parts += ["---", "", f"Reference: {REFERENCE}", ""]
+    return "\n".join(parts)
+
+
+def conversation_json(answers: list[dict]) -> str:
+    return json.dumps({"reference": REFERENCE, "answers": answers}, ensure_ascii=False, indent=2)
+
+
+def bibtex() -> str:
+    return (
+        "@techreport{crds2024nanotech,\n"
+        f"  title       = {{{REPORT_TITLE}}},\n"
+        f"  note        = {{{REPORT_TITLE_EN}; section 1.2, pp. 16--89}},\n"
+        "  author      = {{Center for Research and Development Strategy, Japan Science and Technology Agency}},\n"
+        "  institution = {Japan Science and Technology Agency},\n"
+        f"  number      = {{{REPORT_ID}}},\n"
+        f"  year        = {{{REPORT_YEAR}}},\n"
+        "  address     = {Tokyo},\n"
+        "  language    = {Japanese}\n"
+        "}\n"
+    )
+
+
+def ris() -> str:
+    return "\n".join([
+        "TY  - RPRT",
+        f"TI  - {REPORT_TITLE}",
+        f"T2  - {REPORT_TITLE_EN}",
+        "AU  - Center for Research and Development Strategy, Japan Science and Technology Agency",
+        f"PY  - {REPORT_YEAR}",
+        f"PB  - {PUBLISHER_EN}",
+        "CY  - Tokyo",
+        f"SN  - {REPORT_ID}",
+        "SP  - 16",
+        "EP  - 89",
+        "LA  - ja",
+        "ER  - ",
+        "",
+    ])

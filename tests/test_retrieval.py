@@ -1,0 +1,99 @@
+"""Keyword tokenisation, BM25, the persisted index and hybrid retrieval on the real report."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rag.index_store import CURRENT, build_index, expected_manifest, load_index
+from rag.keywords import BM25, JapaneseTokenizer
+from rag.passages import Chunk
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return JapaneseTokenizer()
+
+
+def test_tokeniser_handles_japanese_english_mixes(tokenizer):
+    tokens = tokenizer("米国NNIの2024年度予算は21.6億ドル、ＭＩＩとマテリアルズ・インフォマティクス（MI）")
+    assert "nni" in tokens and "mii" in tokens and "mi" in tokens  # full-width folded, lowercased
+    assert "予算" in tokens and "マテリアルズ" in tokens
+    assert "の" not in tokens and "は" not in tokens  # particles dropped
+    assert tokenizer("What is the NNI budget?") == ["nni", "budget"]
+
+
+def test_bm25_ranks_the_matching_document_first(tokenizer):
+    docs = ["韓国は水素経済法を制定した。", "米国のNNIは2001年に始まった。", "蓄電池の研究開発が進む。",
+            "量子コンピュータの研究。"]
+    bm25 = BM25([tokenizer(d) for d in docs])
+    assert int(np.argmax(bm25.scores(tokenizer("水素経済法はいつ制定された？")))) == 0
+    assert int(np.argmax(bm25.scores(tokenizer("NNI start year")))) == 1
+    assert not bm25.scores(tokenizer("banana")).any()
+
+
+def _chunks(texts):
+    return [Chunk(f"c{i:04d}", t, "1.2", ["1.2 x"], 16, 16, [f"p{i}"]) for i, t in enumerate(texts)]
+
+
+def _encoder(texts):
+    vectors = np.array([[len(t), t.count("水"), 1.0] for t in texts], dtype=np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_index_rebuilds_when_stale_and_survives_interrupted_builds(tmp_path, tokenizer):
+    # A deterministic stand-in encoder keeps this test about storage, not models; the real
+    # encoders are exercised by the engine tests below.
+    expected = expected_manifest("sha-1", {"target_chars": 400}, {"dense": "toy"})
+    build_index(tmp_path, _chunks(["水素", "蓄電池"]), {"dense": _encoder}, tokenizer, expected)
+    stored, reason = load_index(tmp_path, expected)
+    assert stored is not None and reason == "ready" and len(stored.chunks) == 2
+    stale = expected_manifest("sha-2", {"target_chars": 400}, {"dense": "toy"})
+    assert load_index(tmp_path, stale)[0] is None
+
+    def exploding(texts):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index(tmp_path, _chunks(["a", "b", "c"]), {"dense": exploding}, tokenizer, stale)
+    stored, _ = load_index(tmp_path, expected)  # the previous index is intact
+    assert stored is not None and len(stored.chunks) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [CURRENT]
+
+
+def test_corrupt_index_is_detected(tmp_path, tokenizer):
+    expected = expected_manifest("sha-1", {}, {"dense": "toy"})
+    build_index(tmp_path, _chunks(["水素", "蓄電池"]), {"dense": _encoder}, tokenizer, expected)
+    (tmp_path / CURRENT / "dense.faiss").write_bytes(b"garbage")
+    stored, reason = load_index(tmp_path, expected)
+    assert stored is None and "corrupt" in reason
+    (tmp_path / CURRENT / "manifest.json").write_text("{not json")
+    assert load_index(tmp_path, expected)[0] is None
+
+
+def test_engine_rebuilds_a_corrupt_index(engine):
+    engine.index()
+    (engine.settings.index_dir / CURRENT / "tokens.json").write_text("[]")
+    engine.__dict__.pop("_index", None)
+    stored = engine.index()
+    assert len(stored.tokens) == len(stored.chunks) == len(engine.report.chunks)
+    manifest = json.loads((engine.settings.index_dir / CURRENT / "manifest.json").read_text())
+    assert manifest["corpus_sha256"] == engine.report.checksum and "dense" in manifest["encoders"]
+
+
+@pytest.mark.parametrize("question, needle", [
+    ("韓国の「K-バッテリー発展戦略」はいつ策定されたか？", "K-バッテリー発展戦略"),
+    ("When did Korea establish the K-Battery development strategy?", "K-バッテリー発展戦略"),
+    ("米国のマテリアルズ・ゲノムイニシアティブはいつ開始されたか", "2011年にオバマ政権下で開始"),
+])
+def test_hybrid_retrieval_finds_the_passage(engine, question, needle):
+    hits = engine.retrieve(question, k=5)
+    assert any(needle in h.chunk.text for h in hits)
+    assert set(hits[0].ranks) == {"dense", "use", "bm25"}
+
+
+def test_single_retrievers_are_available(engine):
+    for mode in ("dense", "use", "bm25"):
+        assert len(engine.retrieve("水素", k=3, mode=mode)) == 3

@@ -1,0 +1,39 @@
+"""UI logic in-process: citation links, source highlighting, exports, the API function."""
+
+from __future__ import annotations
+
+import json
+
+from rag import export
+from rag.ui import export_files, link_markers, render_sources
+
+ANSWER = {
+    "question": "K-バッテリー発展戦略はいつ？", "language": "ja", "answerable": True,
+    "answer": "2021年7月に策定された［1］。",
+    "citations": [{"marker": 1, "chunk_id": "c0001", "section": "1.2.4", "heading_path": ["1.2 x", "1.2.4 y", "韓国"],
+                   "page": 83, "page_end": 83, "quote": "韓国は、2021年7月に「K-バッテリー発展戦略」を策定した。"}],
+}
+
+
+def test_markers_link_to_sources_with_quote_and_page():
+    html = link_markers(ANSWER)
+    assert 'href="#source-1"' in html and "p.83" in html and "K-バッテリー発展戦略" in html
+
+
+def test_sources_highlight_the_quote_inside_the_passage():
+    text = "前文。韓国は、2021年7月に「K-バッテリー発展戦略」を策定した。後文。"
+    html = render_sources(ANSWER, {"c0001": text})
+    assert "<mark>韓国は、2021年7月に「K-バッテリー発展戦略」を策定した。</mark>" in html
+    assert "p. 83" in html and "§1.2.4" in html
+
+
+def test_exports_carry_citations_and_reference(tmp_path):
+    md = export.conversation_markdown([ANSWER])
+    assert "[1] CRDS-FY2024-FR-04 §1.2.4" in md and "p. 83" in md and "> 韓国は、2021年7月" in md
+    assert "CRDS-FY2024-FR-04" in export.REFERENCE
+    assert export.bibtex().startswith("@techreport{") and "CRDS-FY2024-FR-04" in export.bibtex()
+    assert export.ris().startswith("TY  - RPRT") and "ER  - " in export.ris()
+    files = export_files([ANSWER], "last")
+    assert [f.rsplit(".", 1)[1] for f in files] == ["md", "json", "bib", "ris"]
+    data = json.loads(open(files[1], encoding="utf-8").read())
+    assert data["answers"][0]["citations"][0]["quote"].startswith("韓国は")
