@@ -24,6 +24,7 @@ def main() -> None:
         # Prepare models and the index before serving, with progress on the console, so the
         # first visitor gets answers rather than a stalled page.
         engine.index(show_progress=True)
+        engine.retrieve("warm-up: ナノテクノロジー")  # loads the encoders now, not at the first question
         engine.generator  # noqa: B018 - loads (and on first run prepares) the generator
     except RagError as exc:
         sys.exit(f"error: {exc}")
