@@ -26,6 +26,7 @@ GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 GGUF_BYTES = 1_117_320_768
 GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 NEEDED_DISK = 5 * 10**9  # GGUF (1.1 GB) + bf16 folder (3.4 GB) during the conversion
+NEEDED_MEMORY = 6 * 10**9  # measured peak of the conversion: 5.7 GB
 
 
 def part_paths() -> list[Path]:

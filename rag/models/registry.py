@@ -120,13 +120,28 @@ def generator_model_path(settings: Settings, show_progress: bool = True) -> str:
     if settings.generation.backend == "openai" or settings.generation.model != DEFAULT_GENERATOR:
         return info.path
     if not info.ready:
-        from .qwen_gguf import NEEDED_DISK, convert_to_transformers, part_paths, source_version
+        from .qwen_gguf import NEEDED_DISK, NEEDED_MEMORY, convert_to_transformers, part_paths, source_version
 
         part_paths()  # a missing part package fails here with the fix in the message
+        _require_memory(NEEDED_MEMORY)
         log.info("preparing the generator (%s)", info.status)
         build_folder(Path(info.path), source_version(), lambda d: convert_to_transformers(d, show_progress),
                      min_free_bytes=NEEDED_DISK)
     return info.path
+
+
+def _require_memory(needed: int) -> None:
+    import os
+
+    try:
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return  # unknown on this platform: try anyway
+    if available < needed:
+        raise ModelError(
+            f"not enough free memory to prepare the generator: {available / 1e9:.1f} GB free, {needed / 1e9:.1f} GB needed",
+            "close other programs, or use a smaller/remote model (RAG_GENERATION__BACKEND=openai)",
+        )
 
 
 def prepare_models(settings: Settings, show_progress: bool = True) -> list[ModelInfo]:
