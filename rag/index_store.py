@@ -21,6 +21,7 @@ import faiss
 import numpy as np
 
 from .chunking import embedding_text
+from .models.cache import replace_folder
 from .passages import Chunk
 
 log = logging.getLogger(__name__)
@@ -100,11 +101,7 @@ def build_index(
         manifest = dict(expected, created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                         chunks=len(chunks), build_seconds=round(time.time() - started, 1))
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-        final, old = index_dir / CURRENT, index_dir / f".old-{os.getpid()}"
-        if final.exists():
-            final.rename(old)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, index_dir / CURRENT)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     log.info("index built in %.1f s", time.time() - started)

@@ -12,6 +12,15 @@ class PageBreak:
     page: int
 
 
+def page_at(first_page: int, breaks: list[PageBreak], offset: int) -> int:
+    """The printed page of the character at ``offset``, given the page breaks of a text."""
+    page = first_page
+    for brk in breaks:
+        if offset >= brk.offset:
+            page = brk.page
+    return page
+
+
 @dataclass
 class Passage:
     """A paragraph, list, caption, table row, sidebar part, reference list or footnote.
@@ -34,11 +43,7 @@ class Passage:
 
     def page_at(self, offset: int) -> int:
         """The printed page on which the character at ``offset`` stands."""
-        page = self.page
-        for brk in self.page_breaks:
-            if offset >= brk.offset:
-                page = brk.page
-        return page
+        return page_at(self.page, self.page_breaks, offset)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,11 +64,7 @@ class Chunk:
     page_breaks: list[PageBreak] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int:
-        page = self.page
-        for brk in self.page_breaks:
-            if offset >= brk.offset:
-                page = brk.page
-        return page
+        return page_at(self.page, self.page_breaks, offset)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (see docs: ``rag parse --jsonl``)."""

@@ -17,17 +17,22 @@ def _value(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _ja_value(m: re.Match) -> float:
+    value = _value(m.group(1)) * _JA_UNITS[m.group(2)]
+    if m.group(3):
+        value += _value(m.group(3)) * _JA_UNITS[m.group(4)]
+    return round(value, 6)
+
+
 def numbers_in(text: str) -> set[float]:
     """Every number stated in ``text``, with 万/億/兆 and million/billion applied."""
     text = unicodedata.normalize("NFKC", text)
     found: set[float] = set()
     spans = []
     for m in _JA_NUMBER.finditer(text):
-        value = _value(m.group(1)) * _JA_UNITS[m.group(2)]
         if m.group(3):
-            value += _value(m.group(3)) * _JA_UNITS[m.group(4)]
             found.add(_value(m.group(3)))
-        found.add(round(value, 6))
+        found.add(_ja_value(m))
         found.add(_value(m.group(1)))  # "1,200万トン" also states 1,200
         spans.append(m.span())
     for m in _EN_NUMBER.finditer(text):
@@ -49,10 +54,7 @@ def claimed_numbers(text: str) -> list[tuple[str, float]]:
     out = []
     ja_spans = []
     for m in _JA_NUMBER.finditer(clean):
-        value = _value(m.group(1)) * _JA_UNITS[m.group(2)]
-        if m.group(3):
-            value += _value(m.group(3)) * _JA_UNITS[m.group(4)]
-        out.append((m.group(0), round(value, 6)))
+        out.append((m.group(0), _ja_value(m)))
         ja_spans.append(m.span())
     for m in _EN_NUMBER.finditer(clean):
         if any(a <= m.start() < b for a, b in ja_spans):
@@ -83,9 +85,7 @@ def annotate_for_english(text: str) -> str:
     ``1,200万トン`` becomes ``1,200万トン (= 12 million)``: small models translate these wrongly.
     """
     def repl(m: re.Match) -> str:
-        value = _value(m.group(1)) * _JA_UNITS[m.group(2)]
-        if m.group(3):
-            value += _value(m.group(3)) * _JA_UNITS[m.group(4)]
+        value = _ja_value(m)
         unit = m.group(5) or ""
         english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
         return f"{m.group(0)} (= {english_value(value)}{english_unit})"

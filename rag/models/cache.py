@@ -72,6 +72,15 @@ def check_folder(path: Path, source: str) -> FolderStatus:
     return FolderStatus(path, True, "ready", folder_bytes(path))
 
 
+def replace_folder(built: Path, final: Path) -> None:
+    """Move a completed folder into place; the old one is removed only after the swap."""
+    old = final.parent / f".{final.name}.old-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    built.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def build_folder(path: Path, source: str, build: Callable[[Path], None], min_free_bytes: int = 0) -> Path:
     """Run ``build(tmp_dir)`` and move the result to ``path`` with a manifest, atomically."""
     from ..errors import ModelError
@@ -95,11 +104,7 @@ def build_folder(path: Path, source: str, build: Callable[[Path], None], min_fre
         manifest = {"source": source, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "build_seconds": round(time.time() - started, 1), "files": files}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
-        old = path.parent / f".{path.name}.old-{os.getpid()}"
-        if path.exists():
-            path.rename(old)
-        tmp.rename(path)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     log.info("prepared %s in %.1f s", path, time.time() - started)
