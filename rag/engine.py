@@ -45,14 +45,17 @@ class Engine:
     def embedder(self) -> SentenceTransformerEmbedder:
         emb = self.settings.embedding
         return SentenceTransformerEmbedder(embedding_model_path(self.settings), emb.query_prompt,
-                                           emb.passage_prompt, emb.batch_size)
+                                           emb.passage_prompt, emb.batch_size, emb.dtype)
 
     @cached_property
     def use_encoder(self) -> UniversalSentenceEncoder | None:
         return UniversalSentenceEncoder() if self.settings.embedding.second_encoder else None
 
     def _expected_manifest(self) -> dict:
-        encoders = {"dense": f"{embedding_info(self.settings).name} | {embedding_info(self.settings).source}"}
+        from .embedders import resolve_dtype
+
+        info = embedding_info(self.settings)
+        encoders = {"dense": f"{info.name} | {info.source} | {resolve_dtype(self.settings.embedding.dtype)}"}
         use = second_encoder_info(self.settings)
         if use is not None:
             encoders["use"] = f"{use.name} | {use.source}"
@@ -82,8 +85,8 @@ class Engine:
         stored = self.index()
         dense = (self.embedder, stored.vectors["dense"])
         use = (self.use_encoder, stored.vectors["use"]) if "use" in stored.vectors and self.use_encoder else None
-        r = self.settings.retrieval
-        return Retriever(stored.chunks, dense, use, BM25(stored.tokens), self.tokenizer, rrf_k=r.rrf_k)
+        return Retriever(stored.chunks, dense, use, BM25(stored.tokens), self.tokenizer, owners=stored.owners,
+                         weights=self.settings.retrieval.weights)
 
     # ---- operations -----------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, mode: str | None = None) -> list[Hit]:

@@ -20,20 +20,21 @@ from typing import Callable
 import faiss
 import numpy as np
 
-from .chunking import embedding_text
+from .chunking import embedding_text, retrieval_units
 from .models.cache import replace_folder
 from .passages import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 
 
 @dataclass
 class StoredIndex:
     chunks: list[Chunk]
-    vectors: dict[str, faiss.Index]  # encoder role -> index (inner product on unit vectors)
+    vectors: dict[str, faiss.Index]  # encoder role -> index over retrieval units (inner product)
+    owners: np.ndarray  # retrieval unit -> chunk index
     tokens: list[list[str]]
     manifest: dict
 
@@ -67,12 +68,14 @@ def load_index(index_dir: Path, expected: dict) -> tuple[StoredIndex | None, str
         chunks = [Chunk.from_json(json.loads(line)) for line in
                   (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
         tokens = json.loads((folder / "tokens.json").read_text(encoding="utf-8"))
+        owners = np.asarray(json.loads((folder / "owners.json").read_text(encoding="utf-8")), dtype=np.int64)
         vectors = {role: faiss.read_index(str(folder / f"{role}.faiss")) for role in expected["encoders"]}
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         return None, f"index is corrupt ({type(exc).__name__}: {exc})".splitlines()[0]
-    if len(tokens) != len(chunks) or any(v.ntotal != len(chunks) for v in vectors.values()):
+    if len(tokens) != len(chunks) or any(v.ntotal != len(owners) for v in vectors.values()) \
+            or (len(owners) and (owners.min() < 0 or owners.max() >= len(chunks))):
         return None, "index is corrupt (counts disagree)"
-    return StoredIndex(chunks, vectors, tokens, manifest), "ready"
+    return StoredIndex(chunks, vectors, owners, tokens, manifest), "ready"
 
 
 def build_index(
@@ -82,19 +85,21 @@ def build_index(
     tokenize: Callable[[str], list[str]],
     expected: dict,
 ) -> StoredIndex:
+    """Embed every retrieval unit (chunks and their sentences) and write the index atomically."""
     started = time.time()
     index_dir.mkdir(parents=True, exist_ok=True)
     tmp = index_dir / f".build-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        texts = [embedding_text(c) for c in chunks]
+        units, owners = retrieval_units(chunks)
         vectors = {}
         for role, encode in encoders.items():
-            log.info("embedding %d chunks with %s", len(texts), role)
-            vectors[role] = _flat_index(encode(texts))
+            log.info("embedding %d retrieval units with %s", len(units), role)
+            vectors[role] = _flat_index(encode(units))
             faiss.write_index(vectors[role], str(tmp / f"{role}.faiss"))
-        tokens = [tokenize(t) for t in texts]
+        (tmp / "owners.json").write_text(json.dumps(owners))
+        tokens = [tokenize(embedding_text(c)) for c in chunks]
         (tmp / "tokens.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
         (tmp / "chunks.jsonl").write_text(
             "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks), encoding="utf-8")
@@ -105,4 +110,4 @@ def build_index(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     log.info("index built in %.1f s", time.time() - started)
-    return StoredIndex(chunks, vectors, tokens, manifest)
+    return StoredIndex(chunks, vectors, np.asarray(owners, dtype=np.int64), tokens, manifest)

@@ -40,17 +40,18 @@ class EmbeddingConfig(_Section):
     query_prompt: str = Field("query: ", description="Prefix for questions (E5 convention).")
     passage_prompt: str = Field("passage: ", description="Prefix for passages (E5 convention).")
     batch_size: int = Field(16, ge=1)
+    dtype: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="Passage-encoding precision. auto: bfloat16 autocast on CPUs with native bf16 "
+                            "(AVX512-BF16/AMX), else float32. Queries always run in float32.")
     second_encoder: bool = Field(True, description="Also use the bundled multilingual USE encoder.")
 
 
 class RetrievalConfig(_Section):
     k: int = Field(10, ge=1, le=100)
     mode: str = Field("hybrid", description="hybrid, dense, use, bm25")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    weights: dict[str, float] = Field(
-        default_factory=lambda: {"dense": 1.0, "use": 1.0, "bm25": 0.5},
-        description="Weight of each retriever in the fused ranking.",
-    )
+    weights: dict[str, dict[str, float]] | None = Field(
+        None, description='Per-language fusion weights, e.g. {"ja": {"dense": 1, "use": 0.75, "bm25": 1.5}}; '
+                          "default: the measured weights in rag/retrieval.py.")
 
 
 class GenerationConfig(_Section):

@@ -20,7 +20,11 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def e5(engine):
-    return engine.embedder
+    """The converted folder in full precision: the conversion itself is under test here."""
+    from rag.embedders import SentenceTransformerEmbedder
+    from rag.models import embedding_model_path
+
+    return SentenceTransformerEmbedder(embedding_model_path(engine.settings), "query: ", "passage: ", dtype="float32")
 
 
 def test_converted_e5_matches_the_package_engine(e5):
@@ -43,6 +47,14 @@ def test_english_query_finds_its_japanese_counterpart(e5):
     ])
     scores = passages @ query
     assert scores.argmax() == 0
+
+
+def test_bfloat16_encoder_stays_close_to_float32(engine, e5):
+    from rag.embedders import SentenceTransformerEmbedder
+
+    fast = SentenceTransformerEmbedder(e5.name, "query: ", "passage: ", dtype="bfloat16")
+    cosines = (fast.embed_passages(TEXTS) * e5.embed_passages(TEXTS)).sum(axis=1)
+    assert cosines.min() >= 0.995, cosines
 
 
 def test_every_chunk_fits_the_encoder(engine, e5):
