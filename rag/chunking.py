@@ -151,6 +151,12 @@ _UNIT_SENTENCE = re.compile(r"[^。\n]+。?")
 MIN_SENTENCE_CHARS = 8
 
 
+def unit_sentences(chunk: Chunk) -> list[str]:
+    """The sentences of a chunk that are retrieval units of their own (none for a one-sentence chunk)."""
+    sentences = [t.strip() for t in _UNIT_SENTENCE.findall(chunk.text) if len(t.strip()) >= MIN_SENTENCE_CHARS]
+    return sentences if len(sentences) >= 2 else []
+
+
 def retrieval_units(chunks: list[Chunk]) -> tuple[list[str], list[int]]:
     """What the dense encoders embed: every chunk, and every sentence of it on its own.
 
@@ -162,9 +168,7 @@ def retrieval_units(chunks: list[Chunk]) -> tuple[list[str], list[int]]:
     for n, chunk in enumerate(chunks):
         texts.append(embedding_text(chunk))
         owners.append(n)
-        sentences = [t.strip() for t in _UNIT_SENTENCE.findall(chunk.text) if len(t.strip()) >= MIN_SENTENCE_CHARS]
-        if len(sentences) < 2:
-            continue  # the chunk itself is the sentence
+        sentences = unit_sentences(chunk)
         header = heading_header(chunk)
         for sentence in sentences:
             texts.append(f"{header}\n{sentence}" if header else sentence)

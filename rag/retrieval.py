@@ -38,6 +38,9 @@ class Hit:
     score: float
     ranks: dict[str, int] = field(default_factory=dict)  # 1-based rank per retriever
     similarities: dict[str, float] = field(default_factory=dict)
+    # Dense similarity of each retrieval unit of the chunk, in unit order (the chunk, then its
+    # sentences): lets the answer step show the model only the sentences that matter.
+    unit_similarities: list[float] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = self.chunk.to_json()
@@ -67,9 +70,11 @@ class Retriever:
     def modes(self) -> tuple[str, ...]:
         return ("hybrid",) + tuple(self.encoders) + ("bm25",)
 
-    def _scores(self, question: str, modes: set[str]) -> dict[str, np.ndarray]:
+    def _scores(self, question: str, modes: set[str]) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+        """Per-retriever chunk scores, and the dense similarity of every retrieval unit."""
         out: dict[str, np.ndarray] = {}
         n = len(self.chunks)
+        dense_units = None
         for name, (embedder, index) in self.encoders.items():
             if name in modes:
                 q = embedder.embed_queries([question])
@@ -77,9 +82,12 @@ class Retriever:
                 scores = np.full(n, -1.0, dtype=np.float32)
                 np.maximum.at(scores, self.owners[ids[0]], sims[0])  # a chunk scores as its best unit
                 out[name] = scores
+                if name == "dense":
+                    dense_units = np.empty(index.ntotal, dtype=np.float32)
+                    dense_units[ids[0]] = sims[0]
         if "bm25" in modes:
             out["bm25"] = self.bm25.scores(self.tokenizer(question))
-        return out
+        return out, dense_units
 
     def search(self, question: str, k: int = 10, mode: str = "hybrid", language: str | None = None) -> list[Hit]:
         if mode not in self.modes:
@@ -88,7 +96,7 @@ class Retriever:
             raise InputError(f"unknown retrieval mode {mode!r}", f"use one of: {', '.join(self.modes)}")
         started = time.perf_counter()
         needed = set(self.encoders) | {"bm25"} if mode == "hybrid" else {mode}
-        scores = self._scores(question, needed)
+        scores, unit_sims = self._scores(question, needed)
         ranks = {name: _ranks(s) for name, s in scores.items()}
         if mode == "hybrid":
             lang = language or detect_language(question)
@@ -104,7 +112,8 @@ class Retriever:
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(self.chunks[i], float(fused[i]), {n: int(r[i]) for n, r in ranks.items()},
-                {n: float(s[i]) for n, s in scores.items()})
+                {n: float(s[i]) for n, s in scores.items()},
+                [float(x) for x in unit_sims[self.owners == i]] if unit_sims is not None else [])
             for i in order
         ]
         log.debug("retrieved %d hits in %.1f ms", len(hits), 1000 * (time.perf_counter() - started))

@@ -59,9 +59,9 @@ class GenerationConfig(_Section):
     model: str = Field(DEFAULT_GENERATOR, description="Bundled default, a transformers id/path, or the server's model name.")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
     api_key: str | None = None
-    max_new_tokens: int = Field(220, ge=16, le=4096)
+    max_new_tokens: int = Field(100, ge=16, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
-    context_passages: int = Field(5, ge=1, le=20, description="Retrieved chunks shown to the model.")
+    context_passages: int = Field(4, ge=1, le=20, description="Retrieved chunks shown to the model.")
     timeout_s: float = Field(120.0, gt=0)
 
 

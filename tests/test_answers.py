@@ -36,8 +36,8 @@ def test_language_detection(text, lang):
 
 def test_prompts_have_their_placeholders():
     for lang in ("ja", "en"):
-        assert "{cannot_answer}" not in load_prompt("answer", lang).format(cannot_answer=CANNOT_ANSWER[lang])
-        load_prompt("user", lang)
+        assert "{" not in load_prompt("answer", lang)
+        assert "{question}" in load_prompt("user", lang)
 
 
 def test_follow_up_questions_take_the_previous_question():

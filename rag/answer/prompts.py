@@ -10,12 +10,20 @@ from ..errors import RagError
 from ..settings import PROJECT_ROOT
 
 PROMPT_DIR = PROJECT_ROOT / "prompts"
+# Phrases with which the model says on its own that the passages do not answer.
+REFUSAL_PHRASES = {
+    "ja": ("記載されていません", "記載がありません", "記載はありません", "言及されていません", "わかりません", "分かりません"),
+    "en": ("does not answer", "not mentioned", "does not mention", "does not provide", "no information",
+           "does not specify", "not specified", "not stated", "does not state"),
+}
 CANNOT_ANSWER = {
     "en": "The report does not answer this question.",
     "ja": "この質問への答えは報告書に記載されていません。",
 }
+# The model is not asked to refuse: told to, this small model refuses answerable questions too.
+# Whether the report answers is decided from retrieval and verification (pipeline.py).
 PLACEHOLDERS = {
-    "answer": {"cannot_answer"},
+    "answer": set(),
     "user": {"history", "passages", "question"},
 }
 
