@@ -21,16 +21,16 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     engine = Engine(settings)
     try:
-        # Prepare models and the index before serving, with progress on the console, so the
-        # first visitor gets answers rather than a stalled page.
-        engine.index(show_progress=True)
-        engine.retrieve("warm-up: ナノテクノロジー")  # loads the encoders now, not at the first question
-        engine.generator  # noqa: B018 - loads (and on first run prepares) the generator
+        engine.report  # noqa: B018 - a missing or broken report stops here, with a clear message
     except RagError as exc:
         sys.exit(f"error: {exc}")
+    from rag.readiness import Readiness
     from rag.ui import CSS, build_app
 
-    build_app(engine).launch(server_name=args.host, server_port=args.port, css=CSS)
+    # The page is served at once; models and the index get ready in the background and the
+    # page shows the progress (a first start prepares models: a few minutes).
+    readiness = Readiness(engine).start()
+    build_app(engine, readiness).launch(server_name=args.host, server_port=args.port, css=CSS)
 
 
 if __name__ == "__main__":

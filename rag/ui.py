@@ -18,6 +18,7 @@ import gradio as gr
 from . import export
 from .engine import Engine
 from .errors import RagError
+from .readiness import Readiness
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +88,18 @@ def render_closest(hits) -> str:
 class ChatSession:
     """Turns engine events into chat messages and keeps the answers for export."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, readiness: Readiness | None = None) -> None:
         self.engine = engine
+        self.readiness = readiness
 
     def respond(self, question: str, messages: list, answers: list) -> Iterator[tuple[list, list, str]]:
         messages = list(messages or [])
         answers = list(answers or [])
+        if self.readiness is not None and not self.readiness.ready.is_set():
+            messages.append({"role": "user", "content": question})
+            messages.append({"role": "assistant", "content": self.readiness.status() + " Please ask again in a moment."})
+            yield messages, answers, gr.skip()
+            return
         messages.append({"role": "user", "content": question})
         messages.append({"role": "assistant", "content": "…"})
         history = [(a["question"], a["answer"]) for a in answers]
@@ -145,14 +152,18 @@ def export_files(answers: list, scope: str) -> list[str]:
     ]
 
 
-def build_app(engine: Engine) -> gr.Blocks:
-    session = ChatSession(engine)
+def build_app(engine: Engine, readiness: Readiness | None = None) -> gr.Blocks:
+    session = ChatSession(engine, readiness)
     with gr.Blocks(title="CRDS nanotech report Q&A") as app:
         gr.Markdown(
             "### 研究開発の俯瞰報告書 ナノテクノロジー・材料分野（2024年）§1.2 — cited Q&A\n"
             "Ask in Japanese or English. Every answer cites the printed page and section; hover or click a "
             "marker to see the exact quote."
         )
+        status = gr.Markdown(readiness.status() if readiness else "", elem_id="status")
+        if readiness is not None:
+            timer = gr.Timer(2.0)
+            timer.tick(readiness.status, None, status, api_visibility="private")
         answers = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
@@ -170,9 +181,9 @@ def build_app(engine: Engine) -> gr.Blocks:
                     export_all = gr.Button("Export conversation", elem_id="export-all")
                 files = gr.File(label="Downloads (Markdown, JSON, BibTeX, RIS)", file_count="multiple",
                                 elem_id="downloads")
-        send.click(session.respond, [question, chat, answers], [chat, answers, sources], api_visibility="private")
-        question.submit(session.respond, [question, chat, answers], [chat, answers, sources],
-                        api_visibility="private")
+        for trigger in (send.click, question.submit):
+            trigger(session.respond, [question, chat, answers], [chat, answers, sources],
+                    api_visibility="private").then(lambda: "", None, question, api_visibility="private")
         clear.click(lambda: ([], [], "<p>Sources appear here.</p>"), None, [chat, answers, sources],
                     api_visibility="private")
         export_last.click(lambda a: export_files(a, "last"), answers, files, api_visibility="private")

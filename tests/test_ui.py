@@ -37,3 +37,22 @@ def test_exports_carry_citations_and_reference(tmp_path):
     assert [f.rsplit(".", 1)[1] for f in files] == ["md", "json", "bib", "ris"]
     data = json.loads(open(files[1], encoding="utf-8").read())
     assert data["answers"][0]["citations"][0]["quote"].startswith("韓国は")
+
+
+def test_questions_before_the_models_are_ready_get_a_progress_message(engine):
+    from rag.readiness import Readiness
+    from rag.ui import ChatSession
+
+    readiness = Readiness(engine)  # not started: still preparing
+    session = ChatSession(engine, readiness)
+    messages, answers, _ = list(session.respond("NNIの予算は？", [], []))[-1]
+    assert "First start" in messages[-1]["content"] and answers == []
+    readiness.step, readiness.error = "done", "model package missing (run: pip install -e .)"
+    assert "Preparation failed" in readiness.status()
+
+
+def test_api_function_returns_the_cli_json_shape_or_an_error(engine):
+    from rag.ui import ChatSession
+
+    result = ChatSession(engine).ask_json("")
+    assert "error" in result and "empty" in result["error"]
