@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from .errors import RagError
+from .passages import page_label
 from .settings import ChunkConfig, Settings, load_settings
 
 log = logging.getLogger("rag")
@@ -136,7 +137,7 @@ def retrieve(ctx: click.Context, question: str | None, questions_file: Path | No
             _emit({"id": item["id"], "question": item["question"], "results": [h.to_json() for h in hits]})
         else:
             for rank, h in enumerate(hits, start=1):
-                pages = f"p.{h.chunk.page}" if h.chunk.page == h.chunk.page_end else f"pp.{h.chunk.page}-{h.chunk.page_end}"
+                pages = page_label(h.chunk.page, h.chunk.page_end)
                 click.echo(f"{rank:2d}. {h.chunk.id} §{h.chunk.section} {pages} {h.score:.4f}  {h.chunk.text[:70]}")
 
 
@@ -169,7 +170,7 @@ def ask(ctx: click.Context, question: str | None, questions_file: Path | None, a
         click.echo("", err=True)
         click.echo(answer.text)
         for c in answer.citations:
-            pages = f"p.{c.chunk.page}" if c.chunk.page == c.chunk.page_end else f"pp.{c.chunk.page}-{c.chunk.page_end}"
+            pages = page_label(c.chunk.page, c.chunk.page_end)
             click.echo(f"  [{c.marker}] §{c.chunk.section} {' > '.join(c.chunk.heading_path[2:])} {pages}: 「{c.quote}」")
 
 

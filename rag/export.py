@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from .passages import page_label
 from .report import PUBLISHER_EN, REPORT_ID, REPORT_TITLE, REPORT_TITLE_EN, REPORT_YEAR
 
 REFERENCE = (f"JST CRDS ({REPORT_YEAR}). {REPORT_TITLE} [{REPORT_TITLE_EN}]. {REPORT_ID}. "
@@ -11,7 +12,7 @@ REFERENCE = (f"JST CRDS ({REPORT_YEAR}). {REPORT_TITLE} [{REPORT_TITLE_EN}]. {RE
 
 
 def _pages(c: dict) -> str:
-    return f"p. {c['page']}" if c["page"] == c["page_end"] else f"pp. {c['page']}-{c['page_end']}"
+    return page_label(c["page"], c["page_end"], " ")
 
 
 def answer_markdown(answer: dict, heading: str | None = None) -> str:

@@ -12,6 +12,11 @@ class PageBreak:
     page: int
 
 
+def page_label(page: int, page_end: int, space: str = "") -> str:
+    """``p.58`` or ``pp.58-59`` (``space=" "`` gives ``p. 58``)."""
+    return f"p.{space}{page}" if page == page_end else f"pp.{space}{page}-{page_end}"
+
+
 def page_at(first_page: int, breaks: list[PageBreak], offset: int) -> int:
     """The printed page of the character at ``offset``, given the page breaks of a text."""
     page = first_page

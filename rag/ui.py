@@ -18,6 +18,7 @@ import gradio as gr
 from . import export
 from .engine import Engine
 from .errors import RagError
+from .passages import page_label
 from .readiness import Readiness
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def link_markers(answer: dict) -> str:
         c = by_marker.get(n)
         if not c:
             return m.group(0)
-        pages = f"p.{c['page']}" if c["page"] == c["page_end"] else f"pp.{c['page']}-{c['page_end']}"
+        pages = page_label(c["page"], c["page_end"])
         title = html.escape(f"§{c['section']} {pages}: {c['quote']}", quote=True)
         return f'<a class="cite" href="#source-{n}" title="{title}">{m.group(0)}</a>'
 
@@ -64,7 +65,7 @@ def render_sources(answer: dict, chunks_by_id: dict[str, str]) -> str:
         body = html.escape(text)
         if quote and quote in text:
             body = body.replace(html.escape(quote), f"<mark>{html.escape(quote)}</mark>", 1)
-        pages = f"p. {c['page']}" if c["page"] == c["page_end"] else f"pp. {c['page']}–{c['page_end']}"
+        pages = page_label(c["page"], c["page_end"], " ")
         where = html.escape(" > ".join(c["heading_path"][1:]))
         parts.append(
             f'<div class="source" id="source-{c["marker"]}"><b>[{c["marker"]}]</b> '
@@ -78,7 +79,7 @@ def render_closest(hits) -> str:
     items = []
     for h in hits:
         c = h.chunk
-        pages = f"p. {c.page}" if c.page == c.page_end else f"pp. {c.page}–{c.page_end}"
+        pages = page_label(c.page, c.page_end, " ")
         items.append(f'<div class="source"><span class="where">§{c.section} — '
                      f'{html.escape(" > ".join(c.heading_path[1:]))} — <b>{pages}</b></span>'
                      f"<p>{html.escape(c.text[:400])}</p></div>")

@@ -24,39 +24,17 @@ def _ja_value(m: re.Match) -> float:
     return round(value, 6)
 
 
-def numbers_in(text: str) -> set[float]:
-    """Every number stated in ``text``, with 万/億/兆 and million/billion applied."""
-    text = unicodedata.normalize("NFKC", text)
-    found: set[float] = set()
-    spans = []
-    for m in _JA_NUMBER.finditer(text):
-        if m.group(3):
-            found.add(_value(m.group(3)))
-        found.add(_ja_value(m))
-        found.add(_value(m.group(1)))  # "1,200万トン" also states 1,200
-        spans.append(m.span())
-    for m in _EN_NUMBER.finditer(text):
-        if any(a <= m.start() < b for a, b in spans):
-            continue
-        try:
-            value = _value(m.group(1))
-        except ValueError:
-            continue
-        unit = (m.group(2) or "").lower()
-        found.add(round(value * _EN_UNITS.get(unit, 1.0), 6))
-        found.add(value)
-    return found
-
-
-def claimed_numbers(text: str) -> list[tuple[str, float]]:
-    """Numbers an answer asserts, as (surface, value); bare list indices and markers excluded."""
-    clean = re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
-    out = []
+def _scan(text: str, with_parts: bool = False):
+    """(surface, value, plain) for every number: Japanese 万/億/兆 forms first, then plain or
+    English-unit forms outside them. ``plain`` is the bare figure ("1,200" of "1,200万");
+    ``with_parts`` also yields the lower part of a compound (1,940 of 1兆1,940億)."""
     ja_spans = []
-    for m in _JA_NUMBER.finditer(clean):
-        out.append((m.group(0), _ja_value(m)))
+    for m in _JA_NUMBER.finditer(text):
         ja_spans.append(m.span())
-    for m in _EN_NUMBER.finditer(clean):
+        yield m.group(0), _ja_value(m), _value(m.group(1))
+        if with_parts and m.group(3):
+            yield m.group(3), _value(m.group(3)), _value(m.group(3))
+    for m in _EN_NUMBER.finditer(text):
         if any(a <= m.start() < b for a, b in ja_spans):
             continue
         try:
@@ -64,8 +42,24 @@ def claimed_numbers(text: str) -> list[tuple[str, float]]:
         except ValueError:
             continue
         unit = (m.group(2) or "").lower()
-        out.append((m.group(0).strip(), round(value * _EN_UNITS.get(unit, 1.0), 6)))
-    return out
+        yield m.group(0).strip(), round(value * _EN_UNITS.get(unit, 1.0), 6), value
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number stated in ``text``, with 万/億/兆 and million/billion applied.
+
+    The bare figure counts too: "1,200万トン" also states 1,200.
+    """
+    found: set[float] = set()
+    for _, value, plain in _scan(unicodedata.normalize("NFKC", text), with_parts=True):
+        found.update((value, plain))
+    return found
+
+
+def claimed_numbers(text: str) -> list[tuple[str, float]]:
+    """Numbers an answer asserts, as (surface, value); citation markers excluded."""
+    clean = re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
+    return [(surface, value) for surface, value, _ in _scan(clean)]
 
 
 def is_supported(value: float, stated: set[float]) -> bool:

@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..language import detect_language
 from ..questions import check_question
 from ..chunking import unit_sentences
+from ..passages import page_label
 from ..retrieval import Hit
 from .backends import Generator
 from .citations import (Citation, best_quote, chunk_sentences, fold_report, markers_in, overlap, quote_in_report,
@@ -109,7 +110,7 @@ class AnswerPipeline:
         used = 0
         for n, hit in enumerate(hits, start=1):
             c = hit.chunk
-            pages = f"p.{c.page}" if c.page == c.page_end else f"pp.{c.page}-{c.page_end}"
+            pages = page_label(c.page, c.page_end)
             where = " > ".join(c.heading_path[2:]) or c.section
             excerpt = self._excerpt(hit, n - 1, terms)
             if blocks and used + len(excerpt) > CONTEXT_CHARS:
