@@ -90,3 +90,23 @@ def annotate_for_english(text: str) -> str:
 _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウォン": "won", "元": "yuan",
                "トン": "tonnes", "人": "people", "件": "items", "ポンド": "pounds"}
 _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
+
+
+def repair_scale(surface: str, passage: str) -> str | None:
+    """The correct English value for a claim whose figure matches a 万/億/兆 number of the passage.
+
+    Small models turn 33億ユーロ into "33 billion euros" (it is 3.3 billion): when the claimed
+    figure equals the figure of a Japanese number in the passage but the scale is wrong, the
+    passage's number, converted correctly, replaces the claim.
+    """
+    figure = re.match(r"[\d,.]+", surface.strip())
+    if not figure:
+        return None
+    try:
+        claimed = _value(figure.group(0))
+    except ValueError:
+        return None
+    for m in _JA_NUMBER.finditer(unicodedata.normalize("NFKC", passage)):
+        if abs(_value(m.group(1)) - claimed) < 1e-9 and not m.group(3):
+            return english_value(_ja_value(m))
+    return None

@@ -23,20 +23,31 @@ from .backends import Generator
 from .citations import (Citation, best_quote, chunk_sentences, fold_report, markers_in, overlap, quote_in_report,
                         split_answer, strip_markers)
 from .followup import resolve_followup
-from .numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in
+from .numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in, repair_scale
 from .prompts import CANNOT_ANSWER, REFUSAL_PHRASES, load_prompt
 
 log = logging.getLogger(__name__)
 
 # Answerability from retrieval evidence, calibrated on the development sets (see README).
-MIN_DENSE_SIMILARITY = {"ja": 0.84, "en": 0.788}
+MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
 MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
 # The model reads only the most relevant sentences of each retrieved chunk: prefill runs at
 # about 100 tokens/s here, so every 100 characters of context cost about a second.
 SENTENCES_PER_PASSAGE = (3, 2, 2, 1, 1)
 CONTEXT_CHARS = 800
+UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
 _SENTENCE_DONE = re.compile(r"[。！？]|[.!?](?:\s*\[\d+\])*\s")
+
+
+ECHO_OVERLAP = 0.8
+_PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
+_PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
+
+
+def clean_output(raw: str) -> str:
+    """Remove prompt echoes the small model sometimes produces: ``[n]`` placeholders, rule text."""
+    return _PROMPT_LEAK.sub("", _PLACEHOLDER.sub("", raw))
 
 
 def enough_sentences(text: str) -> bool:
@@ -152,13 +163,50 @@ class AnswerPipeline:
         parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self._report_folded)]
         return max(parts, key=len) if parts else ""
 
-    def _verify(self, raw: str, hits: list[Hit], language: str) -> tuple[str, list[Citation], list[str]]:
+    def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
+                       flags: list[str]) -> tuple[str, list[int]]:
+        """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
+
+        In order: cite the context passage that states the number; repair a 万/億 conversion
+        slip ("33 billion" where the passage says 33億 = 3.3 billion); otherwise replace the
+        number by a visible marker so it is never shown as if the report said it. A sentence
+        whose numbers are mostly unsupported is dropped.
+        """
+        claims = claimed_numbers(body)
+        stated = set().union(*(numbers_in(hits[m - 1].chunk.text) for m in cited))
+        missing = [(surface, v) for surface, v in claims if not is_supported(v, stated)]
+        if not missing:
+            return body, cited
+        others = [i + 1 for i, h in enumerate(hits)
+                  if all(is_supported(v, numbers_in(h.chunk.text) | stated) for _, v in missing)]
+        if others:
+            return body, sorted(set(cited) | {others[0]})
+        cited_text = " ".join(hits[m - 1].chunk.text for m in cited)
+        unrepaired = []
+        for surface, value in missing:
+            repaired = repair_scale(surface, cited_text) if language == "en" else None
+            if repaired:
+                flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
+                body = body.replace(surface, repaired, 1)
+            else:
+                unrepaired.append(surface)
+        if len(unrepaired) * 2 > len(claims):
+            flags.append(f"sentence with unsupported numbers removed: {body[:60]}")
+            return "", cited
+        for surface in unrepaired:
+            flags.append(f"number not found in the cited passages, marked: {surface}")
+            body = body.replace(surface, UNVERIFIED[language], 1)
+        return body, cited
+
+    def _verify(self, raw: str, hits: list[Hit], language: str, question: str = "") -> tuple[str, list[Citation], list[str]]:
         flags: list[str] = []
         kept: list[tuple[str, list[int]]] = []
-        for sentence in split_answer(raw):
+        for sentence in split_answer(clean_output(raw)):
             body = strip_markers(sentence)
             if not body or CANNOT_ANSWER[language] in body:
                 continue
+            if question and overlap(body, question) > ECHO_OVERLAP and overlap(question, body) > ECHO_OVERLAP:
+                continue  # the model repeated the question
             cited = [m for m in markers_in(sentence) if 1 <= m <= len(hits)]
             if len(cited) < len(markers_in(sentence)):
                 flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")
@@ -168,19 +216,9 @@ class AnswerPipeline:
                     flags.append(f"unsupported sentence removed: {body[:60]}")
                     continue
                 cited = [best + 1]
-            numbers = [v for _, v in claimed_numbers(body)]
-            stated = set().union(*(numbers_in(hits[m - 1].chunk.text) for m in cited))
-            missing = [v for v in numbers if not is_supported(v, stated)]
-            if missing:
-                # The number may come from another passage the model did not cite: cite that one.
-                others = [i + 1 for i, h in enumerate(hits)
-                          if all(is_supported(v, numbers_in(h.chunk.text) | stated) for v in missing)]
-                if others:
-                    cited = sorted(set(cited) | {others[0]})
-                else:
-                    flags.append(f"sentence with unsupported number removed: {body[:60]}")
-                    continue
-            kept.append((body, cited))
+            body, cited = self._check_numbers(body, cited, hits, language, flags)
+            if body:
+                kept.append((body, cited))
         # Renumber markers in order of first use and attach one quote per cited chunk.
         order: dict[int, int] = {}
         citations: list[Citation] = []
@@ -224,7 +262,7 @@ class AnswerPipeline:
             raw += piece
             yield AnswerEvent("partial", text=raw)
         timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
-        text, citations, flags = self._verify(raw, context, language)
+        text, citations, flags = self._verify(raw, context, language, question)
         refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
         answerable = bool(text) and not refused
         if not answerable:
