@@ -99,3 +99,22 @@ def test_real_answer_in_the_language_of_the_question(engine):
     assert all(c.quote and c.quote in c.chunk.text for c in answer.citations)
     english = engine.ask("When did Korea adopt the K-Battery development strategy?")
     assert detect_language(english.text) == "en"
+
+
+def test_numbers_glued_to_japanese_words_are_found():
+    # 2021年 has no word boundary between the digits and 年: the scanner must not need one.
+    assert {2021.0, 7.0} <= numbers_in("韓国は、2021年7月に策定した。")
+    assert [v for _, v in claimed_numbers("2021年7月に策定された［1］。")] == [2021.0, 7.0]
+
+
+def test_english_quote_is_the_sentence_that_answers(engine):
+    from rag.answer.citations import fold_report
+    from rag.answer.pipeline import AnswerPipeline
+
+    pipeline = AnswerPipeline.__new__(AnswerPipeline)
+    pipeline.engine, pipeline.cfg = engine, engine.settings.generation
+    pipeline._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+    question = "When did Korea adopt the K-Battery development strategy?"
+    hits = engine.retrieve(question, k=4)
+    _, citations, _ = pipeline._verify("Korea adopted the K-Battery development strategy in 2021.[1]", hits, "en", question)
+    assert citations[0].quote.startswith("韓国は、2021年7月に「K-バッテリー発展戦略」")

@@ -66,19 +66,22 @@ def overlap(a: str, b: str) -> float:
     return len(ba & _bigrams(b)) / len(ba) if ba else 0.0
 
 
-def best_quote(claim: str, chunk: Chunk, similarity=None) -> str:
+def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float] | None = None) -> str:
     """The sentence of ``chunk`` that best supports ``claim``.
 
     Japanese claims are matched by shared character bigrams; ``similarity(claim, sentences)``
     (cross-lingual embeddings) decides for English claims, with shared numbers as a bonus.
+    ``prior`` maps sentences to their similarity with the question (from retrieval): a claim
+    answers the question, so the sentence that matched the question is the likelier source.
     """
-    sentences = chunk_sentences(chunk) or [chunk.text.strip()]
+    sentences = list(prior) if prior else (chunk_sentences(chunk) or [chunk.text.strip()])
     numbers = {v for _, v in claimed_numbers(claim)}
     scores = []
     sims = similarity(claim, sentences) if similarity else [0.0] * len(sentences)
     for sentence, sim in zip(sentences, sims):
         shared = sum(1 for v in numbers if is_supported(v, numbers_in(sentence)))
-        scores.append(overlap(claim, sentence) + sim + 0.3 * shared)
+        bonus = (prior or {}).get(sentence, 0.0)
+        scores.append(overlap(claim, sentence) + sim + bonus + 0.3 * shared)
     return sentences[max(range(len(sentences)), key=scores.__getitem__)]
 
 

@@ -152,7 +152,10 @@ class AnswerPipeline:
         return sim
 
     def _quote(self, claim: str, hit: Hit, language: str) -> str:
-        quote = best_quote(claim, hit.chunk, self._similarity(language))
+        sentences = unit_sentences(hit.chunk)
+        prior = (dict(zip(sentences, hit.unit_similarities[1:]))
+                 if sentences and len(hit.unit_similarities) == len(sentences) + 1 else None)
+        quote = best_quote(claim, hit.chunk, self._similarity(language), prior)
         if quote_in_report(quote, self._report_folded):
             return quote
         # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
