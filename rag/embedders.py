@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Protocol
 
@@ -46,7 +45,6 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model: str, query_prompt: str, passage_prompt: str, batch_size: int = 16,
                  dtype: str = "float32") -> None:
-        import torch
         from sentence_transformers import SentenceTransformer
 
         self.name = model

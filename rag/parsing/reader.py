@@ -120,16 +120,13 @@ class _Assembler:
                     continue
                 s = self.lines[j]
                 if s.strip():
-                    wide_body = prev_blank and width(self.cleaned_line(j)) >= BODY_LINE_COLUMNS
+                    wide_body = prev_blank and width(self.cleaned[j]) >= BODY_LINE_COLUMNS
                     heading = match_heading(s, True, None, self.section_of[j]) is not None and not GOAL_ROW.match(s.strip())
                     if CAPTION.match(s) or wide_body or (heading and s.lstrip()[:1] in "\t●■1"):
                         break
                 prev_blank = not s.strip()
                 j += 1
             self.regions[i + 1] = (j, f"{m['kind']}{m['num']}")
-
-    def cleaned_line(self, i: int) -> str:
-        return clean_line(self.lines[i])
 
     def _locate_sidebar(self) -> None:
         """Find the boxed column by its narrow width; its text may resume after a footnote."""
@@ -346,9 +343,8 @@ class _Assembler:
             for part in parts:
                 self._record_region(part, path)
             return end
-        lines = [(k, self.cleaned[k] if k not in self.removed else "", self.page_of[k])
-                 for k in range(start, end) if k not in self.removed or True]
-        lines = [(k, t if k not in self.removed else "", p) for k, t, p in lines]
+        # Removed lines (a legend inside a table) read as blanks so row rules still see the gap.
+        lines = [(k, "" if k in self.removed else self.cleaned[k], self.page_of[k]) for k in range(start, end)]
         if any(GOAL_ROW.match(t.strip()) for _, t, _ in lines):
             rows = read_goal_table(lines, name)
         elif any(_vertical_runs(lines)):
