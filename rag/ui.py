@@ -10,6 +10,7 @@ import html
 import logging
 import re
 import tempfile
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -116,13 +117,14 @@ class ChatSession:
                     if not answer["answerable"]:
                         content = f"⚠️ {content}"
                     messages[-1] = {"role": "assistant", "content": content}
-                    sources = (render_sources(answer, self.chunk_texts()) if answer["answerable"]
+                    sources = (render_sources(answer, self.chunk_texts) if answer["answerable"]
                                else render_closest(event.answer.closest))
                     yield messages, answers, sources
         except RagError as exc:
             messages[-1] = {"role": "assistant", "content": f"⚠️ {exc}"}
             yield messages, answers, ""
 
+    @cached_property
     def chunk_texts(self) -> dict[str, str]:
         return {c.id: c.text for c in self.engine.report.chunks}
 

@@ -26,7 +26,21 @@ FULL_HASH_LIMIT = 1 << 30
 _SAMPLES, _SAMPLE_BYTES = 64, 1 << 16
 
 
+# Digests already computed in this process, keyed by the file's identity and modification stamp:
+# readiness is checked at index load and again at model load, and hashing a 470 MB file twice
+# at every start costs seconds. Any write to the file changes the key.
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
 def file_digest(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = _compute_digest(path)
+    return _DIGESTS[key]
+
+
+def _compute_digest(path: Path) -> str:
     size = path.stat().st_size
     h = hashlib.sha256()
     with path.open("rb") as fh:
