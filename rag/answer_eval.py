@@ -44,11 +44,11 @@ class AnswerReport:
 
     def to_json(self) -> dict:
         langs = sorted({r["lang"] for r in self.rows})
-        return {"by_language": {l: self.summary(l) for l in langs}, "all": self.summary(), "items": self.rows}
+        return {"by_language": {lang: self.summary(lang) for lang in langs}, "all": self.summary(), "items": self.rows}
 
     def table(self) -> str:
         out = []
-        for lang, s in [(l, self.summary(l)) for l in sorted({r["lang"] for r in self.rows})] + [("all", self.summary())]:
+        for lang, s in [(lg, self.summary(lg)) for lg in sorted({r["lang"] for r in self.rows})] + [("all", self.summary())]:
             out.append(f"{lang}: " + ", ".join(f"{k}={v}" for k, v in s.items()))
         return "\n".join(out)
 

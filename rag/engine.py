@@ -18,6 +18,7 @@ from .chunking import ChunkSettings
 from .embedders import SentenceTransformerEmbedder, UniversalSentenceEncoder
 from .index_store import StoredIndex, build_index, expected_manifest, load_index
 from .keywords import BM25, JapaneseTokenizer
+from .lexicon import Lexicon, build_lexicon, dictionary_source
 from .models.registry import embedding_info, embedding_model_path, second_encoder_info
 from .report import Report, load_report
 from .retrieval import Hit, Retriever
@@ -61,7 +62,7 @@ class Engine:
             encoders["use"] = f"{use.name} | {use.source}"
         cfg = self.settings.chunk
         return expected_manifest(self.report.checksum, {"target_chars": cfg.target_chars, "max_chars": cfg.max_chars},
-                                 encoders)
+                                 encoders, dictionary_source())
 
     def index(self, rebuild: bool = False, show_progress: bool = False) -> StoredIndex:
         """The stored index, built (or rebuilt when stale or corrupt) on first use."""
@@ -75,7 +76,8 @@ class Engine:
                 encoders = {"dense": lambda texts: self.embedder.embed_passages(texts, show_progress)}
                 if self.use_encoder is not None:
                     encoders["use"] = self.use_encoder.embed_passages
-                stored = build_index(self.settings.index_dir, self.report.chunks, encoders, self.tokenizer, expected)
+                stored = build_index(self.settings.index_dir, self.report.chunks, encoders, self.tokenizer, expected,
+                                     build_lexicon)
             self.__dict__["_index"] = stored
             self.__dict__.pop("retriever", None)
             return stored
@@ -86,7 +88,7 @@ class Engine:
         dense = (self.embedder, stored.vectors["dense"])
         use = (self.use_encoder, stored.vectors["use"]) if "use" in stored.vectors and self.use_encoder else None
         return Retriever(stored.chunks, dense, use, BM25(stored.tokens), self.tokenizer, owners=stored.owners,
-                         weights=self.settings.retrieval.weights)
+                         weights=self.settings.retrieval.weights, lexicon=Lexicon(stored.lexicon))
 
     # ---- operations -----------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, mode: str | None = None) -> list[Hit]:

@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -26,7 +26,7 @@ from .passages import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: lexicon.json
 CURRENT = "current"
 
 
@@ -37,6 +37,7 @@ class StoredIndex:
     owners: np.ndarray  # retrieval unit -> chunk index
     tokens: list[list[str]]
     manifest: dict
+    lexicon: dict[str, list[str]] = field(default_factory=dict)  # English key -> report words (lexicon.py)
 
 
 def _flat_index(vectors: np.ndarray) -> faiss.Index:
@@ -46,9 +47,10 @@ def _flat_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def expected_manifest(corpus_sha256: str, chunking: dict, encoders: dict[str, str]) -> dict:
+def expected_manifest(corpus_sha256: str, chunking: dict, encoders: dict[str, str],
+                      dictionary: str | None = None) -> dict:
     return {"format_version": FORMAT_VERSION, "corpus_sha256": corpus_sha256, "chunking": chunking,
-            "encoders": encoders}
+            "encoders": encoders, "dictionary": dictionary or "none"}
 
 
 def _matches(manifest: dict, expected: dict) -> bool:
@@ -70,12 +72,13 @@ def load_index(index_dir: Path, expected: dict) -> tuple[StoredIndex | None, str
         tokens = json.loads((folder / "tokens.json").read_text(encoding="utf-8"))
         owners = np.asarray(json.loads((folder / "owners.json").read_text(encoding="utf-8")), dtype=np.int64)
         vectors = {role: faiss.read_index(str(folder / f"{role}.faiss")) for role in expected["encoders"]}
+        lexicon = json.loads((folder / "lexicon.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         return None, f"index is corrupt ({type(exc).__name__}: {exc})".splitlines()[0]
     if len(tokens) != len(chunks) or any(v.ntotal != len(owners) for v in vectors.values()) \
             or (len(owners) and (owners.min() < 0 or owners.max() >= len(chunks))):
         return None, "index is corrupt (counts disagree)"
-    return StoredIndex(chunks, vectors, owners, tokens, manifest), "ready"
+    return StoredIndex(chunks, vectors, owners, tokens, manifest, lexicon), "ready"
 
 
 def build_index(
@@ -84,6 +87,7 @@ def build_index(
     encoders: dict[str, Callable[[list[str]], np.ndarray]],
     tokenize: Callable[[str], list[str]],
     expected: dict,
+    lexicon: Callable[[list[str]], dict[str, list[str]]] = lambda texts: {},
 ) -> StoredIndex:
     """Embed every retrieval unit (chunks and their sentences) and write the index atomically."""
     started = time.time()
@@ -101,6 +105,8 @@ def build_index(
         (tmp / "owners.json").write_text(json.dumps(owners))
         tokens = [tokenize(embedding_text(c)) for c in chunks]
         (tmp / "tokens.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+        words = lexicon([c.text for c in chunks])
+        (tmp / "lexicon.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
         (tmp / "chunks.jsonl").write_text(
             "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks), encoding="utf-8")
         manifest = dict(expected, created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -110,4 +116,4 @@ def build_index(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     log.info("index built in %.1f s", time.time() - started)
-    return StoredIndex(chunks, vectors, np.asarray(owners, dtype=np.int64), tokens, manifest)
+    return StoredIndex(chunks, vectors, np.asarray(owners, dtype=np.int64), tokens, manifest, words)

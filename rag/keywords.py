@@ -76,5 +76,21 @@ class BM25:
             return np.zeros(self.weights.shape[0], dtype=np.float32)
         return self.weights[:, ids].sum(axis=1)
 
+    def group_scores(self, groups: list[list[list[str]]]) -> np.ndarray:
+        """A structured query: each group is a list of alternatives (token lists) for one concept.
+
+        A group scores a document by its best alternative, an alternative by the mean weight of its
+        tokens (半導体 is two tokens, 半 and 導体, and must not count twice).
+        """
+        total = np.zeros(self.weights.shape[0], dtype=np.float32)
+        for alternatives in groups:
+            best = np.zeros_like(total)
+            for tokens in alternatives:
+                ids = [self.vocab[t] for t in tokens if t in self.vocab]
+                if ids:
+                    np.maximum(best, self.weights[:, ids].sum(axis=1) / len(tokens), out=best)
+            total += best
+        return total
+
     def state(self) -> dict:
         return {"k1": self.k1, "b": self.b, "terms": len(self.vocab), "idf_sum": float(math.fsum(self.idf))}

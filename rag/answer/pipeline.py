@@ -186,7 +186,7 @@ class AnswerPipeline:
             return body, sorted(set(cited) | {others[0]})
         cited_text = " ".join(hits[m - 1].chunk.text for m in cited)
         unrepaired = []
-        for surface, value in missing:
+        for surface, _value in missing:
             repaired = repair_scale(surface, cited_text) if language == "en" else None
             if repaired:
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")

@@ -1,0 +1,137 @@
+"""English-to-Japanese word translations for keyword search, from the JMdict dictionary.
+
+BM25 over Japanese text cannot see an English question ("semiconductor", "battery",
+"budget"): the passages say 半導体, 電池, 予算. Dictionary-based query translation is the
+classic cure in cross-language retrieval. JMdict (EDRDG, CC BY-SA; shipped as a SQLite file
+by the ``jamdict-data`` package) gives English glosses for Japanese words; reversed and kept
+only for the words that occur in the report, it becomes a small lexicon (a few thousand keys)
+stored with the index, so queries never open the 325 MB dictionary.
+
+A question's English words (stemmed, plus adjacent pairs such as "rare earth") are looked up
+and each yields a group of alternative Japanese words; BM25 scores a group by its best
+alternative (a structured query), so one ambiguous English word with many translations cannot
+outweigh the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import unicodedata
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DICTIONARY_PACKAGE = "jamdict-data"
+MAX_GLOSS_WORDS = 2
+MIN_BACKOFF_CHARS = 5  # longer glosses are explanations ("person who ..."), not translations
+_WORD = re.compile(r"[a-z][a-z\-]*")
+_HIRAGANA_ONLY = re.compile(r"[\u3040-\u309fー]+")
+# Words that say nothing about the topic of a question about this report.
+_STOP = frozenset(
+    "a an and as at by for from in into of on or the to with its their our this that these those what which "
+    "who whom how when where why does did do is are was were be been being it they them there than then "
+    "also about according report reports say says said mention mentioned s one's oneself something someone "
+    "much many give given list name named kind main".split()
+)
+
+
+def dictionary_source() -> str | None:
+    """``"jamdict-data <version>"`` when the dictionary is installed, else None."""
+    try:
+        return f"{DICTIONARY_PACKAGE} {metadata.version(DICTIONARY_PACKAGE)}"
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _dictionary_path() -> Path | None:
+    try:
+        import jamdict_data
+    except ImportError:
+        return None
+    path = Path(jamdict_data.JAMDICT_DB_PATH)
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def english_keys(text: str) -> list[str]:
+    """Stemmed content words of ``text`` and its adjacent word pairs, the lexicon's key space."""
+    words = [w for w in _WORD.findall(unicodedata.normalize("NFKC", text).lower()) if w not in _STOP]
+    stems = _stemmer().stemWords(words)
+    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])]
+
+
+def _gloss_key(gloss: str) -> str | None:
+    gloss = re.sub(r"\([^)]*\)", " ", gloss)  # "(esp.) ..." qualifiers
+    words = [w for w in _WORD.findall(gloss.lower()) if w not in _STOP]
+    if not 1 <= len(words) <= MAX_GLOSS_WORDS:
+        return None
+    return " ".join(_stemmer().stemWords(words))
+
+
+def build_lexicon(texts: list[str]) -> dict[str, list[str]]:
+    """English key -> Japanese words of the dictionary that occur in ``texts``. Empty without JMdict."""
+    path = _dictionary_path()
+    if path is None:
+        log.warning("%s is not installed: English questions get no keyword translation", DICTIONARY_PACKAGE)
+        return {}
+    corpus = unicodedata.normalize("NFKC", "".join(texts)).lower()
+    # Every short substring of the report, so that 446k dictionary forms are tested in O(1) each.
+    present = {corpus[i:i + n] for n in range(1, 9) for i in range(len(corpus) - n + 1)}
+    query = """
+        SELECT k.text, g.text FROM Kanji k JOIN Sense s ON s.idseq = k.idseq
+            JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng'
+        UNION ALL
+        SELECT k.text, g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq
+            JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng' AND k.nokanji = 1"""
+    lexicon: dict[str, set[str]] = {}
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        for form, gloss in db.execute(query):
+            form = unicodedata.normalize("NFKC", form).lower()
+            if _HIRAGANA_ONLY.fullmatch(form):  # 作る, に向けて: grammar, not topic words
+                continue
+            if form not in present and (len(form) <= 8 or form not in corpus):
+                continue
+            key = _gloss_key(gloss)
+            if key:
+                lexicon.setdefault(key, set()).add(form)
+    log.info("lexicon: %d English keys for report words", len(lexicon))
+    return {key: sorted(forms) for key, forms in sorted(lexicon.items())}
+
+
+class Lexicon:
+    def __init__(self, mapping: dict[str, list[str]]) -> None:
+        self.mapping = mapping
+
+    def __len__(self) -> int:
+        return len(self.mapping)
+
+    def translate(self, question: str) -> list[list[str]]:
+        """One group of alternative Japanese words per English key of the question found."""
+        groups = []
+        for key in english_keys(question):
+            found = self._lookup(key)
+            if found:
+                groups.append(found)
+        return groups
+
+    def _lookup(self, key: str) -> list[str] | None:
+        if key in self.mapping:
+            return self.mapping[key]
+        if " " in key:
+            return None
+        # The stemmer leaves derived forms apart ("european" / "europ", "japanes" / "japan"):
+        # back off to the longest known key that starts the word.
+        for end in range(len(key) - 1, MIN_BACKOFF_CHARS - 1, -1):
+            if key[:end] in self.mapping:
+                return self.mapping[key[:end]]
+        return None

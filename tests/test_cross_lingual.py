@@ -1,0 +1,66 @@
+"""English questions over Japanese text: term pairs mined from the report and JMdict translations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.glossary import Glossary, mine_term_pairs
+from rag.keywords import BM25, JapaneseTokenizer
+from rag.lexicon import Lexicon, build_lexicon, dictionary_source, english_keys
+
+GLOSSED = (
+    "技術的能力の保有などを目的に「半導体法（A Chips Act for Europe）」が発表された。"
+    "米国の国家ナノテクノロジーイニシアティブ（National Nanotechnology Initiative：NNI）は2001年に始まった。"
+    "主要半導体企業（IBM、TSMC、Samsung）が参加する。"
+)
+
+
+def test_term_pairs_are_mined_from_parenthesised_glosses():
+    pairs = {(p.japanese, p.english) for p in mine_term_pairs([GLOSSED])}
+    assert ("半導体法", "A Chips Act for Europe") in pairs
+    assert ("国家ナノテクノロジーイニシアティブ", "NNI") in pairs
+    assert ("国家ナノテクノロジーイニシアティブ", "National Nanotechnology Initiative") in pairs
+    assert not any(j == "主要半導体企業" for j, _ in pairs)  # a list of examples is not a gloss
+
+
+def test_glossary_expands_named_terms_only():
+    glossary = Glossary.from_texts([GLOSSED])
+    assert "半導体法" in glossary.expansions("When did the European Chips Act enter into force?")
+    assert "国家ナノテクノロジーイニシアティブ" in glossary.expansions("What is the NNI budget?")
+    # One shared word ("act") is not enough, and a term already in the question is not repeated.
+    assert glossary.expansions("What does the act require?") == []
+    assert glossary.expansions("半導体法（A Chips Act for Europe）とは") == []
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return JapaneseTokenizer()
+
+
+DOCS = ["半導体の製造拠点を国内に誘致する。", "電池の研究開発に予算を配分する。", "量子技術の人材を育成する。"]
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    if dictionary_source() is None:
+        pytest.fail("jamdict-data is a project dependency and must be installed")
+    return Lexicon(build_lexicon(DOCS))
+
+
+def test_lexicon_holds_report_words_for_english_keys(lexicon):
+    assert "半導体" in lexicon.mapping["semiconductor"]
+    assert "電池" in lexicon.mapping["batteri"]
+    assert all(any(form in "".join(DOCS) for form in forms) for forms in lexicon.mapping.values())
+    assert english_keys("Semiconductor factories") == ["semiconductor", "factori", "semiconductor factori"]
+    # Derived forms the stemmer keeps apart fall back to the longest known prefix.
+    assert Lexicon({"japan": ["日本"]}).translate("Japanese budget") == [["日本"]]
+
+
+def test_translated_keywords_find_japanese_passages(lexicon, tokenizer):
+    bm25 = BM25([tokenizer(d) for d in DOCS])
+    assert not bm25.scores(tokenizer("battery research budget")).any()  # no shared token at all
+    groups = [[tokenizer(w) for w in words] for words in lexicon.translate("battery research budget")]
+    assert int(np.argmax(bm25.group_scores(groups))) == 1
+    groups = [[tokenizer(w) for w in words] for words in lexicon.translate("semiconductor manufacturing")]
+    assert int(np.argmax(bm25.group_scores(groups))) == 0
