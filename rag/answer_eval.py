@@ -65,7 +65,8 @@ def score_answer(item: dict, answer: dict, report_folded: str) -> dict:
     row = {"id": item["id"], "lang": item.get("lang", detect_language(item["question"])),
            "gold_answerable": gold_answerable, "answerable": answer["answerable"],
            "decision_ok": float(answer["answerable"] == gold_answerable), "answer": text,
-           "first_token_s": answer["timings"].get("first_token_s"), "total_s": answer["timings"].get("total_s")}
+           "first_token_s": answer["timings"].get("first_token_s"), "total_s": answer["timings"].get("total_s"),
+           "flags": answer.get("flags", [])}  # why a sentence was dropped or an answer refused
     if gold_answerable:
         folded = normalise(text).lower()
         keywords = item.get("keywords", [])

@@ -142,6 +142,23 @@ def heading_header(chunk: Chunk) -> str:
     return "［" + " > ".join(path) + "］" if path else ""
 
 
+_HEADING_MARKS = re.compile(r"^[■●○◆□\s]+|［注\d+］|\s+")
+SHORT_HEADING_CHARS = 24
+
+
+def short_heading(chunk: Chunk) -> str:
+    """A compact label for the model: the country or theme, and the most specific heading.
+
+    "1.2.4 … > 米国 > ■基本政策 > ● 国家ナノテクノロジーイニシアティブ（…：NNI）［注2］" becomes
+    "米国 / 国家ナノテクノロジーイニシアティブ（Nati…": every token of context costs prefill time.
+    """
+    parts = [_HEADING_MARKS.sub("", p) for p in chunk.heading_path[2:]]
+    parts = [p[:SHORT_HEADING_CHARS] for p in parts if p]
+    if not parts:
+        return chunk.heading_path[-1] if chunk.heading_path else chunk.section
+    return parts[0] if len(parts) == 1 else f"{parts[0]} / {parts[-1]}"
+
+
 def embedding_text(chunk: Chunk) -> str:
     header = heading_header(chunk)
     return f"{header}\n{chunk.text}" if header else chunk.text

@@ -106,6 +106,13 @@ class Retriever:
             tokens.extend(self.tokenizer(term))
         return tokens
 
+    def query_terms(self, question: str, language: str) -> set[str]:
+        """Keyword tokens of the question in the report's terms (English words translated)."""
+        terms = set(self.keyword_query(question))
+        if language == "en":
+            terms.update(t for words in self.lexicon.translate(question) for w in words for t in self.tokenizer(w))
+        return terms
+
     def search(self, question: str, k: int = 10, mode: str = "hybrid", language: str | None = None) -> list[Hit]:
         if mode not in self.modes:
             from .errors import InputError

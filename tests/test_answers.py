@@ -118,3 +118,22 @@ def test_english_quote_is_the_sentence_that_answers(engine):
     hits = engine.retrieve(question, k=4)
     _, citations, _ = pipeline._verify("Korea adopted the K-Battery development strategy in 2021.[1]", hits, "en", question)
     assert citations[0].quote.startswith("韓国は、2021年7月に「K-バッテリー発展戦略」")
+
+
+def test_generation_stops_after_sentences_not_list_numbers():
+    from rag.answer.pipeline import enough_sentences
+
+    assert not enough_sentences("The three pillars are: 1. Excellent Science 2. Global Challenges 3. ")
+    assert enough_sentences("It began in 2001.[1] It funds 20 agencies.[1] It has a budget. ")
+    assert enough_sentences("2021年7月に策定された［1］。投資は40兆ウォン［2］。目標は2030年。")
+
+
+def test_marker_only_fragments_are_dropped(engine):
+    pipeline = engine.answers.__class__.__new__(engine.answers.__class__)
+    pipeline.engine, pipeline.cfg = engine, engine.settings.generation
+    from rag.answer.citations import fold_report
+
+    pipeline._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+    hits = engine.retrieve("When did Korea adopt the K-Battery development strategy?", k=4)
+    text, citations, _ = pipeline._verify("Korea adopted it in July 2021.[1] , , ,[1][2][3]", hits, "en")
+    assert text == "Korea adopted it in July 2021.[1]" and len(citations) == 1

@@ -41,7 +41,7 @@ _CACHE_ARGUMENT = _cache_argument()
 class TransformersGenerator:
     """A causal LM loaded by transformers from a local folder or a model id, greedy by default."""
 
-    def __init__(self, model: str, temperature: float = 0.0) -> None:
+    def __init__(self, model: str, temperature: float = 0.0, quantize: str = "none") -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -54,6 +54,10 @@ class TransformersGenerator:
             raise ModelError(f"cannot load generator {model!r}: {exc}".splitlines()[0],
                              "run `rag models --prepare`, or set RAG_GENERATION__MODEL") from exc
         self.model.eval()
+        if quantize == "int8":
+            from .quantize import add_int8_decoding
+
+            add_int8_decoding(self.model)
         self._lock = threading.Lock()  # one generation at a time on a 2-core machine
         self._prefix_cache: dict[str, tuple] = {}
 
@@ -176,4 +180,4 @@ def make_generator(cfg: GenerationConfig, model_path: str) -> Generator:
         if not cfg.base_url:
             raise EndpointError("the openai backend needs a base URL", "set RAG_GENERATION__BASE_URL")
         return OpenAIChatGenerator(cfg.base_url, cfg.model, cfg.api_key, cfg.temperature, cfg.timeout_s)
-    return TransformersGenerator(model_path, cfg.temperature)
+    return TransformersGenerator(model_path, cfg.temperature, cfg.quantize)

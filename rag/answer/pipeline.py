@@ -17,27 +17,24 @@ from ..errors import InputError
 from ..language import detect_language
 from ..questions import check_question
 from ..chunking import unit_sentences
-from ..passages import page_label
 from ..retrieval import Hit
 from .backends import Generator
+from .context import build_messages, select_context
 from .citations import (Citation, best_quote, chunk_sentences, fold_report, markers_in, overlap, quote_in_report,
                         split_answer, strip_markers)
 from .followup import resolve_followup
-from .numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in, repair_scale
-from .prompts import CANNOT_ANSWER, REFUSAL_PHRASES, load_prompt
+from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
+from .prompts import CANNOT_ANSWER, REFUSAL_PHRASES
 
 log = logging.getLogger(__name__)
 
 # Answerability from retrieval evidence, calibrated on the development sets (see README).
 MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
 MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
-# The model reads only the most relevant sentences of each retrieved chunk: prefill runs at
-# about 100 tokens/s here, so every 100 characters of context cost about a second.
-SENTENCES_PER_PASSAGE = (3, 2, 2, 1, 1)
-CONTEXT_CHARS = 800
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
 _SENTENCE_DONE = re.compile(r"[。！？]|[.!?](?:\s*\[\d+\])*\s")
+_LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
 
 
 ECHO_OVERLAP = 0.8
@@ -51,7 +48,8 @@ def clean_output(raw: str) -> str:
 
 
 def enough_sentences(text: str) -> bool:
-    return len(_SENTENCE_DONE.findall(text)) >= MAX_SENTENCES
+    ends = [m for m in _SENTENCE_DONE.finditer(text) if not _LIST_NUMBER.search(text[:m.start()])]
+    return len(ends) >= MAX_SENTENCES
 
 
 @dataclass
@@ -93,51 +91,6 @@ class AnswerPipeline:
             return False
         top = max(h.similarities.get("dense", 0.0) for h in hits[:3])
         return top >= MIN_DENSE_SIMILARITY.get(language, 0.8)
-
-    def _excerpt(self, hit: Hit, rank: int, query_terms: set[str]) -> str:
-        """The chunk's most relevant sentences, in reading order (the whole chunk if it is one)."""
-        sentences = unit_sentences(hit.chunk)
-        sims = hit.unit_similarities[1:]
-        if not sentences or len(sims) != len(sentences):
-            return hit.chunk.text
-        keep = SENTENCES_PER_PASSAGE[min(rank, len(SENTENCES_PER_PASSAGE) - 1)]
-        tokenize = self.engine.tokenizer
-
-        def score(i: int) -> float:
-            return sims[i] + 0.02 * len(query_terms & set(tokenize(sentences[i])))
-
-        chosen = sorted(sorted(range(len(sentences)), key=score, reverse=True)[:keep])
-        parts, previous = [], None
-        for i in chosen:
-            if previous is not None and i != previous + 1:
-                parts.append("…")
-            parts.append(sentences[i])
-            previous = i
-        return "".join(parts)
-
-    def _messages(self, question: str, language: str, hits: list[Hit], history) -> list[dict]:
-        blocks = []
-        terms = set(self.engine.tokenizer(question))
-        used = 0
-        for n, hit in enumerate(hits, start=1):
-            c = hit.chunk
-            pages = page_label(c.page, c.page_end)
-            where = " > ".join(c.heading_path[2:]) or c.section
-            excerpt = self._excerpt(hit, n - 1, terms)
-            if blocks and used + len(excerpt) > CONTEXT_CHARS:
-                break
-            used += len(excerpt)
-            text = annotate_for_english(excerpt) if language == "en" else excerpt
-            blocks.append(f"[{n}] ({where}, {pages})\n{text}")
-        past = ""
-        if history:
-            q, a = history[-1]
-            label = ("Previous question: {q}\nPrevious answer: {a}\n\n" if language == "en"
-                     else "前の質問：{q}\n前の回答：{a}\n\n")
-            past = label.format(q=q, a=strip_markers(a)[:300])
-        system = load_prompt("answer", language)
-        user = load_prompt("user", language).format(history=past, passages="\n\n".join(blocks), question=question)
-        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def _similarity(self, language: str):
         if language != "en":
@@ -206,7 +159,7 @@ class AnswerPipeline:
         kept: list[tuple[str, list[int]]] = []
         for sentence in split_answer(clean_output(raw)):
             body = strip_markers(sentence)
-            if not body or CANNOT_ANSWER[language] in body:
+            if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
                 continue
             if question and overlap(body, question) > ECHO_OVERLAP and overlap(question, body) > ECHO_OVERLAP:
                 continue  # the model repeated the question
@@ -250,15 +203,18 @@ class AnswerPipeline:
         query = resolve_followup(question, language, history)
         hits = self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
         timings = {"retrieve_s": time.perf_counter() - started}
-        context = hits[: self.cfg.context_passages]
         if not self._answerable(hits, language):
             timings["total_s"] = time.perf_counter() - started
             yield AnswerEvent("final", answer=Answer(question, language, False, CANNOT_ANSWER[language], [],
                                                      hits[:3], timings, ["retrieval found no close passage"],
                                                      question_id))
             return
+        terms = self.engine.retriever.query_terms(question, language)
+        passages = select_context(hits[: self.cfg.context_passages], terms, self.engine.tokenizer,
+                                  self.cfg.context_chars)
+        context = [p.hit for p in passages]  # marker n in the answer is context[n - 1]
         raw = ""
-        for piece in self.generator.stream(self._messages(question, language, context, history),
+        for piece in self.generator.stream(build_messages(question, language, passages, history),
                                            self.cfg.max_new_tokens, stop_when=enough_sentences):
             if not raw:
                 timings["first_token_s"] = time.perf_counter() - started
