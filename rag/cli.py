@@ -162,10 +162,13 @@ def ask(ctx: click.Context, question: str | None, questions_file: Path | None, a
             continue
         shown = 0
         for event in engine.ask_stream(item["question"]):
-            if event.kind == "partial":
+            if event.kind == "reading":
+                pages = ", ".join(page_label(h.chunk.page, h.chunk.page_end) for h in event.passages)
+                click.echo(f"(reading {pages})", err=True)
+            elif event.kind == "partial":
                 click.echo(event.text[shown:], nl=False, err=True)
                 shown = len(event.text)
-            else:
+            elif event.kind == "final":
                 answer = event.answer
         click.echo("", err=True)
         click.echo(answer.text)

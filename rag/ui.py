@@ -19,6 +19,7 @@ import gradio as gr
 from . import export
 from .engine import Engine
 from .errors import RagError
+from .language import detect_language
 from .passages import page_label
 from .readiness import Readiness
 
@@ -76,7 +77,11 @@ def render_sources(answer: dict, chunks_by_id: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
-def render_closest(hits) -> str:
+READING = {"ja": "抜粋を読んでいます:", "en": "reading", "unknown": "reading"}
+READING_TITLE = "Reading / 参照中"
+
+
+def render_closest(hits, title: str = "Closest passages / 関連する箇所") -> str:
     items = []
     for h in hits:
         c = h.chunk
@@ -84,7 +89,7 @@ def render_closest(hits) -> str:
         items.append(f'<div class="source"><span class="where">§{c.section} — '
                      f'{html.escape(" > ".join(c.heading_path[1:]))} — <b>{pages}</b></span>'
                      f"<p>{html.escape(c.text[:400])}</p></div>")
-    return "<p><b>Closest passages / 関連する箇所:</b></p>" + "\n".join(items)
+    return f"<p><b>{html.escape(title)}:</b></p>" + "\n".join(items)
 
 
 class ChatSession:
@@ -107,7 +112,12 @@ class ChatSession:
         history = [(a["question"], a["answer"]) for a in answers]
         try:
             for event in self.engine.ask_stream(question, history):
-                if event.kind == "partial":
+                if event.kind == "reading":
+                    # The model needs a few seconds to read; show what it reads meanwhile.
+                    pages = ", ".join(page_label(h.chunk.page, h.chunk.page_end) for h in event.passages)
+                    messages[-1] = {"role": "assistant", "content": f"… ({READING[detect_language(question)]} {pages})"}
+                    yield messages, answers, render_closest(event.passages, READING_TITLE)
+                elif event.kind == "partial":
                     messages[-1] = {"role": "assistant", "content": event.text}
                     yield messages, answers, gr.skip()
                 else:

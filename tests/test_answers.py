@@ -94,8 +94,13 @@ def test_bad_questions_get_clear_errors(engine):
 
 @pytest.mark.slow
 def test_real_answer_in_the_language_of_the_question(engine):
-    answer = engine.ask("韓国の「K-バッテリー発展戦略」はいつ策定されたか？")
+    events = list(engine.ask_stream("韓国の「K-バッテリー発展戦略」はいつ策定されたか？"))
+    kinds = [e.kind for e in events]
+    # What the model reads is announced first, then the text streams, then the verified answer.
+    assert kinds[0] == "reading" and kinds[-1] == "final" and set(kinds[1:-1]) == {"partial"}
+    answer = events[-1].answer
     assert answer.answerable and "2021" in answer.text and answer.citations
+    assert {c.chunk.id for c in answer.citations} <= {h.chunk.id for h in events[0].passages}
     assert all(c.quote and c.quote in c.chunk.text for c in answer.citations)
     english = engine.ask("When did Korea adopt the K-Battery development strategy?")
     assert detect_language(english.text) == "en"
@@ -137,3 +142,14 @@ def test_marker_only_fragments_are_dropped(engine):
     hits = engine.retrieve("When did Korea adopt the K-Battery development strategy?", k=4)
     text, citations, _ = pipeline._verify("Korea adopted it in July 2021.[1] , , ,[1][2][3]", hits, "en")
     assert text == "Korea adopted it in July 2021.[1]" and len(citations) == 1
+
+
+def test_a_cut_off_answer_is_shown_as_cut(engine):
+    pipeline = engine.answers.__class__.__new__(engine.answers.__class__)
+    pipeline.engine, pipeline.cfg = engine, engine.settings.generation
+    from rag.answer.citations import fold_report
+
+    pipeline._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+    hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定されたか", k=4)
+    text, _, flags = pipeline._verify("韓国は2021年7月に策定した［1］。次世代バッテリーパークを［1］", hits, "ja")
+    assert text.endswith("次世代バッテリーパークを…［1］") and "answer cut at the length limit" in flags

@@ -38,6 +38,7 @@ _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens 
 
 
 ECHO_OVERLAP = 0.8
+_FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
@@ -73,9 +74,12 @@ class Answer:
 
 @dataclass
 class AnswerEvent:
-    kind: str  # "partial" | "final"
+    # "reading": the passages the model is about to read (shown while it reads them);
+    # "partial": the answer so far, unverified; "final": the verified answer.
+    kind: str
     text: str = ""
     answer: Answer | None = None
+    passages: list[Hit] = field(default_factory=list)
 
 
 class AnswerPipeline:
@@ -179,6 +183,10 @@ class AnswerPipeline:
         order: dict[int, int] = {}
         citations: list[Citation] = []
         parts = []
+        if kept and not _FINISHED.search(kept[-1][0]):
+            # Generation hit its length limit mid-sentence: show that the text is cut.
+            kept[-1] = (kept[-1][0].rstrip() + "…", kept[-1][1])
+            flags.append("answer cut at the length limit")
         for body, cited in kept:
             marks = []
             for m in cited:
@@ -213,6 +221,7 @@ class AnswerPipeline:
         passages = select_context(hits[: self.cfg.context_passages], terms, self.engine.tokenizer,
                                   self.cfg.context_chars)
         context = [p.hit for p in passages]  # marker n in the answer is context[n - 1]
+        yield AnswerEvent("reading", passages=context)
         raw = ""
         for piece in self.generator.stream(build_messages(question, language, passages, history),
                                            self.cfg.max_new_tokens, stop_when=enough_sentences):
