@@ -47,18 +47,21 @@ def test_follow_up_questions_take_the_previous_question():
     assert resolve_followup("では米国は？", "ja", [("韓国の水素法は？", "…")]) == "韓国の水素法は？ では米国は？"
 
 
+@pytest.fixture(scope="module")
+def pipeline(engine):
+    """The answer pipeline without its generator: verification needs no model."""
+    from rag.answer.pipeline import AnswerPipeline
+
+    return AnswerPipeline(engine, generator=None)
+
+
 def test_answer_sentences_keep_their_markers():
     assert split_answer("2021年7月に策定された［1］。投資は40兆ウォン［2］。") == ["2021年7月に策定された［1］。", "投資は40兆ウォン［2］。"]
     assert split_answer("It was adopted in July 2021 [1]. It targets 2030 [2].") == [
         "It was adopted in July 2021 [1].", "It targets 2030 [2]."]
 
 
-def test_verification_maps_markers_quotes_and_numbers(engine):
-    pipeline = engine.answers.__class__.__new__(engine.answers.__class__)
-    pipeline.engine, pipeline.cfg = engine, engine.settings.generation
-    from rag.answer.citations import fold_report
-
-    pipeline._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+def test_verification_maps_markers_quotes_and_numbers(engine, pipeline):
     hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定され、投資規模は？", k=5)
     raw = ("韓国は2021年7月に「K-バッテリー発展戦略」を策定した［1］［9］。"
            "投資額は999兆ウォンである［1］。")
@@ -72,18 +75,12 @@ def test_verification_maps_markers_quotes_and_numbers(engine):
     assert pipeline._report_folded.find(quote.replace(" ", "").lower()[:20]) >= 0
 
 
-def test_off_topic_question_is_refused_without_generation(engine):
-    from rag.answer.pipeline import AnswerPipeline
-
-    pipeline = AnswerPipeline(engine, generator=None)  # refusal must not need the model
+def test_off_topic_question_is_refused_without_generation(pipeline):
     answer = pipeline.ask("What is the capital of France?")
     assert not answer.answerable and answer.text == CANNOT_ANSWER["en"] and answer.closest
 
 
-def test_bad_questions_get_clear_errors(engine):
-    from rag.answer.pipeline import AnswerPipeline
-
-    pipeline = AnswerPipeline(engine, generator=None)
+def test_bad_questions_get_clear_errors(pipeline):
     with pytest.raises(InputError, match="empty"):
         pipeline.ask("   ")
     with pytest.raises(InputError, match="too long"):
@@ -112,13 +109,7 @@ def test_numbers_glued_to_japanese_words_are_found():
     assert [v for _, v in claimed_numbers("2021年7月に策定された［1］。")] == [2021.0, 7.0]
 
 
-def test_english_quote_is_the_sentence_that_answers(engine):
-    from rag.answer.citations import fold_report
-    from rag.answer.pipeline import AnswerPipeline
-
-    pipeline = AnswerPipeline.__new__(AnswerPipeline)
-    pipeline.engine, pipeline.cfg = engine, engine.settings.generation
-    pipeline._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+def test_english_quote_is_the_sentence_that_answers(engine, pipeline):
     question = "When did Korea adopt the K-Battery development strategy?"
     hits = engine.retrieve(question, k=4)
     _, citations, _ = pipeline._verify("Korea adopted the K-Battery development strategy in 2021.[1]", hits, "en", question)
@@ -133,23 +124,13 @@ def test_generation_stops_after_sentences_not_list_numbers():
     assert enough_sentences("2021年7月に策定された［1］。投資は40兆ウォン［2］。目標は2030年。")
 
 
-def test_marker_only_fragments_are_dropped(engine):
-    pipeline = engine.answers.__class__.__new__(engine.answers.__class__)
-    pipeline.engine, pipeline.cfg = engine, engine.settings.generation
-    from rag.answer.citations import fold_report
-
-    pipeline._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+def test_marker_only_fragments_are_dropped(engine, pipeline):
     hits = engine.retrieve("When did Korea adopt the K-Battery development strategy?", k=4)
     text, citations, _ = pipeline._verify("Korea adopted it in July 2021.[1] , , ,[1][2][3]", hits, "en")
     assert text == "Korea adopted it in July 2021.[1]" and len(citations) == 1
 
 
-def test_a_cut_off_answer_is_shown_as_cut(engine):
-    pipeline = engine.answers.__class__.__new__(engine.answers.__class__)
-    pipeline.engine, pipeline.cfg = engine, engine.settings.generation
-    from rag.answer.citations import fold_report
-
-    pipeline._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+def test_a_cut_off_answer_is_shown_as_cut(engine, pipeline):
     hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定されたか", k=4)
     text, _, flags = pipeline._verify("韓国は2021年7月に策定した［1］。次世代バッテリーパークを［1］", hits, "ja")
     assert text.endswith("次世代バッテリーパークを…［1］") and "answer cut at the length limit" in flags
