@@ -134,3 +134,12 @@ def test_a_cut_off_answer_is_shown_as_cut(engine, pipeline):
     hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定されたか", k=4)
     text, _, flags = pipeline._verify("韓国は2021年7月に策定した［1］。次世代バッテリーパークを［1］", hits, "ja")
     assert text.endswith("次世代バッテリーパークを…［1］") and "answer cut at the length limit" in flags
+
+
+def test_copied_passage_labels_are_removed(engine, pipeline):
+    from rag.chunking import short_heading
+
+    hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定されたか", k=4)
+    label = short_heading(hits[0].chunk)
+    text, _, _ = pipeline._verify(f"（{label}） 韓国は2021年7月に策定した［1］。", hits, "ja")
+    assert f"（{label}）" not in text and text.startswith("韓国は2021年7月に策定した")

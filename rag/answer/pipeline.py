@@ -16,7 +16,7 @@ from typing import Iterator
 from ..errors import InputError
 from ..language import detect_language
 from ..questions import check_question
-from ..chunking import unit_sentences
+from ..chunking import short_heading, unit_sentences
 from ..retrieval import Hit
 from .backends import Generator
 from .context import build_messages, select_context
@@ -43,9 +43,13 @@ _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
-def clean_output(raw: str) -> str:
-    """Remove prompt echoes the small model sometimes produces: ``[n]`` placeholders, rule text."""
-    return _PROMPT_LEAK.sub("", _PLACEHOLDER.sub("", raw))
+def clean_output(raw: str, labels: list[str] = ()) -> str:
+    """Remove prompt echoes the small model sometimes produces: ``[n]`` placeholders, rule text,
+    and the passage labels of the context ("（日本 / 研究開発プロジェクト）")."""
+    text = _PROMPT_LEAK.sub("", _PLACEHOLDER.sub("", raw))
+    for label in labels:
+        text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)
+    return text
 
 
 def enough_sentences(text: str) -> bool:
@@ -161,7 +165,7 @@ class AnswerPipeline:
     def _verify(self, raw: str, hits: list[Hit], language: str, question: str = "") -> tuple[str, list[Citation], list[str]]:
         flags: list[str] = []
         kept: list[tuple[str, list[int]]] = []
-        for sentence in split_answer(clean_output(raw)):
+        for sentence in split_answer(clean_output(raw, [short_heading(h.chunk) for h in hits])):
             body = strip_markers(sentence)
             if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
                 continue
