@@ -143,3 +143,10 @@ def test_copied_passage_labels_are_removed(engine, pipeline):
     label = short_heading(hits[0].chunk)
     text, _, _ = pipeline._verify(f"（{label}） 韓国は2021年7月に策定した［1］。", hits, "ja")
     assert f"（{label}）" not in text and text.startswith("韓国は2021年7月に策定した")
+
+
+def test_echoed_number_annotations_are_removed():
+    from rag.answer.pipeline import clean_output
+
+    raw = "The NNI budget request for FY2024 is $2.16 billion (= 2.16 billion US dollars).[1]"
+    assert clean_output(raw) == "The NNI budget request for FY2024 is $2.16 billion.[1]"

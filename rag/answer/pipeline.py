@@ -39,14 +39,16 @@ _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens 
 
 ECHO_OVERLAP = 0.8
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
+_ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
 def clean_output(raw: str, labels: list[str] = ()) -> str:
     """Remove prompt echoes the small model sometimes produces: ``[n]`` placeholders, rule text,
-    and the passage labels of the context ("（日本 / 研究開発プロジェクト）")."""
-    text = _PROMPT_LEAK.sub("", _PLACEHOLDER.sub("", raw))
+    the passage labels of the context ("（日本 / 研究開発プロジェクト）"), and the English values
+    annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
+    text = _ANNOTATION_ECHO.sub("", _PROMPT_LEAK.sub("", _PLACEHOLDER.sub("", raw)))
     for label in labels:
         text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)
     return text
