@@ -150,3 +150,15 @@ def test_echoed_number_annotations_are_removed():
 
     raw = "The NNI budget request for FY2024 is $2.16 billion (= 2.16 billion US dollars).[1]"
     assert clean_output(raw) == "The NNI budget request for FY2024 is $2.16 billion.[1]"
+
+
+def test_english_claim_also_cites_the_clearly_closest_passage(engine, pipeline):
+    hits = engine.retrieve("When did Korea adopt the K-Battery development strategy?", k=4)
+    right = next(i for i, h in enumerate(hits) if "K-バッテリー発展戦略" in h.chunk.text)
+    wrong = next(i for i, h in enumerate(hits) if "バッテリー" not in h.chunk.text and "電池" not in h.chunk.text)
+    flags: list[str] = []
+    cited = pipeline._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
+                                         [wrong + 1], hits, flags)
+    assert cited == [wrong + 1, right + 1] and flags
+    assert pipeline._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
+                                        [right + 1], hits, []) == [right + 1]

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 # Answerability from retrieval evidence, calibrated on the development sets (see README).
 MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
-MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
+MIN_SUPPORT_OVERLAP = 0.35
+RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones  # an unmarked sentence needs this much of its text in a passage
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
 _SENTENCE_DONE = re.compile(r"[。！？]|[.!?](?:\s*\[\d+\])*\s")
@@ -114,6 +115,22 @@ class AnswerPipeline:
 
         return sim
 
+    def _add_closest_source(self, claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+        """Also cite the passage whose sentence is clearly closest to an English claim.
+
+        The small model often numbers its sources wrongly when it translates (dev: the passage
+        that supports the claim was in its context for every English citation miss). The claim
+        is compared with every context sentence by the embedding model; a passage that beats
+        every cited one by ``RECITE_MARGIN`` is added, never substituted.
+        """
+        sim = self._similarity("en")
+        per_passage = [max(sim(claim, chunk_sentences(h.chunk)) or [0.0]) for h in hits]
+        best = max(range(len(hits)), key=lambda i: per_passage[i])
+        if best + 1 not in cited and per_passage[best] > max(per_passage[m - 1] for m in cited) + RECITE_MARGIN:
+            flags.append(f"added the closest source [{best + 1}] to: {claim[:60]}")
+            return [*cited, best + 1]
+        return cited
+
     def _quote(self, claim: str, hit: Hit, language: str) -> str:
         sentences = unit_sentences(hit.chunk)
         prior = (dict(zip(sentences, hit.unit_similarities[1:]))
@@ -183,6 +200,8 @@ class AnswerPipeline:
                     continue
                 cited = [best + 1]
             body, cited = self._check_numbers(body, cited, hits, language, flags)
+            if body and language == "en":
+                cited = self._add_closest_source(body, cited, hits, flags)
             if body:
                 kept.append((body, cited))
         # Renumber markers in order of first use and attach one quote per cited chunk.
