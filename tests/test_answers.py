@@ -162,3 +162,10 @@ def test_english_claim_also_cites_the_clearly_closest_passage(engine, pipeline):
     assert cited == [wrong + 1, right + 1] and flags
     assert pipeline._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
                                         [right + 1], hits, []) == [right + 1]
+
+
+def test_a_stuttered_unit_is_written_once():
+    from rag.answer.pipeline import clean_output
+
+    assert clean_output("予算要求額は21.6 億ドル億ドルである［1］。") == "予算要求額は21.6 億ドルである［1］。"
+    assert clean_output("ますます増えた。") == "ますます増えた。"  # ordinary repeats stay

@@ -40,6 +40,7 @@ _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens 
 
 ECHO_OVERLAP = 0.8
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
+_REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
@@ -50,6 +51,7 @@ def clean_output(raw: str, labels: list[str] = ()) -> str:
     the passage labels of the context ("（日本 / 研究開発プロジェクト）"), and the English values
     annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
     text = _ANNOTATION_ECHO.sub("", _PROMPT_LEAK.sub("", _PLACEHOLDER.sub("", raw)))
+    text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
     for label in labels:
         text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)
     return text
