@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from .keywords import ENGLISH_FUNCTION_WORDS
+
 log = logging.getLogger(__name__)
 
 # The Japanese term is the run of kanji, kana, long marks and name dots right before the
@@ -28,10 +30,6 @@ _GLOSS = re.compile(rf"([{_JA_CHARS}][{_JA_CHARS}A-Za-z0-9\-]*)\(([^()]*[A-Za-z]
 _JAPANESE = re.compile(rf"[{_JA_CHARS}\u3040-\u309f]")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9\-&]*[A-Z0-9][A-Za-z0-9\-&]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
-_STOP = frozenset(
-    "a an and as at by for from in into of on or the to with its their our this that these those "
-    "what which who how when where why does did do is are was were".split()
-)
 _MIN_PREFIX = 4  # "chips"~"chip", "europe"~"european": shared prefixes this long count as one word
 
 
@@ -46,7 +44,7 @@ class TermPair:
 
 
 def _content_words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP]
+    return [w.lower() for w in _WORD.findall(text) if w.lower() not in ENGLISH_FUNCTION_WORDS]
 
 
 def _same_word(a: str, b: str) -> bool:

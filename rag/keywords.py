@@ -18,6 +18,12 @@ import numpy as np
 _SKIP_POS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
 _SKIP_SUBPOS = {"非自立可能", "数詞"}
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9.\-+&]*")
+# English function words: question words and grammar that name no topic. The glossary requires
+# every other word of a gloss; the lexicon adds question phrasing ("report", "list") to these.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "a an and as at by for from in into of on or the to with its their our this that these those "
+    "what which who how when where why does did do is are was were".split()
+)
 _EN_STOP = frozenset(
     "a an and are as at be by did do does for from has have how in is it its of on or the their this to was "
     "what when where which who why with according report did does what's".split()

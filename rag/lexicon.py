@@ -23,6 +23,8 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from .keywords import ENGLISH_FUNCTION_WORDS
+
 log = logging.getLogger(__name__)
 
 DICTIONARY_PACKAGE = "jamdict-data"
@@ -31,11 +33,9 @@ MIN_BACKOFF_CHARS = 5  # longer glosses are explanations ("person who ..."), not
 _WORD = re.compile(r"[a-z][a-z\-]*")
 _HIRAGANA_ONLY = re.compile(r"[\u3040-\u309fー]+")
 # Words that say nothing about the topic of a question about this report.
-_STOP = frozenset(
-    "a an and as at by for from in into of on or the to with its their our this that these those what which "
-    "who whom how when where why does did do is are was were be been being it they them there than then "
-    "also about according report reports say says said mention mentioned s one's oneself something someone "
-    "much many give given list name named kind main".split()
+_STOP = ENGLISH_FUNCTION_WORDS | frozenset(
+    "whom be been being it they them there than then also about according report reports say says said "
+    "mention mentioned s one's oneself something someone much many give given list name named kind main".split()
 )
 
 
@@ -111,9 +111,6 @@ def build_lexicon(texts: list[str]) -> dict[str, list[str]]:
 class Lexicon:
     def __init__(self, mapping: dict[str, list[str]]) -> None:
         self.mapping = mapping
-
-    def __len__(self) -> int:
-        return len(self.mapping)
 
     def translate(self, question: str) -> list[list[str]]:
         """One group of alternative Japanese words per English key of the question found."""

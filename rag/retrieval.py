@@ -19,9 +19,9 @@ import numpy as np
 
 from .embedders import Embedder
 from .glossary import Glossary
-from .lexicon import Lexicon
 from .keywords import BM25, JapaneseTokenizer
 from .language import detect_language
+from .lexicon import Lexicon
 from .passages import Chunk
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,7 @@ class Retriever:
         if "bm25" in modes:
             out["bm25"] = self.bm25.scores(self.keyword_query(question))
             if language == "en":  # the report is Japanese: translate the English words too
-                groups = [[self.tokenizer(word) for word in words] for words in self.lexicon.translate(question)]
-                out["bm25"] = out["bm25"] + self.bm25.group_scores(groups)
+                out["bm25"] = out["bm25"] + self.bm25.group_scores(self._translations(question))
         return out, dense_units
 
     def keyword_query(self, question: str) -> list[str]:
@@ -110,11 +109,15 @@ class Retriever:
             tokens.extend(self.tokenizer(term))
         return tokens
 
+    def _translations(self, question: str) -> list[list[list[str]]]:
+        """Per English word of the question, the BM25 tokens of each of its Japanese translations."""
+        return [[self.tokenizer(word) for word in words] for words in self.lexicon.translate(question)]
+
     def query_terms(self, question: str, language: str) -> set[str]:
         """Keyword tokens of the question in the report's terms (English words translated)."""
         terms = set(self.keyword_query(question))
         if language == "en":
-            terms.update(t for words in self.lexicon.translate(question) for w in words for t in self.tokenizer(w))
+            terms.update(t for group in self._translations(question) for tokens in group for t in tokens)
         return terms
 
     def search(self, question: str, k: int = 10, mode: str = "hybrid", language: str | None = None) -> list[Hit]:

@@ -64,7 +64,7 @@ class GenerationConfig(_Section):
     context_passages: int = Field(4, ge=1, le=20, description="Retrieved chunks whose sentences may be shown.")
     context_chars: int = Field(800, ge=100, le=20000, description="Characters of passage text shown to the model.")
     quantize: Literal["none", "int8"] = Field(
-        "int8", description="int8: decode with int8 weight copies (2-3x faster on CPU, same answers); none: bf16 only.")
+        "int8", description="int8: decode with int8 weight copies (about 2x faster on CPU, same answers); none: bf16 only.")
     timeout_s: float = Field(120.0, gt=0)
 
 

@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from ..errors import InputError
 from ..language import detect_language
@@ -30,14 +30,12 @@ log = logging.getLogger(__name__)
 
 # Answerability from retrieval evidence, calibrated on the development sets (see README).
 MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
-MIN_SUPPORT_OVERLAP = 0.35
-RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones  # an unmarked sentence needs this much of its text in a passage
+MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
+RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
 _SENTENCE_DONE = re.compile(r"[。！？]|[.!?](?:\s*\[\d+\])*\s")
 _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
-
-
 ECHO_OVERLAP = 0.8
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
@@ -46,7 +44,7 @@ _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
-def clean_output(raw: str, labels: list[str] = ()) -> str:
+def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     """Remove prompt echoes the small model sometimes produces: ``[n]`` placeholders, rule text,
     the passage labels of the context ("（日本 / 研究開発プロジェクト）"), and the English values
     annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
@@ -97,6 +95,9 @@ class AnswerPipeline:
         self.generator = generator
         self.cfg = engine.settings.generation
         self._report_folded = fold_report(engine.settings.source.read_text(encoding="utf-8"))
+        # Embeddings of report sentences, computed once: an English answer compares each claim
+        # with every context sentence (closest source) and again with the cited one (quote).
+        self._sentence_vectors: dict[str, object] = {}
 
     # ---- steps --------------------------------------------------------------------------
     def _answerable(self, hits: list[Hit], language: str) -> bool:
@@ -106,16 +107,16 @@ class AnswerPipeline:
         return top >= MIN_DENSE_SIMILARITY.get(language, 0.8)
 
     def _similarity(self, language: str):
-        if language != "en":
-            return None
+        """Cross-lingual claim-to-sentence similarity for English answers (None for Japanese)."""
+        return self._embedding_similarity if language == "en" else None
+
+    def _embedding_similarity(self, claim: str, sentences: list[str]) -> list[float]:
         embedder = self.engine.embedder
-
-        def sim(claim: str, sentences: list[str]) -> list[float]:
-            q = embedder.embed_queries([claim])[0]
-            p = embedder.embed_passages(sentences)
-            return list(p @ q)
-
-        return sim
+        missing = list(dict.fromkeys(s for s in sentences if s not in self._sentence_vectors))
+        if missing:
+            self._sentence_vectors.update(zip(missing, embedder.embed_passages(missing)))
+        q = embedder.embed_queries([claim])[0]
+        return [float(self._sentence_vectors[s] @ q) for s in sentences]
 
     def _add_closest_source(self, claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
         """Also cite the passage whose sentence is clearly closest to an English claim.
@@ -125,8 +126,12 @@ class AnswerPipeline:
         is compared with every context sentence by the embedding model; a passage that beats
         every cited one by ``RECITE_MARGIN`` is added, never substituted.
         """
-        sim = self._similarity("en")
-        per_passage = [max(sim(claim, chunk_sentences(h.chunk)) or [0.0]) for h in hits]
+        per_hit = [chunk_sentences(h.chunk) for h in hits]
+        sims = self._embedding_similarity(claim, [s for sentences in per_hit for s in sentences])
+        per_passage, start = [], 0
+        for sentences in per_hit:  # the claim is embedded once, not once per passage
+            per_passage.append(max(sims[start:start + len(sentences)], default=0.0))
+            start += len(sentences)
         best = max(range(len(hits)), key=lambda i: per_passage[i])
         if best + 1 not in cited and per_passage[best] > max(per_passage[m - 1] for m in cited) + RECITE_MARGIN:
             flags.append(f"added the closest source [{best + 1}] to: {claim[:60]}")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import logging
 import time
 
+import torch  # this module is imported only when a local model is quantized
+
 log = logging.getLogger(__name__)
 
 # Calls with at most this many token rows use the int8 copy: decoding (1 row) and short
@@ -25,55 +27,41 @@ log = logging.getLogger(__name__)
 DECODE_ROWS = 8
 
 
-def int8_kernel_available() -> bool:
-    import torch
+class DualLinear(torch.nn.Module):
+    """A bf16 linear layer with an int8 copy of its weight for few-token calls."""
 
-    return hasattr(torch, "_weight_int8pack_mm")
+    def __init__(self, linear: torch.nn.Linear) -> None:
+        super().__init__()
+        self.weight = linear.weight  # the same Parameter: tied embeddings stay tied, no copy
+        self.bias = linear.bias
+        weight = linear.weight.detach()
+        scales = weight.abs().amax(dim=1).float().clamp(min=1e-8) / 127.0
+        quantized = weight.float().div_(scales[:, None]).round_().clamp_(-128, 127).to(torch.int8)
+        self.register_buffer("qweight", quantized, persistent=False)
+        self.register_buffer("scales", scales.to(weight.dtype), persistent=False)
 
-
-def _make_dual_linear():
-    import torch
-
-    class DualLinear(torch.nn.Module):
-        """A bf16 linear layer with an int8 copy of its weight for few-token calls."""
-
-        def __init__(self, linear: torch.nn.Linear) -> None:
-            super().__init__()
-            self.weight = linear.weight  # the same Parameter: tied embeddings stay tied, no copy
-            self.bias = linear.bias
-            weight = linear.weight.detach()
-            scales = weight.abs().amax(dim=1).float().clamp(min=1e-8) / 127.0
-            quantized = weight.float().div_(scales[:, None]).round_().clamp_(-128, 127).to(torch.int8)
-            self.register_buffer("qweight", quantized, persistent=False)
-            self.register_buffer("scales", scales.to(weight.dtype), persistent=False)
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            rows = x.numel() // x.shape[-1]
-            if rows > DECODE_ROWS or x.dtype != torch.bfloat16:
-                return torch.nn.functional.linear(x, self.weight, self.bias)
-            flat = x.reshape(rows, x.shape[-1]).contiguous()
-            out = torch._weight_int8pack_mm(flat, self.qweight, self.scales)
-            if self.bias is not None:
-                out = out + self.bias
-            return out.reshape(*x.shape[:-1], out.shape[-1])
-
-    return DualLinear
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        rows = x.numel() // x.shape[-1]
+        if rows > DECODE_ROWS or x.dtype != torch.bfloat16:
+            return torch.nn.functional.linear(x, self.weight, self.bias)
+        flat = x.reshape(rows, x.shape[-1]).contiguous()
+        out = torch._weight_int8pack_mm(flat, self.qweight, self.scales)
+        if self.bias is not None:
+            out = out + self.bias
+        return out.reshape(*x.shape[:-1], out.shape[-1])
 
 
 def add_int8_decoding(model) -> int:
     """Give every ``nn.Linear`` of a bf16 ``model`` an int8 copy for decoding. Returns the count."""
-    import torch
-
-    if not int8_kernel_available():
+    if not hasattr(torch, "_weight_int8pack_mm"):
         log.warning("this PyTorch has no int8 weight kernel: decoding stays in bf16")
         return 0
-    dual = _make_dual_linear()
     started = time.perf_counter()
     targets = [(name, m) for name, m in model.named_modules()
                if isinstance(m, torch.nn.Linear) and m.weight.dtype == torch.bfloat16]
     for name, linear in targets:
         parent_name, _, child = name.rpartition(".")
         parent = model.get_submodule(parent_name) if parent_name else model
-        setattr(parent, child, dual(linear))
+        setattr(parent, child, DualLinear(linear))
     log.info("int8 decoding copies for %d linear layers in %.1f s", len(targets), time.perf_counter() - started)
     return len(targets)
