@@ -108,6 +108,22 @@ def build_lexicon(texts: list[str]) -> dict[str, list[str]]:
     return {key: sorted(forms) for key, forms in sorted(lexicon.items())}
 
 
+@lru_cache(maxsize=1024)
+def english_glosses(word: str) -> tuple[str, ...]:
+    """JMdict's English glosses of exactly ``word`` (kanji or kana form), first sense first."""
+    path = _dictionary_path()
+    if path is None:
+        return ()
+    query = """
+        SELECT g.text FROM Kanji k JOIN Sense s ON s.idseq = k.idseq JOIN SenseGloss g ON g.sid = s.ID
+            WHERE k.text = ? AND g.lang = 'eng'
+        UNION ALL
+        SELECT g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq JOIN SenseGloss g ON g.sid = s.ID
+            WHERE k.text = ? AND g.lang = 'eng'"""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return tuple(dict.fromkeys(g for (g,) in db.execute(query, (word, word))))
+
+
 class Lexicon:
     def __init__(self, mapping: dict[str, list[str]]) -> None:
         self.mapping = mapping

@@ -169,3 +169,26 @@ def test_a_stuttered_unit_is_written_once():
 
     assert clean_output("予算要求額は21.6 億ドル億ドルである［1］。") == "予算要求額は21.6 億ドルである［1］。"
     assert clean_output("ますます増えた。") == "ますます増えた。"  # ordinary repeats stay
+
+
+def test_abbreviations_do_not_end_english_sentences():
+    assert split_answer("It learns on the job, i.e.[1] while it runs.[1] It began in the U.S. in 2017.[2]") == [
+        "It learns on the job, i.e.[1] while it runs.[1]", "It began in the U.S. in 2017.[2]"]
+
+
+def test_repeats_and_talk_about_the_passages_are_dropped(engine, pipeline):
+    question = "When did Korea adopt the K-Battery development strategy?"
+    hits = engine.retrieve(question, k=4)
+    raw = ("Korea adopted it in July 2021.[1] Korea adopted it in July 2021.[1] "
+           "This is evident from the passage [1], which mentions the strategy.")
+    text, _, flags = pipeline._verify(raw, hits, "en", question)
+    assert text == "Korea adopted it in July 2021.[1]"
+    assert any("repeated" in f for f in flags) and any("about the passages" in f for f in flags)
+
+
+def test_english_answers_carry_no_kana(engine, pipeline):
+    question = "What is the research field that grew out of twisted bilayer graphene called?"
+    hits = engine.retrieve(question, k=4)
+    text, _, flags = pipeline._verify('The field is called "ツイストロニクス".[1]', hits, "en", question)
+    assert not any("\u3040" <= ch <= "\u30ff" for ch in text) and text.startswith('The field is called "')
+    assert any("ツイストロニクス" in f for f in flags)

@@ -15,7 +15,11 @@ from .numbers import claimed_numbers, is_supported, numbers_in
 
 MARKER = re.compile(r"［(\d+)］|\[(\d+)\]|【(\d+)】")
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
-_ANSWER_SENTENCE = re.compile(r".+?(?:[。！？](?:\s*(?:［\d+］|\[\d+\]))*|[.!?](?:\s*(?:\[\d+\]|［\d+］))*(?=\s|$)|$)", re.S)
+# An English sentence ends at . ! ? (and its markers) unless a lower-case word follows or an
+# abbreviation precedes: "i.e. while", "e.g. NSF" and "the U.S. Department" do not end one.
+NOT_AN_END = r"(?<!\bi\.e)(?<!\be\.g)(?<!\bU\.S)(?<!\betc)(?<!\bvs)(?<!\bapprox)(?<!\bNo)"
+ENGLISH_END = rf"{NOT_AN_END}[.!?](?:\s*(?:\[\d+\]|［\d+］))*(?=\s+[^a-z]|\s*$)"
+_ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？](?:\s*(?:［\d+］|\[\d+\]))*|{ENGLISH_END}|$)", re.S)
 
 
 @dataclass

@@ -20,8 +20,9 @@ from ..chunking import short_heading, unit_sentences
 from ..retrieval import Hit
 from .backends import Generator
 from .context import build_messages, select_context
-from .citations import (Citation, best_quote, chunk_sentences, fold_report, markers_in, overlap, quote_in_report,
+from .citations import (NOT_AN_END, Citation, best_quote, chunk_sentences, fold_report, markers_in, overlap, quote_in_report,
                         split_answer, strip_markers)
+from .english_terms import EnglishTerms
 from .followup import resolve_followup
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 from .prompts import CANNOT_ANSWER, REFUSAL_PHRASES
@@ -34,13 +35,15 @@ MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text i
 RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
-_SENTENCE_DONE = re.compile(r"[。！？]|[.!?](?:\s*\[\d+\])*\s")
+_SENTENCE_DONE = re.compile(rf"[。！？]|{NOT_AN_END}[.!?](?:\s*\[\d+\])*\s+(?:[^a-z]|$)")
 _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
 ECHO_OVERLAP = 0.8
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
+# "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
+_ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
@@ -98,6 +101,7 @@ class AnswerPipeline:
         # Embeddings of report sentences, computed once: an English answer compares each claim
         # with every context sentence (closest source) and again with the cited one (quote).
         self._sentence_vectors: dict[str, object] = {}
+        self._english_terms = EnglishTerms(engine.retriever.glossary.pairs)
 
     # ---- steps --------------------------------------------------------------------------
     def _answerable(self, hits: list[Hit], language: str) -> bool:
@@ -191,12 +195,22 @@ class AnswerPipeline:
     def _verify(self, raw: str, hits: list[Hit], language: str, question: str = "") -> tuple[str, list[Citation], list[str]]:
         flags: list[str] = []
         kept: list[tuple[str, list[int]]] = []
-        for sentence in split_answer(clean_output(raw, [short_heading(h.chunk) for h in hits])):
+        text = clean_output(raw, [short_heading(h.chunk) for h in hits])
+        if language == "en":
+            text, notes = self._english_terms.replace(text, question)
+            flags.extend(notes)
+        for sentence in split_answer(text):
             body = strip_markers(sentence)
             if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
                 continue
             if question and overlap(body, question) > ECHO_OVERLAP and overlap(question, body) > ECHO_OVERLAP:
                 continue  # the model repeated the question
+            if any(overlap(body, earlier) > ECHO_OVERLAP and overlap(earlier, body) > ECHO_OVERLAP for earlier, _ in kept):
+                flags.append(f"repeated sentence removed: {body[:60]}")
+                continue
+            if kept and _ABOUT_THE_SOURCES.search(body):
+                flags.append(f"sentence about the passages removed: {body[:60]}")
+                continue
             cited = [m for m in markers_in(sentence) if 1 <= m <= len(hits)]
             if len(cited) < len(markers_in(sentence)):
                 flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")

@@ -1,0 +1,47 @@
+"""Japanese terms the model leaves in English answers: replaced by English, never kept as kana."""
+
+from __future__ import annotations
+
+from rag.answer.english_terms import EnglishTerms, romanize, transliteration_of
+from rag.glossary import TermPair
+from rag.language import detect_language
+
+
+def test_katakana_loanwords_read_close_to_their_english_spelling():
+    assert romanize("スピントロニクス") == "spintoronics"
+    assert romanize("グラフェン") == "grafen"
+    assert romanize("マテリアルズ・インフォマティクス") == "materiaruz infomatics"
+    assert romanize("ナノシート") == "nanoshito"  # a real vowel stays
+
+
+def test_a_transliteration_of_the_users_word_is_found():
+    question = "What does the report say about twistronics and graphene?"
+    words = question.replace("?", "").split()
+    assert transliteration_of("ツイストロニクス", words) == "twistronics"
+    assert transliteration_of("グラフェン", words) == "graphene"
+    assert transliteration_of("ペロブスカイト", words) is None  # no guess from unrelated words
+
+
+def test_english_written_beside_the_term_is_kept_unless_the_user_said_it():
+    terms = EnglishTerms(glosses=lambda word: ())
+    text, notes = terms.replace('The field is called "ツイストロニクス" (Twistronic).[1]', "What is that field called?")
+    assert text == 'The field is called "Twistronic".[1]' and notes
+    text, _ = terms.replace('The field is called "ツイストロニクス" (Twistronic).[1]', "Is twistronics a field?")
+    assert text == 'The field is called "twistronics".[1]'
+    text, _ = terms.replace("Materials informatics (マテリアルズ・インフォマティクス) grows.", "What is MI?")
+    assert text == "Materials informatics grows."
+
+
+def test_report_glosses_and_the_real_dictionary_translate_terms():
+    terms = EnglishTerms([TermPair("国家ナノテクノロジー・イニシアティブ", "NNI"),
+                          TermPair("国家ナノテクノロジー・イニシアティブ", "National Nanotechnology Initiative")])
+    text, notes = terms.replace("The国家ナノテクノロジー・イニシアティブ funds グラフェン and 量子コンピュータ work.", "Who funds it?")
+    assert text == "The National Nanotechnology Initiative funds graphene and quantum computer work."
+    assert len(notes) == 3
+
+
+def test_no_kana_is_left_in_an_english_answer():
+    terms = EnglishTerms(glosses=lambda word: ())
+    text, _ = terms.replace("It was started by the応用物理学会 with スピントロニクス in 2019.", "Which society?")
+    assert detect_language(text) == "en" or not any("\u3040" <= ch <= "\u30ff" for ch in text)
+    assert "応用物理学会 with spintoronics" in text and "the 応用物理学会" in text
