@@ -192,3 +192,22 @@ def test_english_answers_carry_no_kana(engine, pipeline):
     text, _, flags = pipeline._verify('The field is called "ツイストロニクス".[1]', hits, "en", question)
     assert not any("\u3040" <= ch <= "\u30ff" for ch in text) and text.startswith('The field is called "')
     assert any("ツイストロニクス" in f for f in flags)
+
+
+def test_a_restated_question_that_adds_the_answer_is_kept():
+    from rag.answer.pipeline import _repeats_question
+
+    question = "At roughly what twist angle does bilayer graphene become superconducting?"
+    assert _repeats_question("At roughly what twist angle does bilayer graphene become superconducting.", question)
+    assert not _repeats_question("At roughly 1.1 degrees twist angle does bilayer graphene become superconducting.",
+                                 question)
+
+
+def test_an_unmarked_english_sentence_cites_the_passage_with_its_figures(engine, pipeline):
+    question = "How much does Germany's National Hydrogen Strategy (2020) plan to invest, broken down by purpose?"
+    hits = engine.retrieve(question, k=4)
+    raw = ("Germany's National Hydrogen Strategy plans to invest 70 billion euros in research and "
+           "infrastructure and 20 billion euros in support abroad, 90 billion euros in total.")
+    text, citations, _ = pipeline._verify(raw, hits, "en", question)
+    assert "7 billion" in text and "9 billion" in text and "70 billion" not in text
+    assert "70億ユーロ" in citations[0].chunk.text
