@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .keywords import ENGLISH_FUNCTION_WORDS
+from .transliteration import MIN_SKELETON_CHARS, katakana_skeleton, skeleton
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,11 @@ MAX_GLOSS_WORDS = 2
 MIN_BACKOFF_CHARS = 5  # longer glosses are explanations ("person who ..."), not translations
 _WORD = re.compile(r"[a-z][a-z\-]*")
 _HIRAGANA_ONLY = re.compile(r"[\u3040-\u309fー]+")
+_KATAKANA_RUN = re.compile(r"[ァ-ヴー][ァ-ヴー・]+")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
+# Keys of katakana words by consonant skeleton (transliteration.py) start with this; stemmed
+# English keys are lower-case words and never do.
+SKELETON_KEY = "@"
 # Words that say nothing about the topic of a question about this report.
 _STOP = ENGLISH_FUNCTION_WORDS | frozenset(
     "whom be been being it they them there than then also about according report reports say says said "
@@ -80,11 +86,11 @@ def _gloss_key(gloss: str) -> str | None:
 
 def build_lexicon(texts: list[str]) -> dict[str, list[str]]:
     """English key -> Japanese words of the dictionary that occur in ``texts``. Empty without JMdict."""
+    corpus = unicodedata.normalize("NFKC", "".join(texts)).lower()
     path = _dictionary_path()
     if path is None:
-        log.warning("%s is not installed: English questions get no keyword translation", DICTIONARY_PACKAGE)
-        return {}
-    corpus = unicodedata.normalize("NFKC", "".join(texts)).lower()
+        log.warning("%s is not installed: English questions get only transliterated keywords", DICTIONARY_PACKAGE)
+        return {key: sorted(forms) for key, forms in sorted(_katakana_entries(corpus).items())}
     # Every short substring of the report, so that 446k dictionary forms are tested in O(1) each.
     present = {corpus[i:i + n] for n in range(1, 9) for i in range(len(corpus) - n + 1)}
     query = """
@@ -93,7 +99,7 @@ def build_lexicon(texts: list[str]) -> dict[str, list[str]]:
         UNION ALL
         SELECT k.text, g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq
             JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng' AND k.nokanji = 1"""
-    lexicon: dict[str, set[str]] = {}
+    lexicon: dict[str, set[str]] = _katakana_entries(corpus)
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         for form, gloss in db.execute(query):
             form = unicodedata.normalize("NFKC", form).lower()
@@ -106,6 +112,30 @@ def build_lexicon(texts: list[str]) -> dict[str, list[str]]:
                 lexicon.setdefault(key, set()).add(form)
     log.info("lexicon: %d English keys for report words", len(lexicon))
     return {key: sorted(forms) for key, forms in sorted(lexicon.items())}
+
+
+def _katakana_entries(corpus: str) -> dict[str, set[str]]:
+    """Skeleton key -> the report's katakana words (and their ・-separated parts) with that skeleton.
+
+    Most katakana terms of a technical report are English loanwords, many too new for JMdict
+    (ツイストロニクス); an English question word with the same skeleton finds them."""
+    entries: dict[str, set[str]] = {}
+    for run in set(_KATAKANA_RUN.findall(corpus)):
+        for form in {run.strip("・"), *(part for part in run.split("・") if len(part) >= 2)}:
+            key = katakana_skeleton(form)
+            if len(key) >= MIN_SKELETON_CHARS:
+                entries.setdefault(SKELETON_KEY + key, set()).add(form)
+    return entries
+
+
+def transliteration_keys(text: str) -> list[str]:
+    """Skeleton keys of the content words of ``text`` and of adjacent pairs written as one
+    ("data base" for データベース)."""
+    words = [w for w in _LATIN_WORD.findall(unicodedata.normalize("NFKC", text))
+             if w.lower() not in _STOP and len(w) >= 3]
+    candidates = words + [a + b for a, b in zip(words, words[1:]) if len(a) >= 4 and len(b) >= 4]
+    keys = (skeleton(w) for w in candidates)
+    return list(dict.fromkeys(SKELETON_KEY + k for k in keys if len(k) >= MIN_SKELETON_CHARS))
 
 
 @lru_cache(maxsize=1024)
@@ -135,6 +165,9 @@ class Lexicon:
             found = self._lookup(key)
             if found:
                 groups.append(found)
+        # Katakana words the English words transliterate, as groups of their own: an exact
+        # loanword match ("graphene" / グラフェン) is strong evidence even beside a dictionary hit.
+        groups.extend(self.mapping[key] for key in transliteration_keys(question) if key in self.mapping)
         return groups
 
     def _lookup(self, key: str) -> list[str] | None:

@@ -132,8 +132,36 @@ def test_marker_only_fragments_are_dropped(engine, pipeline):
 
 def test_a_cut_off_answer_is_shown_as_cut(engine, pipeline):
     hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定されたか", k=4)
-    text, _, flags = pipeline._verify("韓国は2021年7月に策定した［1］。次世代バッテリーパークを［1］", hits, "ja")
+    raw = "韓国は2021年7月に策定した［1］。次世代バッテリーパークを［1］"
+    text, _, flags = pipeline._verify(raw, hits, "ja", cut=True)
     assert text.endswith("次世代バッテリーパークを…［1］") and "answer cut at the length limit" in flags
+    # The same text from a model that stopped by itself is a bare phrase, not a cut answer.
+    text, _, flags = pipeline._verify(raw, hits, "ja", cut=False)
+    assert text.endswith("次世代バッテリーパークを［1］") and not flags
+
+
+def test_the_fragment_after_the_last_sentence_is_not_answer_text():
+    from rag.answer.pipeline import complete_sentences
+
+    raw = "It began in 2001.[1] It funds 20 agencies.[1] It has a budget.[2] It"
+    assert complete_sentences(raw) == "It began in 2001.[1] It funds 20 agencies.[1] It has a budget.[2]"
+    assert complete_sentences("2021年に策定［1］。") == "2021年に策定［1］。"
+
+
+def test_a_citation_on_a_leaked_prompt_line_is_kept():
+    from rag.answer.pipeline import clean_output
+
+    assert clean_output("［2］の出典番号付き、日本語：\n12ナノメートルです。") == "［2］\n12ナノメートルです。"
+
+
+def test_an_unmarked_answer_restating_the_question_is_kept_for_its_stated_figure(engine, pipeline):
+    question = "九州に誘致された台湾系ファウンドリの拠点で、当初の28ナノの次に、のちに作ると発表された最も細かいプロセスは何ナノメートル？"
+    hits = engine.retrieve(question, k=4)
+    stated = next(i for i, h in enumerate(hits) if "12 nm" in h.chunk.text)
+    text, citations, _ = pipeline._verify(
+        "台湾系ファウンドリの拠点で、当初の28ナノの次に、のちに作ると発表された最も細かいプロセスは、12ナノメートルです。",
+        hits, "ja", question)
+    assert "12ナノメートル" in text and citations[0].chunk.id == hits[stated].chunk.id
 
 
 def test_copied_passage_labels_are_removed(engine, pipeline):

@@ -64,3 +64,22 @@ def test_translated_keywords_find_japanese_passages(lexicon, tokenizer):
     assert int(np.argmax(bm25.group_scores(groups))) == 1
     groups = [[tokenizer(w) for w in words] for words in lexicon.translate("semiconductor manufacturing")]
     assert int(np.argmax(bm25.group_scores(groups))) == 0
+
+
+LOANWORDS = ["ねじれた二層グラフェンからツイストロニクスと呼ばれる領域が誕生した。",
+             "マテリアルズ・インフォマティクスによる材料探索が進む。",
+             "半導体の製造拠点を国内に誘致する。"]
+
+
+def test_english_words_find_the_katakana_loanwords_they_transliterate(tokenizer):
+    lexicon = Lexicon(build_lexicon(LOANWORDS))
+    groups = lexicon.translate("What field is called twistronics?")
+    assert ["ツイストロニクス"] in groups
+    # two English words written as one katakana term, and its parts
+    groups = lexicon.translate("Who uses materials informatics?")
+    assert ["マテリアルズ・インフォマティクス"] in groups and ["インフォマティクス"] in groups
+    assert lexicon.translate("Who uses semantics?") == []  # no loanword shares that skeleton
+
+    bm25 = BM25([tokenizer(d) for d in LOANWORDS])
+    groups = [[tokenizer(w) for w in words] for words in lexicon.translate("the twistronics field")]
+    assert int(np.argmax(bm25.group_scores(groups))) == 0

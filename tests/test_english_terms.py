@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rag.answer.english_terms import EnglishTerms, romanize, transliteration_of
+from rag.answer.english_terms import EnglishTerms
+from rag.transliteration import romanize, transliteration_of
 from rag.glossary import TermPair
 from rag.language import detect_language
 

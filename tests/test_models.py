@@ -125,5 +125,9 @@ def test_missing_model_package_gives_an_actionable_error(monkeypatch):
 
 def test_default_llm_loads_and_streams(engine):
     generator = engine.generator
-    pieces = list(generator.stream([{"role": "user", "content": "Say OK."}], max_new_tokens=4))
+    prompt = [{"role": "user", "content": "Count from 1 to 50, separated by commas."}]
+    pieces = list(generator.stream(prompt, max_new_tokens=4))
     assert pieces and "".join(pieces).strip()
+    assert generator.hit_length_limit is True  # four tokens cannot finish that count
+    list(generator.stream(prompt, max_new_tokens=40, stop_when=lambda text: "3" in text))
+    assert generator.hit_length_limit is False  # the stop rule ended it, not the limit

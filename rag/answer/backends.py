@@ -23,6 +23,9 @@ StopWhen = Callable[[str], bool]
 
 class Generator(Protocol):
     name: str
+    # After a stream: True when it ended at max_new_tokens (the text is cut), False when the
+    # model finished or a stop rule ended it, None when the backend cannot tell.
+    hit_length_limit: bool | None
 
     def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None) -> Iterator[str]:
         """Yield text pieces; stop early once ``stop_when(text_so_far)`` is true."""
@@ -58,6 +61,7 @@ class TransformersGenerator:
             from .quantize import add_int8_decoding
 
             add_int8_decoding(self.model)
+        self.hit_length_limit: bool | None = None
         self._lock = threading.Lock()  # one generation at a time on a 2-core machine
         self._prefix_cache: dict[str, tuple] = {}
 
@@ -118,10 +122,13 @@ class TransformersGenerator:
             kwargs.update(do_sample=False)
         errors: list[BaseException] = []
 
+        prompt_tokens = inputs["input_ids"].shape[1]
+
         def run() -> None:
             try:
                 with torch.inference_mode():
-                    self.model.generate(**kwargs)
+                    output = self.model.generate(**kwargs)
+                self.hit_length_limit = output.shape[1] - prompt_tokens >= max_new_tokens
             except BaseException as exc:  # surfaced to the caller below
                 errors.append(exc)
                 streamer.end()
@@ -142,6 +149,7 @@ class OpenAIChatGenerator:
         self.name = f"{model} @ {base_url}"
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model, self.api_key, self.temperature, self.timeout = model, api_key, temperature, timeout_s
+        self.hit_length_limit: bool | None = None
 
     def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None) -> Iterator[str]:
         import httpx
@@ -150,6 +158,7 @@ class OpenAIChatGenerator:
         body = {"model": self.model, "messages": messages, "max_tokens": max_new_tokens,
                 "temperature": self.temperature, "stream": True}
         received = ""
+        self.hit_length_limit = None
         try:
             with httpx.stream("POST", self.url, json=body, headers=headers, timeout=self.timeout) as response:
                 if response.status_code != 200:
@@ -163,9 +172,12 @@ class OpenAIChatGenerator:
                     if data == "[DONE]":
                         break
                     try:
-                        delta = json.loads(data)["choices"][0].get("delta", {})
+                        choice = json.loads(data)["choices"][0]
+                        delta = choice.get("delta", {})
                     except (json.JSONDecodeError, KeyError, IndexError):
                         continue
+                    if choice.get("finish_reason"):
+                        self.hit_length_limit = choice["finish_reason"] == "length"
                     if delta.get("content"):
                         yield delta["content"]
                         received += delta["content"]

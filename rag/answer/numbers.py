@@ -9,7 +9,7 @@ _JA_UNITS = {"万": 1e4, "億": 1e8, "兆": 1e12}
 _EN_UNITS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 # 1兆1,940億 is one number: a larger Japanese unit may be followed by a smaller one.
 _JA_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(兆|億|万)(?:\s*(\d[\d,]*(?:\.\d+)?)\s*(億|万))?")
-_EN_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn)(?![A-Za-z]))?", re.I)
+_EN_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn)(?![A-Za-z]))?", re.I)
 _YEARLIKE = re.compile(r"^(19|20)\d\d$")
 
 

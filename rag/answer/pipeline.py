@@ -35,7 +35,7 @@ MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text i
 RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
-_SENTENCE_DONE = re.compile(rf"[。！？]|{NOT_AN_END}[.!?](?:\s*\[\d+\])*\s+(?:[^a-z]|$)")
+_SENTENCE_DONE = re.compile(rf"[。！？](?:\s*(?:［\d+］|\[\d+\]))*|{NOT_AN_END}[.!?](?:\s*\[\d+\])*(?=\s+(?:[^a-z]|$))")
 _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
 ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
 QUESTION_ECHO = 0.9
@@ -53,7 +53,10 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     """Remove prompt echoes the small model sometimes produces: ``[n]`` placeholders, rule text,
     the passage labels of the context ("（日本 / 研究開発プロジェクト）"), and the English values
     annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
-    text = _ANNOTATION_ECHO.sub("", _PROMPT_LEAK.sub("", _PLACEHOLDER.sub("", raw)))
+    # A leaked rule line may carry the model's citation ("［2］の出典番号付き、日本語："): keep it.
+    leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))),
+                                     _PLACEHOLDER.sub("", raw))
+    text = _ANNOTATION_ECHO.sub("", leaks_removed)
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
     for label in labels:
         text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)
@@ -68,9 +71,27 @@ def _repeats_question(sentence: str, question: str) -> bool:
     return overlap(sentence, question) > QUESTION_ECHO and overlap(question, sentence) > ECHO_OVERLAP
 
 
+def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
+    """The sentence answers with figures the passage states: a restated question plus
+    "12ナノメートル" shares little text with the passage, yet its answer is there."""
+    new = {v for _, v in claimed_numbers(sentence)} - {v for _, v in claimed_numbers(question)}
+    stated = numbers_in(hit.chunk.text)
+    return bool(new) and all(is_supported(v, stated) for v in new)
+
+
+def _sentence_ends(text: str) -> list[int]:
+    return [m.end() for m in _SENTENCE_DONE.finditer(text) if not _LIST_NUMBER.search(text[:m.start()])]
+
+
 def enough_sentences(text: str) -> bool:
-    ends = [m for m in _SENTENCE_DONE.finditer(text) if not _LIST_NUMBER.search(text[:m.start()])]
-    return len(ends) >= MAX_SENTENCES
+    return len(_sentence_ends(text)) >= MAX_SENTENCES
+
+
+def complete_sentences(text: str) -> str:
+    """``text`` without what follows its last allowed sentence: generation stops one token into
+    the next one ("… in 2021.[1] It"), and that fragment is not part of the answer."""
+    ends = _sentence_ends(text)
+    return text[:ends[MAX_SENTENCES - 1]] if len(ends) >= MAX_SENTENCES else text
 
 
 @dataclass
@@ -225,10 +246,11 @@ class AnswerPipeline:
             body = body.replace(surface, UNVERIFIED[language], 1)
         return body, cited
 
-    def _verify(self, raw: str, hits: list[Hit], language: str, question: str = "") -> tuple[str, list[Citation], list[str]]:
+    def _verify(self, raw: str, hits: list[Hit], language: str, question: str = "",
+                cut: bool | None = None) -> tuple[str, list[Citation], list[str]]:
         flags: list[str] = []
         kept: list[tuple[str, list[int]]] = []
-        text = clean_output(raw, [short_heading(h.chunk) for h in hits])
+        text = clean_output(complete_sentences(raw), [short_heading(h.chunk) for h in hits])
         if language == "en":
             text, notes = self._english_terms.replace(text, question)
             flags.extend(notes)
@@ -249,7 +271,7 @@ class AnswerPipeline:
                 flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")
             if not cited:
                 best, shared = self._source_of_unmarked(body, hits, language)
-                if language == "ja" and shared < MIN_SUPPORT_OVERLAP:
+                if language == "ja" and shared < MIN_SUPPORT_OVERLAP and not _adds_stated_figures(body, question, hits[best]):
                     flags.append(f"unsupported sentence removed: {body[:60]}")
                     continue
                 cited = [best + 1]
@@ -262,8 +284,9 @@ class AnswerPipeline:
         order: dict[int, int] = {}
         citations: list[Citation] = []
         parts = []
-        if kept and not _FINISHED.search(kept[-1][0]):
-            # Generation hit its length limit mid-sentence: show that the text is cut.
+        if kept and cut is not False and not _FINISHED.search(kept[-1][0]):
+            # Generation hit its length limit mid-sentence: show that the text is cut. (A model
+            # that stops on its own after a bare noun phrase has not been cut.)
             kept[-1] = (kept[-1][0].rstrip() + "…", kept[-1][1])
             flags.append("answer cut at the length limit")
         for body, cited in kept:
@@ -309,7 +332,8 @@ class AnswerPipeline:
             raw += piece
             yield AnswerEvent("partial", text=raw)
         timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
-        text, citations, flags = self._verify(raw, context, language, question)
+        text, citations, flags = self._verify(raw, context, language, question,
+                                              getattr(self.generator, "hit_length_limit", None))
         refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
         answerable = bool(text) and not refused
         if not answerable:
