@@ -65,14 +65,14 @@ def test_verification_maps_markers_quotes_and_numbers(engine, pipeline):
     hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定され、投資規模は？", k=5)
     raw = ("韓国は2021年7月に「K-バッテリー発展戦略」を策定した［1］［9］。"
            "投資額は999兆ウォンである［1］。")
-    text, citations, flags = pipeline._verify(raw, hits, "ja")
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja")
     assert "999兆" not in text and any("unsupported number" in f for f in flags)
     assert any("points to no passage" in f for f in flags)
     assert text.endswith("［1］。") or "［1］" in text
     assert citations and citations[0].marker == 1
     quote = citations[0].quote
     assert quote and quote in citations[0].chunk.text
-    assert pipeline._report_folded.find(quote.replace(" ", "").lower()[:20]) >= 0
+    assert pipeline.verifier._report_folded.find(quote.replace(" ", "").lower()[:20]) >= 0
 
 
 def test_off_topic_question_is_refused_without_generation(pipeline):
@@ -112,12 +112,12 @@ def test_numbers_glued_to_japanese_words_are_found():
 def test_english_quote_is_the_sentence_that_answers(engine, pipeline):
     question = "When did Korea adopt the K-Battery development strategy?"
     hits = engine.retrieve(question, k=4)
-    _, citations, _ = pipeline._verify("Korea adopted the K-Battery development strategy in 2021.[1]", hits, "en", question)
+    _, citations, _ = pipeline.verifier.verify("Korea adopted the K-Battery development strategy in 2021.[1]", hits, "en", question)
     assert citations[0].quote.startswith("韓国は、2021年7月に「K-バッテリー発展戦略」")
 
 
 def test_generation_stops_after_sentences_not_list_numbers():
-    from rag.answer.pipeline import enough_sentences
+    from rag.answer.output import enough_sentences
 
     assert not enough_sentences("The three pillars are: 1. Excellent Science 2. Global Challenges 3. ")
     assert enough_sentences("It began in 2001.[1] It funds 20 agencies.[1] It has a budget. ")
@@ -126,22 +126,22 @@ def test_generation_stops_after_sentences_not_list_numbers():
 
 def test_marker_only_fragments_are_dropped(engine, pipeline):
     hits = engine.retrieve("When did Korea adopt the K-Battery development strategy?", k=4)
-    text, citations, _ = pipeline._verify("Korea adopted it in July 2021.[1] , , ,[1][2][3]", hits, "en")
+    text, citations, _ = pipeline.verifier.verify("Korea adopted it in July 2021.[1] , , ,[1][2][3]", hits, "en")
     assert text == "Korea adopted it in July 2021.[1]" and len(citations) == 1
 
 
 def test_a_cut_off_answer_is_shown_as_cut(engine, pipeline):
     hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定されたか", k=4)
     raw = "韓国は2021年7月に策定した［1］。次世代バッテリーパークを［1］"
-    text, _, flags = pipeline._verify(raw, hits, "ja", cut=True)
+    text, _, flags = pipeline.verifier.verify(raw, hits, "ja", cut=True)
     assert text.endswith("次世代バッテリーパークを…［1］") and "answer cut at the length limit" in flags
     # The same text from a model that stopped by itself is a bare phrase, not a cut answer.
-    text, _, flags = pipeline._verify(raw, hits, "ja", cut=False)
+    text, _, flags = pipeline.verifier.verify(raw, hits, "ja", cut=False)
     assert text.endswith("次世代バッテリーパークを［1］") and not flags
 
 
 def test_the_fragment_after_the_last_sentence_is_not_answer_text():
-    from rag.answer.pipeline import complete_sentences
+    from rag.answer.output import complete_sentences
 
     raw = "It began in 2001.[1] It funds 20 agencies.[1] It has a budget.[2] It"
     assert complete_sentences(raw) == "It began in 2001.[1] It funds 20 agencies.[1] It has a budget.[2]"
@@ -149,7 +149,7 @@ def test_the_fragment_after_the_last_sentence_is_not_answer_text():
 
 
 def test_a_citation_on_a_leaked_prompt_line_is_kept():
-    from rag.answer.pipeline import clean_output
+    from rag.answer.output import clean_output
 
     assert clean_output("［2］の出典番号付き、日本語：\n12ナノメートルです。") == "［2］\n12ナノメートルです。"
 
@@ -158,7 +158,7 @@ def test_an_unmarked_answer_restating_the_question_is_kept_for_its_stated_figure
     question = "九州に誘致された台湾系ファウンドリの拠点で、当初の28ナノの次に、のちに作ると発表された最も細かいプロセスは何ナノメートル？"
     hits = engine.retrieve(question, k=4)
     stated = next(i for i, h in enumerate(hits) if "12 nm" in h.chunk.text)
-    text, citations, _ = pipeline._verify(
+    text, citations, _ = pipeline.verifier.verify(
         "台湾系ファウンドリの拠点で、当初の28ナノの次に、のちに作ると発表された最も細かいプロセスは、12ナノメートルです。",
         hits, "ja", question)
     assert "12ナノメートル" in text and citations[0].chunk.id == hits[stated].chunk.id
@@ -169,12 +169,12 @@ def test_copied_passage_labels_are_removed(engine, pipeline):
 
     hits = engine.retrieve("韓国のK-バッテリー発展戦略はいつ策定されたか", k=4)
     label = short_heading(hits[0].chunk)
-    text, _, _ = pipeline._verify(f"（{label}） 韓国は2021年7月に策定した［1］。", hits, "ja")
+    text, _, _ = pipeline.verifier.verify(f"（{label}） 韓国は2021年7月に策定した［1］。", hits, "ja")
     assert f"（{label}）" not in text and text.startswith("韓国は2021年7月に策定した")
 
 
 def test_echoed_number_annotations_are_removed():
-    from rag.answer.pipeline import clean_output
+    from rag.answer.output import clean_output
 
     raw = "The NNI budget request for FY2024 is $2.16 billion (= 2.16 billion US dollars).[1]"
     assert clean_output(raw) == "The NNI budget request for FY2024 is $2.16 billion.[1]"
@@ -185,15 +185,15 @@ def test_english_claim_also_cites_the_clearly_closest_passage(engine, pipeline):
     right = next(i for i, h in enumerate(hits) if "K-バッテリー発展戦略" in h.chunk.text)
     wrong = next(i for i, h in enumerate(hits) if "バッテリー" not in h.chunk.text and "電池" not in h.chunk.text)
     flags: list[str] = []
-    cited = pipeline._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
-                                         [wrong + 1], hits, flags)
+    cited = pipeline.verifier._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
+                                                  [wrong + 1], hits, flags)
     assert cited == [wrong + 1, right + 1] and flags
-    assert pipeline._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
-                                        [right + 1], hits, []) == [right + 1]
+    assert pipeline.verifier._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
+                                                 [right + 1], hits, []) == [right + 1]
 
 
 def test_a_stuttered_unit_is_written_once():
-    from rag.answer.pipeline import clean_output
+    from rag.answer.output import clean_output
 
     assert clean_output("予算要求額は21.6 億ドル億ドルである［1］。") == "予算要求額は21.6 億ドルである［1］。"
     assert clean_output("ますます増えた。") == "ますます増えた。"  # ordinary repeats stay
@@ -204,26 +204,29 @@ def test_abbreviations_do_not_end_english_sentences():
         "It learns on the job, i.e.[1] while it runs.[1]", "It began in the U.S. in 2017.[2]"]
 
 
+def _verify_english(engine, pipeline, question: str, raw: str):
+    """The pipeline's verification of ``raw`` against the real top 4 passages of ``question``."""
+    return pipeline.verifier.verify(raw, engine.retrieve(question, k=4), "en", question)
+
+
 def test_repeats_and_talk_about_the_passages_are_dropped(engine, pipeline):
-    question = "When did Korea adopt the K-Battery development strategy?"
-    hits = engine.retrieve(question, k=4)
-    raw = ("Korea adopted it in July 2021.[1] Korea adopted it in July 2021.[1] "
-           "This is evident from the passage [1], which mentions the strategy.")
-    text, _, flags = pipeline._verify(raw, hits, "en", question)
+    text, _, flags = _verify_english(engine, pipeline, "When did Korea adopt the K-Battery development strategy?",
+                                     "Korea adopted it in July 2021.[1] Korea adopted it in July 2021.[1] "
+                                     "This is evident from the passage [1], which mentions the strategy.")
     assert text == "Korea adopted it in July 2021.[1]"
     assert any("repeated" in f for f in flags) and any("about the passages" in f for f in flags)
 
 
 def test_english_answers_carry_no_kana(engine, pipeline):
-    question = "What is the research field that grew out of twisted bilayer graphene called?"
-    hits = engine.retrieve(question, k=4)
-    text, _, flags = pipeline._verify('The field is called "ツイストロニクス".[1]', hits, "en", question)
+    text, _, flags = _verify_english(engine, pipeline,
+                                     "What is the research field that grew out of twisted bilayer graphene called?",
+                                     'The field is called "ツイストロニクス".[1]')
     assert not any("\u3040" <= ch <= "\u30ff" for ch in text) and text.startswith('The field is called "')
     assert any("ツイストロニクス" in f for f in flags)
 
 
 def test_a_restated_question_that_adds_the_answer_is_kept():
-    from rag.answer.pipeline import _repeats_question
+    from rag.answer.verify import _repeats_question
 
     question = "At roughly what twist angle does bilayer graphene become superconducting?"
     assert _repeats_question("At roughly what twist angle does bilayer graphene become superconducting.", question)
@@ -232,10 +235,9 @@ def test_a_restated_question_that_adds_the_answer_is_kept():
 
 
 def test_an_unmarked_english_sentence_cites_the_passage_with_its_figures(engine, pipeline):
-    question = "How much does Germany's National Hydrogen Strategy (2020) plan to invest, broken down by purpose?"
-    hits = engine.retrieve(question, k=4)
-    raw = ("Germany's National Hydrogen Strategy plans to invest 70 billion euros in research and "
-           "infrastructure and 20 billion euros in support abroad, 90 billion euros in total.")
-    text, citations, _ = pipeline._verify(raw, hits, "en", question)
+    text, citations, _ = _verify_english(
+        engine, pipeline, "How much does Germany's National Hydrogen Strategy (2020) plan to invest, broken down by purpose?",
+        "Germany's National Hydrogen Strategy plans to invest 70 billion euros in research and "
+        "infrastructure and 20 billion euros in support abroad, 90 billion euros in total.")
     assert "7 billion" in text and "9 billion" in text and "70 billion" not in text
     assert "70億ユーロ" in citations[0].chunk.text

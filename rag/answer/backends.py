@@ -80,7 +80,9 @@ class TransformersGenerator:
             text = self.tokenizer.apply_chat_template(messages[:1], tokenize=False)
             ids = self.tokenizer(text, return_tensors="pt")["input_ids"]
             with torch.inference_mode():
-                cache = self.model(input_ids=ids, use_cache=True).past_key_values
+                output = self.model(input_ids=ids, use_cache=True)
+            # transformers 5 names the output's cache `cache`; older releases `past_key_values`.
+            cache = getattr(output, _CACHE_ARGUMENT)
             self._prefix_cache[key] = (ids, cache)
         return self._prefix_cache[key]
 

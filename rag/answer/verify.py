@@ -1,0 +1,218 @@
+"""Verification of a generated answer against the passages the model read.
+
+Every sentence is checked before it is shown: citation markers must point to a passage (an
+unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
+stand in a cited passage (re-cited, repaired or visibly marked otherwise), repeats and talk about
+the sources are dropped, and each cited passage gets an exact quote of the report. English
+answers also get their leftover Japanese terms translated and their closest source added.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..chunking import short_heading, unit_sentences
+from ..retrieval import Hit
+from .citations import (Citation, best_quote, chunk_sentences, markers_in, overlap, quote_in_report, split_answer,
+                        strip_markers)
+from .english_terms import EnglishTerms
+from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
+from .output import clean_output, complete_sentences
+from .prompts import CANNOT_ANSWER
+
+MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
+RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
+UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
+ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
+QUESTION_ECHO = 0.9
+NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
+_FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
+# "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
+_ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
+
+
+def _repeats_question(sentence: str, question: str) -> bool:
+    """The model restated the question without answering it. A restatement that adds a number
+    or a tenth of new text ("At roughly 1.1°, bilayer graphene …") is an answer, and is kept."""
+    if {v for _, v in claimed_numbers(sentence)} - {v for _, v in claimed_numbers(question)}:
+        return False
+    return overlap(sentence, question) > QUESTION_ECHO and overlap(question, sentence) > ECHO_OVERLAP
+
+
+def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
+    """The sentence answers with figures the passage states: a restated question plus
+    "12ナノメートル" shares little text with the passage, yet its answer is there."""
+    new = {v for _, v in claimed_numbers(sentence)} - {v for _, v in claimed_numbers(question)}
+    stated = numbers_in(hit.chunk.text)
+    return bool(new) and all(is_supported(v, stated) for v in new)
+
+
+class AnswerVerifier:
+    def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms) -> None:
+        self.embedder = embedder
+        self._report_folded = report_folded
+        self._english_terms = english_terms
+        # Embeddings of report sentences, computed once: an English answer compares each claim
+        # with every context sentence (closest source) and again with the cited one (quote).
+        self._sentence_vectors: dict[str, object] = {}
+
+    def _similarity(self, language: str):
+        """Cross-lingual claim-to-sentence similarity for English answers (None for Japanese)."""
+        return self._embedding_similarity if language == "en" else None
+
+    def _embedding_similarity(self, claim: str, sentences: list[str]) -> list[float]:
+        embedder = self.embedder
+        missing = list(dict.fromkeys(s for s in sentences if s not in self._sentence_vectors))
+        if missing:
+            self._sentence_vectors.update(zip(missing, embedder.embed_passages(missing)))
+        q = embedder.embed_queries([claim])[0]
+        return [float(self._sentence_vectors[s] @ q) for s in sentences]
+
+    def _passage_similarities(self, claim: str, hits: list[Hit]) -> list[float]:
+        """Per passage, the embedding similarity of its closest sentence to an (English) claim."""
+        per_hit = [chunk_sentences(h.chunk) for h in hits]
+        sims = self._embedding_similarity(claim, [s for sentences in per_hit for s in sentences])
+        per_passage, start = [], 0
+        for sentences in per_hit:  # the claim is embedded once, not once per passage
+            per_passage.append(max(sims[start:start + len(sentences)], default=0.0))
+            start += len(sentences)
+        return per_passage
+
+    def _add_closest_source(self, claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+        """Also cite the passage whose sentence is clearly closest to an English claim.
+
+        The small model often numbers its sources wrongly when it translates (dev: the passage
+        that supports the claim was in its context for every English citation miss). The claim
+        is compared with every context sentence by the embedding model; a passage that beats
+        every cited one by ``RECITE_MARGIN`` is added, never substituted.
+        """
+        per_passage = self._passage_similarities(claim, hits)
+        best = max(range(len(hits)), key=lambda i: per_passage[i])
+        if best + 1 not in cited and per_passage[best] > max(per_passage[m - 1] for m in cited) + RECITE_MARGIN:
+            flags.append(f"added the closest source [{best + 1}] to: {claim[:60]}")
+            return [*cited, best + 1]
+        return cited
+
+    def _source_of_unmarked(self, claim: str, hits: list[Hit], language: str) -> tuple[int, float]:
+        """The passage an unmarked sentence most likely comes from, and its text overlap.
+
+        Shared character bigrams decide for Japanese; an English sentence shares only its Latin
+        names with the Japanese passages, so the cross-lingual embedding decides for it. Each
+        of the sentence's figures that a passage states (or states at another 万/億 scale, a
+        slip repaired later) counts ``NUMBER_BONUS``: figures identify a source better than
+        a small embedding model does."""
+        overlaps = [overlap(claim, h.chunk.text) for h in hits]
+        scores = self._passage_similarities(claim, hits) if language == "en" else list(overlaps)
+        claims = claimed_numbers(claim)
+        for i, h in enumerate(hits):
+            stated = numbers_in(h.chunk.text)
+            scores[i] += NUMBER_BONUS * sum(is_supported(v, stated) or bool(repair_scale(surface, h.chunk.text))
+                                            for surface, v in claims)
+        best = max(range(len(hits)), key=lambda i: scores[i])
+        return best, overlaps[best]
+
+    def _quote(self, claim: str, hit: Hit, language: str) -> str:
+        sentences = unit_sentences(hit.chunk)
+        prior = (dict(zip(sentences, hit.unit_similarities[1:]))
+                 if sentences and len(hit.unit_similarities) == len(sentences) + 1 else None)
+        quote = best_quote(claim, hit.chunk, self._similarity(language), prior)
+        if quote_in_report(quote, self._report_folded):
+            return quote
+        # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
+        # block sat inside it): fall back to the best sentence that does.
+        for sentence in sorted(chunk_sentences(hit.chunk), key=lambda s: -overlap(claim, s)):
+            if quote_in_report(sentence, self._report_folded):
+                return sentence
+        parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self._report_folded)]
+        return max(parts, key=len) if parts else ""
+
+    def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
+                       flags: list[str]) -> tuple[str, list[int]]:
+        """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
+
+        In order: cite the context passage that states the number; repair a 万/億 conversion
+        slip ("33 billion" where the passage says 33億 = 3.3 billion); otherwise replace the
+        number by a visible marker so it is never shown as if the report said it. A sentence
+        whose numbers are mostly unsupported is dropped.
+        """
+        claims = claimed_numbers(body)
+        stated = set().union(*(numbers_in(hits[m - 1].chunk.text) for m in cited))
+        missing = [(surface, v) for surface, v in claims if not is_supported(v, stated)]
+        if not missing:
+            return body, cited
+        others = [i + 1 for i, h in enumerate(hits)
+                  if all(is_supported(v, numbers_in(h.chunk.text) | stated) for _, v in missing)]
+        if others:
+            return body, sorted(set(cited) | {others[0]})
+        cited_text = " ".join(hits[m - 1].chunk.text for m in cited)
+        unrepaired = []
+        for surface, _value in missing:
+            repaired = repair_scale(surface, cited_text) if language == "en" else None
+            if repaired:
+                flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
+                body = body.replace(surface, repaired, 1)
+            else:
+                unrepaired.append(surface)
+        if len(unrepaired) * 2 > len(claims):
+            flags.append(f"sentence with unsupported numbers removed: {body[:60]}")
+            return "", cited
+        for surface in unrepaired:
+            flags.append(f"number not found in the cited passages, marked: {surface}")
+            body = body.replace(surface, UNVERIFIED[language], 1)
+        return body, cited
+
+    def verify(self, raw: str, hits: list[Hit], language: str, question: str = "",
+                cut: bool | None = None) -> tuple[str, list[Citation], list[str]]:
+        flags: list[str] = []
+        kept: list[tuple[str, list[int]]] = []
+        text = clean_output(complete_sentences(raw), [short_heading(h.chunk) for h in hits])
+        if language == "en":
+            text, notes = self._english_terms.replace(text, question)
+            flags.extend(notes)
+        for sentence in split_answer(text):
+            body = strip_markers(sentence)
+            if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
+                continue
+            if question and _repeats_question(body, question):
+                continue
+            if any(overlap(body, earlier) > ECHO_OVERLAP and overlap(earlier, body) > ECHO_OVERLAP for earlier, _ in kept):
+                flags.append(f"repeated sentence removed: {body[:60]}")
+                continue
+            if kept and _ABOUT_THE_SOURCES.search(body):
+                flags.append(f"sentence about the passages removed: {body[:60]}")
+                continue
+            cited = [m for m in markers_in(sentence) if 1 <= m <= len(hits)]
+            if len(cited) < len(markers_in(sentence)):
+                flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")
+            if not cited:
+                best, shared = self._source_of_unmarked(body, hits, language)
+                if language == "ja" and shared < MIN_SUPPORT_OVERLAP and not _adds_stated_figures(body, question, hits[best]):
+                    flags.append(f"unsupported sentence removed: {body[:60]}")
+                    continue
+                cited = [best + 1]
+            body, cited = self._check_numbers(body, cited, hits, language, flags)
+            if body and language == "en":
+                cited = self._add_closest_source(body, cited, hits, flags)
+            if body:
+                kept.append((body, cited))
+        # Renumber markers in order of first use and attach one quote per cited chunk.
+        order: dict[int, int] = {}
+        citations: list[Citation] = []
+        parts = []
+        if kept and cut is not False and not _FINISHED.search(kept[-1][0]):
+            # Generation hit its length limit mid-sentence: show that the text is cut. (A model
+            # that stops on its own after a bare noun phrase has not been cut.)
+            kept[-1] = (kept[-1][0].rstrip() + "…", kept[-1][1])
+            flags.append("answer cut at the length limit")
+        for body, cited in kept:
+            marks = []
+            for m in cited:
+                if m not in order:
+                    order[m] = len(order) + 1
+                    quote = self._quote(body, hits[m - 1], language)
+                    citations.append(Citation(order[m], hits[m - 1].chunk, quote))
+                marks.append(order[m])
+            fmt = "［{}］" if language == "ja" else "[{}]"
+            parts.append(body.rstrip() + "".join(fmt.format(n) for n in marks))
+        joiner = "" if language == "ja" else " "
+        return joiner.join(parts), citations, flags
