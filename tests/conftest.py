@@ -42,3 +42,11 @@ def engine(settings):
     from rag.engine import Engine
 
     return Engine(settings)
+
+
+@pytest.fixture(scope="session")
+def pipeline(engine):
+    """The answer pipeline without its generator: verification and refusals need no model."""
+    from rag.answer.pipeline import AnswerPipeline
+
+    return AnswerPipeline(engine, generator=None)

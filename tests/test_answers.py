@@ -47,14 +47,6 @@ def test_follow_up_questions_take_the_previous_question():
     assert resolve_followup("では米国は？", "ja", [("韓国の水素法は？", "…")]) == "韓国の水素法は？ では米国は？"
 
 
-@pytest.fixture(scope="module")
-def pipeline(engine):
-    """The answer pipeline without its generator: verification needs no model."""
-    from rag.answer.pipeline import AnswerPipeline
-
-    return AnswerPipeline(engine, generator=None)
-
-
 def test_answer_sentences_keep_their_markers():
     assert split_answer("2021年7月に策定された［1］。投資は40兆ウォン［2］。") == ["2021年7月に策定された［1］。", "投資は40兆ウォン［2］。"]
     assert split_answer("It was adopted in July 2021 [1]. It targets 2030 [2].") == [

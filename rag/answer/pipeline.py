@@ -14,6 +14,7 @@ from typing import Iterator
 
 from ..errors import InputError
 from ..language import detect_language
+from ..places import places_named
 from ..questions import check_question
 from ..retrieval import Hit
 from .backends import Generator
@@ -29,6 +30,19 @@ log = logging.getLogger(__name__)
 
 # Answerability from retrieval evidence, calibrated on the development sets (see README).
 MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
+
+
+def _places_not_in(question: str, hits: list[Hit]) -> list[str]:
+    """The countries the question asks about when none of them is mentioned in the passages.
+
+    A question about a country the report does not discuss retrieves another country's policy,
+    and the model answers with its figures (dev: Canada's quantum budget answered with the
+    Netherlands'). The report's top heading names 日本 everywhere, so headings below it count."""
+    named = places_named(question)
+    if not named:
+        return []
+    mentioned = set().union(*(places_named(h.chunk.text + " " + " ".join(h.chunk.heading_path[1:])) for h in hits))
+    return [] if named & mentioned else sorted(named)
 
 
 @dataclass
@@ -91,6 +105,13 @@ class AnswerPipeline:
             yield AnswerEvent("final", answer=Answer(question, language, False, CANNOT_ANSWER[language], [],
                                                      hits[:3], timings, ["retrieval found no close passage"],
                                                      question_id))
+            return
+        unmentioned = _places_not_in(question, hits[: self.cfg.context_passages])
+        if unmentioned:
+            timings["total_s"] = time.perf_counter() - started
+            flag = f"no retrieved passage mentions {', '.join(unmentioned)}"
+            yield AnswerEvent("final", answer=Answer(question, language, False, CANNOT_ANSWER[language], [],
+                                                     hits[:3], timings, [flag], question_id))
             return
         terms = self.engine.retriever.query_terms(question, language)
         passages = select_context(hits[: self.cfg.context_passages], terms, self.engine.tokenizer,

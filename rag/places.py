@@ -1,0 +1,83 @@
+"""Countries and regions named in a question, recognised in Japanese and English.
+
+The report compares countries. A question about one it does not discuss ("Canada's quantum
+strategy") retrieves the nearest policy of another country, and a small model then answers
+with that country's figures. Knowing which country a question asks about lets the answer step
+check that the cited passages speak of it at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Each place: its English names and adjectives, then the Japanese forms the report or a user
+# would write. Facts, not tuning: the common names of countries and regions.
+_PLACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "japan": (("Japan", "Japanese"), ("日本", "我が国", "わが国")),
+    "us": (("United States", "US", "U.S.", "USA", "America", "American"), ("米国", "アメリカ", "合衆国")),
+    "eu": (("European Union", "EU", "Europe", "European"), ("欧州", "EU", "ヨーロッパ")),
+    "germany": (("Germany", "German"), ("ドイツ",)),
+    "uk": (("United Kingdom", "UK", "U.K.", "Britain", "British", "England"), ("英国", "イギリス")),
+    "france": (("France", "French"), ("フランス",)),
+    "netherlands": (("Netherlands", "Dutch", "Holland"), ("オランダ",)),
+    "china": (("China", "Chinese", "PRC"), ("中国",)),
+    "korea": (("Korea", "Korean", "South Korea"), ("韓国",)),
+    "taiwan": (("Taiwan", "Taiwanese"), ("台湾",)),
+    "singapore": (("Singapore", "Singaporean"), ("シンガポール",)),
+    "canada": (("Canada", "Canadian"), ("カナダ",)),
+    "india": (("India", "Indian"), ("インド",)),
+    "australia": (("Australia", "Australian"), ("オーストラリア", "豪州")),
+    "russia": (("Russia", "Russian"), ("ロシア",)),
+    "italy": (("Italy", "Italian"), ("イタリア",)),
+    "spain": (("Spain", "Spanish"), ("スペイン",)),
+    "sweden": (("Sweden", "Swedish"), ("スウェーデン",)),
+    "finland": (("Finland", "Finnish"), ("フィンランド",)),
+    "denmark": (("Denmark", "Danish"), ("デンマーク",)),
+    "norway": (("Norway", "Norwegian"), ("ノルウェー",)),
+    "switzerland": (("Switzerland", "Swiss"), ("スイス",)),
+    "belgium": (("Belgium", "Belgian"), ("ベルギー",)),
+    "austria": (("Austria", "Austrian"), ("オーストリア",)),
+    "israel": (("Israel", "Israeli"), ("イスラエル",)),
+    "brazil": (("Brazil", "Brazilian"), ("ブラジル",)),
+    "mexico": (("Mexico", "Mexican"), ("メキシコ",)),
+    "malaysia": (("Malaysia", "Malaysian"), ("マレーシア",)),
+    "thailand": (("Thailand", "Thai"), ("タイ",)),
+    "vietnam": (("Vietnam", "Viet Nam", "Vietnamese"), ("ベトナム",)),
+    "indonesia": (("Indonesia", "Indonesian"), ("インドネシア",)),
+    "iran": (("Iran", "Iranian"), ("イラン",)),
+    "saudi_arabia": (("Saudi Arabia", "Saudi"), ("サウジアラビア",)),
+    "south_africa": (("South Africa", "South African"), ("南アフリカ",)),
+    "new_zealand": (("New Zealand",), ("ニュージーランド",)),
+}
+# A katakana name must not run on into more katakana (タイ is Thailand, タイプ is not), a
+# Latin one into more letters (EU, not EUV); particles after a name (タイと) are fine.
+_KATAKANA = re.compile(r"[ァ-ヴー]+")
+_LATIN = re.compile(r"[A-Za-z]+")
+
+
+def _english_pattern(names: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])")
+
+
+def _japanese_pattern(forms: tuple[str, ...]) -> re.Pattern:
+    parts = []
+    for form in forms:
+        if _KATAKANA.fullmatch(form):
+            parts.append(rf"(?<![ァ-ヴー]){re.escape(form)}(?![ァ-ヴー])")
+        elif _LATIN.fullmatch(form):
+            parts.append(rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])")
+        else:
+            parts.append(re.escape(form))
+    return re.compile("|".join(parts))
+
+
+_MATCHERS = {place: (_english_pattern(en), _japanese_pattern(ja)) for place, (en, ja) in _PLACES.items()}
+
+
+def places_named(text: str) -> set[str]:
+    """The places a question or passage names, in either language."""
+    flat = unicodedata.normalize("NFKC", text)
+    return {place for place, (english, japanese) in _MATCHERS.items()
+            if english.search(flat) or japanese.search(flat)}

@@ -1,0 +1,27 @@
+"""Countries named in questions and passages, and the refusal when the passages never mention them."""
+
+from __future__ import annotations
+
+from rag.answer.prompts import CANNOT_ANSWER
+from rag.places import places_named
+
+
+def test_places_are_found_in_both_languages():
+    assert places_named("What is the total budget of Canada's National Quantum Strategy?") == {"canada"}
+    assert places_named("How does Japan compare with South Korea and the U.S.?") == {"japan", "korea", "us"}
+    assert places_named("韓国と米国の半導体戦略は？") == {"korea", "us"}
+    assert places_named("英国のファラデー電池チャレンジ") == {"uk"}
+
+
+def test_short_names_count_only_as_whole_words():
+    assert places_named("タイプ別のEUV露光装置") == set()  # タイ in タイプ, EU in EUV
+    assert places_named("タイとの協力、EUの予算") == {"thailand", "eu"}
+    assert places_named("Tell us about the status of this") == set()  # "us" is not the US
+
+
+def test_a_question_about_a_country_the_passages_never_mention_is_refused(pipeline):
+    # The pipeline has no generator: reaching generation would fail, so this also shows the
+    # refusal is decided before the model runs.
+    answer = pipeline.ask("What is the total budget of Canada's National Quantum Strategy?")
+    assert not answer.answerable and answer.text == CANNOT_ANSWER["en"]
+    assert answer.closest and any("canada" in f for f in answer.flags)
