@@ -138,9 +138,20 @@ def transliteration_keys(text: str) -> list[str]:
     return list(dict.fromkeys(SKELETON_KEY + k for k in keys if len(k) >= MIN_SKELETON_CHARS))
 
 
+_NAME_QUERY = """
+    SELECT g.text FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq JOIN NETransGloss g ON g.tid = t.ID
+        JOIN NETransType y ON y.tid = t.ID
+        WHERE k.text = ? AND y.text IN ('organization', 'company', 'place', 'product', 'work')
+    UNION ALL
+    SELECT g.text FROM NEKana k JOIN NETranslation t ON t.idseq = k.idseq JOIN NETransGloss g ON g.tid = t.ID
+        JOIN NETransType y ON y.tid = t.ID
+        WHERE k.text = ? AND y.text IN ('organization', 'company', 'place', 'product', 'work')"""
+
+
 @lru_cache(maxsize=1024)
 def english_glosses(word: str) -> tuple[str, ...]:
-    """JMdict's English glosses of exactly ``word`` (kanji or kana form), first sense first."""
+    """JMdict's English glosses of exactly ``word`` (kanji or kana form), first sense first; for a
+    word JMdict lacks, those of a name of that form."""
     path = _dictionary_path()
     if path is None:
         return ()
@@ -151,7 +162,10 @@ def english_glosses(word: str) -> tuple[str, ...]:
         SELECT g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq JOIN SenseGloss g ON g.sid = s.ID
             WHERE k.text = ? AND g.lang = 'eng'"""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return tuple(dict.fromkeys(g for (g,) in db.execute(query, (word, word))))
+        found = tuple(dict.fromkeys(g for (g,) in db.execute(query, (word, word))))
+        # Names are in JMnedict, the dictionary's named-entity part (経済産業省, 東北大学, ケルン);
+        # people's names are left out: a term in an answer is rarely one.
+        return found or tuple(dict.fromkeys(g for (g,) in db.execute(_NAME_QUERY, (word, word))))
 
 
 class Lexicon:

@@ -233,3 +233,9 @@ def test_an_unmarked_english_sentence_cites_the_passage_with_its_figures(engine,
         "infrastructure and 20 billion euros in support abroad, 90 billion euros in total.")
     assert "7 billion" in text and "9 billion" in text and "70 billion" not in text
     assert "70億ユーロ" in citations[0].chunk.text
+
+
+def test_bracketed_text_is_not_a_citation():
+    from rag.answer.output import clean_output
+
+    assert clean_output("[Lifelong Learning Machines (L2M)][1]") == "Lifelong Learning Machines (L2M)[1]"

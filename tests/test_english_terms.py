@@ -46,3 +46,8 @@ def test_no_kana_is_left_in_an_english_answer():
     text, _ = terms.replace("It was started by the応用物理学会 with スピントロニクス in 2019.", "Which society?")
     assert detect_language(text) == "en" or not any("\u3040" <= ch <= "\u30ff" for ch in text)
     assert "応用物理学会 with spintoronics" in text and "the 応用物理学会" in text
+
+
+def test_names_come_from_the_dictionarys_named_entities():
+    text, _ = EnglishTerms().replace("It was funded by 経済産業省 and led by ケルン大学.", "Who funded it?")
+    assert text == "It was funded by Ministry of Economy, Trade and Industry and led by Koeln university."

@@ -75,8 +75,10 @@ class EnglishTerms:
             term = match.group(0)
             english = self._english_for(term, phrases)
             if english is None and _HAS_KANA.search(term):
-                # 「量子コンピュータ」: translate its katakana part, keep the kanji.
-                english = KATAKANA_TERM.sub(lambda m: self._english_for(m.group(0), phrases) or m.group(0), term)
+                # 「ケルン大学」: translate the katakana and kanji parts apart ("Koeln university");
+                # a kanji part without a translation stays.
+                parts = re.findall(r"[\u30a0-\u30ffー・]+|[^\u30a0-\u30ffー・]+", term)
+                english = " ".join(self._english_for(part, phrases) or part for part in parts)
             if english is None or english == term:
                 english = term  # kept, but not glued to the English words around it
             else:
