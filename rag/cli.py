@@ -175,6 +175,11 @@ def ask(ctx: click.Context, question: str | None, questions_file: Path | None, a
         for c in answer.citations:
             pages = page_label(c.chunk.page, c.chunk.page_end)
             click.echo(f"  [{c.marker}] §{c.chunk.section} {' > '.join(c.chunk.heading_path[2:])} {pages}: 「{c.quote}」")
+        if not answer.answerable and answer.closest:
+            click.echo("Closest passages / 関連する箇所:")
+            for h in answer.closest:
+                pages = page_label(h.chunk.page, h.chunk.page_end)
+                click.echo(f"  §{h.chunk.section} {' > '.join(h.chunk.heading_path[2:])} {pages}: {h.chunk.text[:80].replace(chr(10), ' ')}…")
 
 
 @cli.command(name="eval")
