@@ -19,20 +19,21 @@ from .builder import TextBuilder
 from .classify import CAPTION, H2, H3, Heading, line_role, match_heading
 from .footnotes import FootnoteIndex, find_footnote_zones, marker
 from .layout import Layout, analyse_layout
+from .region_finder import locate_regions
 from .regions import (
     RegionPassage,
     read_goal_objective_table,
     read_goal_table,
     read_programme_table,
-    read_sidebar,
     GOAL_ROW,
+    read_sidebar,
+    vertical_runs,
+    with_blanks,
 )
 from .text import BODY_LINE_COLUMNS, clean_line, ends_sentence, ends_with_colon, is_full, width
 
 log = logging.getLogger(__name__)
 
-# The sidebar column is set narrower than the body (about 64-76 columns against 96).
-SIDEBAR_MIN_COLUMNS, SIDEBAR_MAX_COLUMNS, SIDEBAR_MIN_LINES = 60, 79, 8
 # A caption printed before the heading of the subsection that cites it moves to that subsection.
 CAPTION_CITATION_WINDOW = 40
 
@@ -90,10 +91,8 @@ class _Assembler:
         self.records: list[tuple[int, str, TextBuilder, list[str], list[str], dict]] = []
         self.block: _Block | None = None
         self.toc: list[dict] = []
-        self.consumed: set[int] = set()
-        self.regions: dict[int, tuple[int, str]] = {}
-        self._locate_tables()
-        self._locate_sidebar()
+        found = locate_regions(lines, self.cleaned, self.removed, self.section_of, self.layout.page_starts)
+        self.regions, self.consumed, self._sidebar_lines = found.starts, found.consumed, found.sidebar_lines
 
     # ---- prepasses -------------------------------------------------------------------
     def _sections(self) -> list[str]:
@@ -106,77 +105,6 @@ class _Assembler:
 
     def _content(self, i: int) -> bool:
         return i not in self.removed and i not in self.consumed and bool(self.lines[i].strip())
-
-    def _locate_tables(self) -> None:
-        n = len(self.lines)
-        for i, raw in enumerate(self.lines):
-            m = CAPTION.match(raw)
-            if not m or m["kind"] != "表" or i in self.removed:
-                continue
-            j, prev_blank = i + 1, False
-            while j < n:
-                if j in self.removed:
-                    j += 1
-                    continue
-                s = self.lines[j]
-                if s.strip():
-                    wide_body = prev_blank and width(self.cleaned[j]) >= BODY_LINE_COLUMNS
-                    heading = match_heading(s, True, None, self.section_of[j]) is not None and not GOAL_ROW.match(s.strip())
-                    if CAPTION.match(s) or wide_body or (heading and s.lstrip()[:1] in "\t●■1"):
-                        break
-                prev_blank = not s.strip()
-                j += 1
-            self.regions[i + 1] = (j, f"{m['kind']}{m['num']}")
-
-    def _locate_sidebar(self) -> None:
-        """Find the boxed column by its narrow width; its text may resume after a footnote."""
-        run: list[int] = []
-        for i, raw in enumerate(self.lines):
-            if i in self.removed or any(a <= i < b for a, (b, _) in self.regions.items()):
-                self._check_sidebar(run)
-                run = []
-                continue
-            if not raw.strip():
-                continue
-            w = width(raw)
-            if SIDEBAR_MIN_COLUMNS <= w <= SIDEBAR_MAX_COLUMNS and not raw.strip().startswith(("・", "•")):
-                run.append(i)
-            else:
-                self._check_sidebar(run)
-                run = []
-        self._check_sidebar(run)
-
-    def _check_sidebar(self, run: list[int]) -> None:
-        if len(run) < SIDEBAR_MIN_LINES:
-            return
-        start = run[0]
-        # The box fills its page to the bottom: it ends where the page's furniture begins.
-        end = run[-1]
-        while end + 1 < len(self.lines) and end + 1 not in self.removed:
-            end += 1
-        title_lines = []
-        k = start - 1
-        while k >= 0 and not self.lines[k].strip():
-            k -= 1
-        while k >= 0 and self.lines[k].strip() and not ends_sentence(self.lines[k]):
-            title_lines.insert(0, k)
-            k -= 1
-        title = "".join(self.lines[t].strip() for t in title_lines)
-        body = list(range(start, end + 1))
-        # The box goes on after the footnote zone that closes the next page's main text.
-        k = end + 1
-        while k < len(self.lines) and self.removed.get(k) != "footnote":
-            k += 1
-        while k < len(self.lines) and self.removed.get(k) == "footnote":
-            k += 1
-        next_start = min((s for s in self.layout.page_starts if s > k), default=len(self.lines))
-        if k - end < 120:
-            body += [t for t in range(k, next_start) if t not in self.removed]
-        for t in title_lines + body:
-            self.consumed.add(t)
-        self.regions[title_lines[0] if title_lines else start] = (end + 1, "sidebar:" + title)
-        self._sidebar_lines = body
-        log.debug("sidebar %r: lines %d-%d", title, start + 1, end + 1)
 
     # ---- the walk --------------------------------------------------------------------
     def run(self) -> ParsedReport:
@@ -338,7 +266,7 @@ class _Assembler:
         if name.startswith("sidebar:"):
             title = name.split(":", 1)[1]
             lines = [(k, self.cleaned[k], self.page_of[k]) for k in self._sidebar_lines]
-            parts = read_sidebar(_with_blanks(lines, self.lines), title)
+            parts = read_sidebar(with_blanks(lines, self.lines), title)
             path = self._path() + [f"［コラム］{title}"]
             for part in parts:
                 self._record_region(part, path)
@@ -347,7 +275,7 @@ class _Assembler:
         lines = [(k, "" if k in self.removed else self.cleaned[k], self.page_of[k]) for k in range(start, end)]
         if any(GOAL_ROW.match(t.strip()) for _, t, _ in lines):
             rows = read_goal_table(lines, name)
-        elif any(_vertical_runs(lines)):
+        elif any(vertical_runs(lines)):
             rows = read_goal_objective_table(lines, name, self._goals_named_before(start))
         else:
             rows = read_programme_table(lines, name)
@@ -387,29 +315,6 @@ def _as_item(text: str) -> str:
     if s.startswith(("・", "•")):
         return s[0] + s[1:].strip()
     return s
-
-
-def _vertical_runs(lines: list[tuple[int, str, int | None]]) -> list[int]:
-    content = [t for _, t, _ in lines if t.strip()]
-    runs, count = [], 0
-    for t in content:
-        if len(re.sub(r"\s", "", t)) <= 2:
-            count += 1
-        else:
-            if count >= 5:
-                runs.append(count)
-            count = 0
-    return runs
-
-
-def _with_blanks(lines, raw_lines):
-    """Re-insert the blank lines between region lines so paragraph rules can see them."""
-    out = []
-    for n, (k, t, p) in enumerate(lines):
-        if n and k - lines[n - 1][0] > 1 and any(not raw_lines[j].strip() for j in range(lines[n - 1][0] + 1, k)):
-            out.append((k - 1, "", p))
-        out.append((k, t, p))
-    return out
 
 
 def _move_early_captions(passages: list[Passage]) -> None:

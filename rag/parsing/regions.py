@@ -209,3 +209,27 @@ def read_sidebar(lines: list[Line], title: str) -> list[RegionPassage]:
     if builder:
         parts.append(_finish(builder, "sidebar", box_title=title))
     return parts
+
+
+def vertical_runs(lines: list[tuple[int, str, int | None]]) -> list[int]:
+    """Lengths of the runs of five or more lines of one or two characters: text set vertically."""
+    content = [t for _, t, _ in lines if t.strip()]
+    runs, count = [], 0
+    for t in content:
+        if len(re.sub(r"\s", "", t)) <= 2:
+            count += 1
+        else:
+            if count >= 5:
+                runs.append(count)
+            count = 0
+    return runs
+
+
+def with_blanks(lines, raw_lines):
+    """Re-insert the blank lines between region lines so paragraph rules can see them."""
+    out = []
+    for n, (k, t, p) in enumerate(lines):
+        if n and k - lines[n - 1][0] > 1 and any(not raw_lines[j].strip() for j in range(lines[n - 1][0] + 1, k)):
+            out.append((k - 1, "", p))
+        out.append((k, t, p))
+    return out
