@@ -19,7 +19,6 @@ from .citations import strip_markers
 from .numbers import annotate_for_english
 from .prompts import load_prompt
 
-CONTEXT_CHARS = 800
 KEYWORD_BONUS = 0.02  # per question keyword in the sentence: names and numbers the model must see
 RANK_PENALTY = 0.01  # per retrieval rank: between equal sentences, prefer the better passage
 HISTORY_CHARS = 300
@@ -39,9 +38,9 @@ def _sentences(hit: Hit) -> tuple[list[str], list[float]]:
     return sentences, sims
 
 
-def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: int = CONTEXT_CHARS
-                   ) -> list[ContextPassage]:
-    """The best sentences of ``hits`` within ``budget`` characters, grouped by passage.
+def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: int) -> list[ContextPassage]:
+    """The best sentences of ``hits`` within ``budget`` characters (settings: context_chars),
+    grouped by passage.
 
     The best sentence of the top passage is always kept, even alone over budget.
     """

@@ -9,11 +9,13 @@ replaced, in this order of trust, by:
 2. the report's own gloss of the term (glossary.py: 「国家ナノテクノロジー・イニシアティブ（NNI）」);
 3. the user's own word when the katakana is a transliteration of it: a question about
    "twistronics" gets "twistronics" for ツイストロニクス (compared as consonant skeletons);
-4. JMdict's first English gloss of exactly that word (グラフェン -> graphene);
-5. for katakana only, a Hepburn romanisation, so that the reader can at least say the word.
+4. JMdict's first English gloss of exactly that word (グラフェン -> graphene), or JMnedict's for
+   a name (経済産業省 -> Ministry of Economy, Trade and Industry);
+5. for katakana only, a loanword romanisation, so that the reader can at least say the word.
 
-Kanji terms that none of the first four resolve stay as written: the reader sees the report's
-term, and its citation shows it in context.
+A term mixing katakana and kanji (ケルン大学) is translated part by part. Kanji that none of
+the first four resolve stay as written: the reader sees the report's term, and its citation
+shows it in context.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class EnglishTerms:
             if english is None and _HAS_KANA.search(term):
                 # 「ケルン大学」: translate the katakana and kanji parts apart ("Koeln university");
                 # a kanji part without a translation stays.
-                parts = re.findall(r"[\u30a0-\u30ffー・]+|[^\u30a0-\u30ffー・]+", term)
+                parts = re.findall(rf"{KATAKANA_TERM.pattern}|[^\u30a0-\u30ffー・]+", term)
                 english = " ".join(self._english_for(part, phrases) or part for part in parts)
             if english is None or english == term:
                 english = term  # kept, but not glued to the English words around it

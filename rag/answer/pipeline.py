@@ -83,11 +83,13 @@ class AnswerPipeline:
                                        EnglishTerms(engine.retriever.glossary.pairs))
 
     # ---- steps --------------------------------------------------------------------------
-    def _answerable(self, hits: list[Hit], language: str) -> bool:
-        if not hits:
-            return False
-        top = max(h.similarities.get("dense", 0.0) for h in hits[:3])
-        return top >= MIN_DENSE_SIMILARITY.get(language, 0.8)
+    def _refusal_before_generation(self, question: str, hits: list[Hit], language: str) -> str | None:
+        """Why the report cannot answer, judged from retrieval alone, or None to ask the model."""
+        top = max((h.similarities.get("dense", 0.0) for h in hits[:3]), default=0.0)
+        if top < MIN_DENSE_SIMILARITY.get(language, 0.8):
+            return "retrieval found no close passage"
+        unmentioned = _places_not_in(question, hits[: self.cfg.context_passages])
+        return f"no retrieved passage mentions {', '.join(unmentioned)}" if unmentioned else None
 
     # ---- the public entry points -----------------------------------------------------------
     def stream(self, question: str, history: list[tuple[str, str]] | None = None,
@@ -100,18 +102,11 @@ class AnswerPipeline:
         query = resolve_followup(question, language, history)
         hits = self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
         timings = {"retrieve_s": time.perf_counter() - started}
-        if not self._answerable(hits, language):
+        refusal = self._refusal_before_generation(question, hits, language)
+        if refusal:
             timings["total_s"] = time.perf_counter() - started
             yield AnswerEvent("final", answer=Answer(question, language, False, CANNOT_ANSWER[language], [],
-                                                     hits[:3], timings, ["retrieval found no close passage"],
-                                                     question_id))
-            return
-        unmentioned = _places_not_in(question, hits[: self.cfg.context_passages])
-        if unmentioned:
-            timings["total_s"] = time.perf_counter() - started
-            flag = f"no retrieved passage mentions {', '.join(unmentioned)}"
-            yield AnswerEvent("final", answer=Answer(question, language, False, CANNOT_ANSWER[language], [],
-                                                     hits[:3], timings, [flag], question_id))
+                                                     hits[:3], timings, [refusal], question_id))
             return
         terms = self.engine.retriever.query_terms(question, language)
         passages = select_context(hits[: self.cfg.context_passages], terms, self.engine.tokenizer,

@@ -55,6 +55,9 @@ class AnswerVerifier:
         # Embeddings of report sentences, computed once: an English answer compares each claim
         # with every context sentence (closest source) and again with the cited one (quote).
         self._sentence_vectors: dict[str, object] = {}
+        # The claim last embedded: one English sentence is compared three times (its source,
+        # the closest source, its quote), and needs embedding once.
+        self._last_claim: tuple[str, object] | None = None
 
     def _similarity(self, language: str):
         """Cross-lingual claim-to-sentence similarity for English answers (None for Japanese)."""
@@ -65,7 +68,9 @@ class AnswerVerifier:
         missing = list(dict.fromkeys(s for s in sentences if s not in self._sentence_vectors))
         if missing:
             self._sentence_vectors.update(zip(missing, embedder.embed_passages(missing)))
-        q = embedder.embed_queries([claim])[0]
+        if self._last_claim is None or self._last_claim[0] != claim:
+            self._last_claim = (claim, embedder.embed_queries([claim])[0])
+        q = self._last_claim[1]
         return [float(self._sentence_vectors[s] @ q) for s in sentences]
 
     def _passage_similarities(self, claim: str, hits: list[Hit]) -> list[float]:
