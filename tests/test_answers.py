@@ -239,3 +239,21 @@ def test_bracketed_text_is_not_a_citation():
     from rag.answer.output import clean_output
 
     assert clean_output("[Lifelong Learning Machines (L2M)][1]") == "Lifelong Learning Machines (L2M)[1]"
+
+
+def test_a_marker_opening_a_line_cites_the_next_sentence_and_a_lone_one_the_previous():
+    assert split_answer("They agreed in Crolles.\n\n[3] Support was 2.9 billion. More.\n[1]") == [
+        "They agreed in Crolles.", "[3] Support was 2.9 billion.", "More.[1]"]
+    assert split_answer("2021年7月に策定した。\n［2］\n投資は40兆ウォン。") == ["2021年7月に策定した。［2］", "投資は40兆ウォン。"]
+
+
+def test_a_scale_slip_is_repaired_from_the_passage_that_states_it_even_when_cited_wrongly(engine, pipeline):
+    question = "Which two chipmakers agreed in 2023 to build a 300 mm wafer fab in France, and how much state support was announced?"
+    hits = engine.retrieve(question, k=5)
+    assert any("29億ユーロ" in h.chunk.text for h in hits)
+    wrong = next(i for i, h in enumerate(hits) if "29億" not in h.chunk.text) + 1
+    raw = f"The French government announced up to 29 billion euros of support.[{wrong}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "2.9 billion" in text and "29 billion" not in text
+    assert any("29億ユーロ" in c.chunk.text for c in citations)
+    assert any("repaired a unit conversion" in f for f in flags)

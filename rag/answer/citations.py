@@ -18,8 +18,12 @@ _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 # An English sentence ends at . ! ? (and its markers) unless a lower-case word follows or an
 # abbreviation precedes: "i.e. while", "e.g. NSF" and "the U.S. Department" do not end one.
 NOT_AN_END = r"(?<!\bi\.e)(?<!\be\.g)(?<!\bU\.S)(?<!\betc)(?<!\bvs)(?<!\bapprox)(?<!\bNo)"
-ENGLISH_END = rf"{NOT_AN_END}[.!?](?:\s*(?:\[\d+\]|［\d+］))*(?=\s+[^a-z]|\s*$)"
-_ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？](?:\s*(?:［\d+］|\[\d+\]))*|{ENGLISH_END}|$)", re.S)
+# Markers after a sentence end belong to that sentence only on the same line: a marker that opens
+# a new line ("\n\n[3] STMicroelectronics …") introduces the next one.
+_TRAILING_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\]))*"
+ENGLISH_END = rf"{NOT_AN_END}[.!?]{_TRAILING_MARKERS}(?=\s+[^a-z]|\s*$)"
+_MARKER_LINE = re.compile(r"[ \t]*\n\s*((?:(?:［\d+］|\[\d+\])[ \t]*)+)(?=\n|$)")
+_ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？]{_TRAILING_MARKERS}|{ENGLISH_END}|$)", re.S)
 
 
 @dataclass
@@ -48,7 +52,9 @@ def chunk_sentences(chunk: Chunk) -> list[str]:
 
 
 def split_answer(answer: str) -> list[str]:
-    return [s.strip() for s in _ANSWER_SENTENCE.findall(answer.strip()) if s.strip()]
+    # Markers alone on their line cite the sentence above them: pull them up onto its line.
+    answer = _MARKER_LINE.sub(r"\1", answer.strip())
+    return [s.strip() for s in _ANSWER_SENTENCE.findall(answer) if s.strip()]
 
 
 def markers_in(sentence: str) -> list[int]:

@@ -47,6 +47,16 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
     return bool(new) and all(is_supported(v, stated) for v in new)
 
 
+def _repair_scale(surface: str, cited: list[int], hits: list[Hit]) -> tuple[str | None, int]:
+    """A 万/億 slip repaired from the cited passages, else from another context passage (the
+    model numbered its source wrongly), with the passage it was repaired from."""
+    for source in [*cited, *range(1, len(hits) + 1)]:
+        repaired = repair_scale(surface, hits[source - 1].chunk.text)
+        if repaired:
+            return repaired, source
+    return None, 0
+
+
 class AnswerVerifier:
     def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms) -> None:
         self.embedder = embedder
@@ -149,13 +159,13 @@ class AnswerVerifier:
                   if all(is_supported(v, numbers_in(h.chunk.text) | stated) for _, v in missing)]
         if others:
             return body, sorted(set(cited) | {others[0]})
-        cited_text = " ".join(hits[m - 1].chunk.text for m in cited)
         unrepaired = []
         for surface, _value in missing:
-            repaired = repair_scale(surface, cited_text) if language == "en" else None
+            repaired, source = _repair_scale(surface, cited, hits) if language == "en" else (None, None)
             if repaired:
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
                 body = body.replace(surface, repaired, 1)
+                cited = sorted({*cited, source})
             else:
                 unrepaired.append(surface)
         if len(unrepaired) * 2 > len(claims):
