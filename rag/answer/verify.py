@@ -189,6 +189,7 @@ class AnswerVerifier:
             if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
                 continue
             if question and _repeats_question(body, question):
+                flags.append(f"sentence restating the question removed: {body[:60]}")
                 continue
             if any(overlap(body, earlier) > ECHO_OVERLAP and overlap(earlier, body) > ECHO_OVERLAP for earlier, _ in kept):
                 flags.append(f"repeated sentence removed: {body[:60]}")
