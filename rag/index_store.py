@@ -26,7 +26,7 @@ from .passages import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # 3: lexicon.json; 4: katakana skeleton keys in it
+FORMAT_VERSION = 5  # 3: lexicon.json; 4: katakana skeleton keys in it; 5: katakana units as symbols
 CURRENT = "current"
 
 

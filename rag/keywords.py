@@ -24,6 +24,14 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     "a an and as at by for from in into of on or the to with its their our this that these those "
     "what which who how when where why does did do is are was were".split()
 )
+# Units a question spells in katakana where the report writes the symbol ("28ナノ", 28nm). パーセント
+# has no token on the report side: ％ is punctuation to MeCab.
+_KATAKANA_UNITS = {"ナノメートル": "nm", "マイクロメートル": "μm", "ミリメートル": "mm", "センチメートル": "cm",
+                   "キロメートル": "km", "キログラム": "kg", "キロワット": "kw", "メガワット": "mw",
+                   "ギガワット": "gw", "テラワット": "tw", "パーセント": None}
+_SHORT_UNITS = {"ナノ": "nm"}  # only right after a figure: ナノ alone is the nano- of ナノテクノロジー
+# Thousands separators or a decimal point; section numbers such as 1.2.4 are left to MeCab.
+_FORMATTED_NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![.\d])|(?<![\d.,])\d+\.\d+(?![.,\d])")
 _EN_STOP = frozenset(
     "a an and are as at be by did do does for from has have how in is it its of on or the their this to was "
     "what when where which who why with according report did does what's".split()
@@ -39,6 +47,17 @@ class JapaneseTokenizer:
     def __call__(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
         tokens: list[str] = []
+        # MeCab splits 4,000 and 21.6 at their punctuation: a formatted number is one token,
+        # written without separators, so that 4,000億円 and 4000億円 match.
+        start = 0
+        for m in _FORMATTED_NUMBER.finditer(text):
+            self._words(text[start:m.start()], tokens)
+            tokens.append(m.group(0).replace(",", ""))
+            start = m.end()
+        self._words(text[start:], tokens)
+        return tokens
+
+    def _words(self, text: str, tokens: list[str]) -> None:
         for word in self.tagger(text):
             surface = word.surface
             pos = word.feature.pos1
@@ -50,8 +69,13 @@ class JapaneseTokenizer:
                 continue
             if word.feature.pos2 in _SKIP_SUBPOS and not surface.isdigit():
                 continue
+            if surface in _KATAKANA_UNITS:
+                if _KATAKANA_UNITS[surface]:
+                    tokens.append(_KATAKANA_UNITS[surface])
+                continue
+            if surface in _SHORT_UNITS and tokens and tokens[-1].replace(".", "").isdigit():
+                surface = _SHORT_UNITS[surface]
             tokens.append(surface)
-        return tokens
 
 
 class BM25:

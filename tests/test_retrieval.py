@@ -25,6 +25,19 @@ def test_tokeniser_handles_japanese_english_mixes(tokenizer):
     assert tokenizer("What is the NNI budget?") == ["nni", "budget"]
 
 
+def test_formatted_numbers_are_single_tokens(tokenizer):
+    assert tokenizer("4,000億円超の支援") == tokenizer("4000億円超の支援") == ["4000", "円", "超", "支援"]
+    assert "21.6" in tokenizer("予算は21.6億ドル")
+    assert tokenizer("1.2.4 海外の政策動向")[:3] == ["1", "2", "4"]  # a section number is not a decimal
+
+
+def test_katakana_units_match_the_reports_symbols(tokenizer):
+    assert tokenizer("28ナノの次は何ナノメートル？") == ["28", "nm", "次", "nm"]
+    assert tokenizer("TSMCの28nm世代") == ["tsmc", "28", "nm", "世代"]
+    assert "ナノ" in tokenizer("ナノ材料の研究")  # the prefix nano- stays a word of its own
+    assert tokenizer("50パーセント") == ["50"]
+
+
 def test_bm25_ranks_the_matching_document_first(tokenizer):
     docs = ["韓国は水素経済法を制定した。", "米国のNNIは2001年に始まった。", "蓄電池の研究開発が進む。",
             "量子コンピュータの研究。"]
