@@ -59,7 +59,8 @@ class GenerationConfig(_Section):
     model: str = Field(DEFAULT_GENERATOR, description="Bundled default, a transformers id/path, or the server's model name.")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
     api_key: str | None = None
-    max_new_tokens: int = Field(100, ge=16, le=4096)
+    max_new_tokens: int = Field(100, ge=16, le=4096, description="Answer length after which generation stops at the next sentence end.")
+    sentence_grace_tokens: int = Field(60, ge=0, le=1024, description="Tokens allowed past max_new_tokens to finish the sentence in progress; an answer still unfinished then is shown cut.")
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     context_passages: int = Field(4, ge=1, le=20, description="Retrieved chunks whose sentences may be shown.")
     context_chars: int = Field(800, ge=100, le=20000, description="Characters of passage text shown to the model.")

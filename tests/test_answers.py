@@ -109,11 +109,41 @@ def test_english_quote_is_the_sentence_that_answers(engine, pipeline):
 
 
 def test_generation_stops_after_sentences_not_list_numbers():
-    from rag.answer.output import enough_sentences
+    from rag.answer.output import SentenceStop
 
-    assert not enough_sentences("The three pillars are: 1. Excellent Science 2. Global Challenges 3. ")
-    assert enough_sentences("It began in 2001.[1] It funds 20 agencies.[1] It has a budget. ")
-    assert enough_sentences("2021年7月に策定された［1］。投資は40兆ウォン［2］。目標は2030年。")
+    def stops(text: str) -> bool:
+        return SentenceStop(soft_tokens=1000)(text, tokens=10)
+
+    assert not stops("The three pillars are: 1. Excellent Science 2. Global Challenges 3. ")
+    assert stops("It began in 2001.[1] It funds 20 agencies.[1] It has a budget. ")
+    assert stops("2021年7月に策定された［1］。投資は40兆ウォン［2］。目標は2030年。")
+
+
+def test_a_long_sentence_is_finished_past_the_soft_limit_with_its_markers():
+    from rag.answer.output import SentenceStop
+
+    stop = SentenceStop(soft_tokens=100)
+    first = "韓国は2021年7月に戦略を策定した。［1］"
+    assert not stop(first + "投資は", tokens=60)  # under the soft limit: go on
+    long = first + "投資は2030年までに合計40兆ウォン"
+    assert not stop(long, tokens=100)  # at the limit, mid-sentence: finish it
+    assert not stop(long + "である。", tokens=104)  # its markers may still follow
+    assert stop(long + "である。［2］この", tokens=106)  # one token into the next sentence
+    assert stop.trim(long + "である。［2］この") == long + "である。［2］"
+
+
+def test_a_decoding_loop_stops_generation_and_its_second_copy_is_dropped():
+    from rag.answer.output import SentenceStop
+
+    stop = SentenceStop(soft_tokens=100)
+    span = "アフリカなど太陽光や風力によるグリーン水素生産に適した地域にドイツの技術を活用して水素製造設備などを構築し、水素を輸入するための"
+    start = "水素を輸入するためのプロジェクトは、"
+    assert not stop(start + span, tokens=40)
+    looping = start + span + span
+    assert stop(looping, tokens=80) and stop.looped
+    trimmed = stop.trim(looping)
+    assert trimmed.startswith(start + span) and trimmed.count(span) == 1
+    assert not SentenceStop(soft_tokens=100)(start + span[:30] + "。" + span[:30], tokens=60)  # a phrase used twice
 
 
 def test_marker_only_fragments_are_dropped(engine, pipeline):

@@ -129,5 +129,5 @@ def test_default_llm_loads_and_streams(engine):
     pieces = list(generator.stream(prompt, max_new_tokens=4))
     assert pieces and "".join(pieces).strip()
     assert generator.hit_length_limit is True  # four tokens cannot finish that count
-    list(generator.stream(prompt, max_new_tokens=40, stop_when=lambda text: "3" in text))
+    list(generator.stream(prompt, max_new_tokens=40, stop_when=lambda text, tokens: "3" in text))
     assert generator.hit_length_limit is False  # the stop rule ended it, not the limit

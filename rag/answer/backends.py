@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 Message = dict[str, str]
 
 
-StopWhen = Callable[[str], bool]
+StopWhen = Callable[[str, int], bool]  # (text so far, tokens so far) -> stop now
 
 
 class Generator(Protocol):
@@ -28,7 +28,7 @@ class Generator(Protocol):
     hit_length_limit: bool | None
 
     def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None) -> Iterator[str]:
-        """Yield text pieces; stop early once ``stop_when(text_so_far)`` is true."""
+        """Yield text pieces; stop early once ``stop_when(text_so_far, tokens_so_far)`` is true."""
         ...
 
 
@@ -107,7 +107,8 @@ class TransformersGenerator:
 
             class _Stop(StoppingCriteria):
                 def __call__(self, input_ids, scores, **kw) -> bool:
-                    return stop_when(tokenizer.decode(input_ids[0, prompt_length:], skip_special_tokens=True))
+                    new = input_ids[0, prompt_length:]
+                    return stop_when(tokenizer.decode(new, skip_special_tokens=True), int(new.shape[0]))
 
             kwargs["stopping_criteria"] = StoppingCriteriaList([_Stop()])
         prefix = self._cached_prefix(messages)
@@ -159,7 +160,7 @@ class OpenAIChatGenerator:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         body = {"model": self.model, "messages": messages, "max_tokens": max_new_tokens,
                 "temperature": self.temperature, "stream": True}
-        received = ""
+        received, pieces = "", 0
         self.hit_length_limit = None
         try:
             with httpx.stream("POST", self.url, json=body, headers=headers, timeout=self.timeout) as response:
@@ -183,7 +184,8 @@ class OpenAIChatGenerator:
                     if delta.get("content"):
                         yield delta["content"]
                         received += delta["content"]
-                        if stop_when is not None and stop_when(received):
+                        pieces += 1  # servers stream about one token per piece
+                        if stop_when is not None and stop_when(received, pieces):
                             break  # closing the stream tells the server to stop
         except httpx.HTTPError as exc:
             raise EndpointError(f"cannot reach {self.url}: {exc}", "is the server running? check RAG_GENERATION__BASE_URL") from exc

@@ -14,10 +14,14 @@ from typing import Sequence
 from .citations import NOT_AN_END
 
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
+# Text this long written a second time is a decoding loop (greedy decoding would repeat it until
+# the limit); shorter repeats can be a phrase of the passage used twice.
+LOOP_CHARS = 60
 _SENTENCE_DONE = re.compile(rf"[。！？](?:\s*(?:［\d+］|\[\d+\]))*|{NOT_AN_END}[.!?](?:\s*\[\d+\])*(?=\s+(?:[^a-z]|$))")
 _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
 _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
+_MARKERS = re.compile(r"［\d+］|\[\d+\]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning Machines]": not a citation
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
@@ -41,8 +45,39 @@ def _sentence_ends(text: str) -> list[int]:
     return [m.end() for m in _SENTENCE_DONE.finditer(text) if not _LIST_NUMBER.search(text[:m.start()])]
 
 
-def enough_sentences(text: str) -> bool:
-    return len(_sentence_ends(text)) >= MAX_SENTENCES
+class SentenceStop:
+    """When generation stops: after ``MAX_SENTENCES`` sentences, or at the first sentence end
+    once ``soft_tokens`` are written, so that a long sentence is finished rather than cut (the
+    backend's hard limit, a little higher, still bounds the time).
+
+    It stops one token into the next sentence, so the markers after a sentence end are kept;
+    ``trim`` then drops that token."""
+
+    def __init__(self, soft_tokens: int) -> None:
+        self.soft_tokens = soft_tokens
+        self.ends_at_soft_limit: int | None = None
+        self.fired = False
+        self.looped = False  # the model began writing the same text again
+
+    def __call__(self, text: str, tokens: int) -> bool:
+        if len(text) >= 2 * LOOP_CHARS and text[-LOOP_CHARS:] in text[:-LOOP_CHARS]:
+            self.looped = self.fired = True  # greedy decoding in a loop would only repeat it
+            return True
+        ends = _sentence_ends(text)
+        if tokens >= self.soft_tokens and self.ends_at_soft_limit is None:
+            self.ends_at_soft_limit = len(ends)
+        moved_on = bool(ends) and bool(_MARKERS.sub("", text[ends[-1]:]).strip())
+        self.fired = len(ends) >= MAX_SENTENCES or (
+            self.ends_at_soft_limit is not None and len(ends) > self.ends_at_soft_limit and moved_on)
+        return self.fired
+
+    def trim(self, text: str) -> str:
+        if not self.fired:
+            return text
+        if self.looped:  # drop the second copy
+            return text[:-LOOP_CHARS]
+        ends = _sentence_ends(text)
+        return text[:ends[MAX_SENTENCES - 1] if len(ends) >= MAX_SENTENCES else ends[-1]]
 
 
 def complete_sentences(text: str) -> str:

@@ -22,7 +22,7 @@ from .citations import Citation, fold_report
 from .context import build_messages, select_context
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .output import enough_sentences
+from .output import SentenceStop
 from .prompts import CANNOT_ANSWER, REFUSAL_PHRASES
 from .verify import AnswerVerifier
 
@@ -114,15 +114,17 @@ class AnswerPipeline:
         context = [p.hit for p in passages]  # marker n in the answer is context[n - 1]
         yield AnswerEvent("reading", passages=context)
         raw = ""
+        stop = SentenceStop(self.cfg.max_new_tokens)
         for piece in self.generator.stream(build_messages(question, language, passages, history),
-                                           self.cfg.max_new_tokens, stop_when=enough_sentences):
+                                           self.cfg.max_new_tokens + self.cfg.sentence_grace_tokens, stop_when=stop):
             if not raw:
                 timings["first_token_s"] = time.perf_counter() - started
             raw += piece
             yield AnswerEvent("partial", text=raw)
         timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
-        text, citations, flags = self.verifier.verify(raw, context, language, question,
-                                                     getattr(self.generator, "hit_length_limit", None))
+        raw = stop.trim(raw)  # the first token of a sentence that will not be written
+        cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
+        text, citations, flags = self.verifier.verify(raw, context, language, question, cut)
         refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
         answerable = bool(text) and not refused
         if not answerable:
