@@ -144,6 +144,10 @@ def test_a_decoding_loop_stops_generation_and_its_second_copy_is_dropped():
     trimmed = stop.trim(looping)
     assert trimmed.startswith(start + span) and trimmed.count(span) == 1
     assert not SentenceStop(soft_tokens=100)(start + span[:30] + "。" + span[:30], tokens=60)  # a phrase used twice
+    first = "STMicroelectronics and GlobalFoundries agreed to build a 300 mm fab in Crolles.[1] "
+    stop = SentenceStop(soft_tokens=100)
+    assert stop(first + "It gets 2.9 billion euros.[1]\n\n[2] " + first, tokens=90)
+    assert stop.trim(first + "It gets 2.9 billion euros.[1]\n\n[2] " + first) == first + "It gets 2.9 billion euros.[1]"
 
 
 def test_marker_only_fragments_are_dropped(engine, pipeline):

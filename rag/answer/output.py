@@ -17,7 +17,10 @@ MAX_SENTENCES = 3  # generation stops after this many complete sentences (answer
 # Text this long written a second time is a decoding loop (greedy decoding would repeat it until
 # the limit); shorter repeats can be a phrase of the passage used twice.
 LOOP_CHARS = 60
-_SENTENCE_DONE = re.compile(rf"[。！？](?:\s*(?:［\d+］|\[\d+\]))*|{NOT_AN_END}[.!?](?:\s*\[\d+\])*(?=\s+(?:[^a-z]|$))")
+# A sentence's markers follow it on its line, or stand alone on the next; a marker that opens a
+# line of text belongs to that text (as in citations.split_answer).
+_ITS_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\])|\s*(?:［\d+］|\[\d+\])(?=[ \t]*(?:\n|$)))*"
+_SENTENCE_DONE = re.compile(rf"[。！？]{_ITS_MARKERS}|{NOT_AN_END}[.!?]{_ITS_MARKERS}(?=\s+(?:[^a-z]|$))")
 _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
 _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
@@ -74,8 +77,13 @@ class SentenceStop:
     def trim(self, text: str) -> str:
         if not self.fired:
             return text
-        if self.looped:  # drop the second copy
-            return text[:-LOOP_CHARS]
+        if self.looped:
+            # Drop the second copy, and the unfinished sentence it began in when an earlier
+            # sentence is complete ("A. B. A(again)…" is "A. B."); a loop inside the first
+            # sentence leaves that sentence cut.
+            text = text[:-LOOP_CHARS]
+            ends = _sentence_ends(text)
+            return text[:ends[-1]] if ends else text
         ends = _sentence_ends(text)
         return text[:ends[MAX_SENTENCES - 1] if len(ends) >= MAX_SENTENCES else ends[-1]]
 
