@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .citations import NOT_AN_END
+from .citations import NOT_AN_END, strip_markers
 
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
 # Text this long written a second time is a decoding loop (greedy decoding would repeat it until
@@ -24,7 +24,6 @@ _SENTENCE_DONE = re.compile(rf"[。！？]{_ITS_MARKERS}|{NOT_AN_END}[.!?]{_ITS_
 _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
 _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
-_MARKERS = re.compile(r"［\d+］|\[\d+\]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning Machines]": not a citation
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
@@ -69,7 +68,7 @@ class SentenceStop:
         ends = _sentence_ends(text)
         if tokens >= self.soft_tokens and self.ends_at_soft_limit is None:
             self.ends_at_soft_limit = len(ends)
-        moved_on = bool(ends) and bool(_MARKERS.sub("", text[ends[-1]:]).strip())
+        moved_on = bool(ends) and bool(strip_markers(text[ends[-1]:]))
         self.fired = len(ends) >= MAX_SENTENCES or (
             self.ends_at_soft_limit is not None and len(ends) > self.ends_at_soft_limit and moved_on)
         return self.fired
