@@ -173,13 +173,16 @@ def ask(ctx: click.Context, question: str | None, questions_file: Path | None, a
         click.echo("", err=True)
         click.echo(answer.text)
         for c in answer.citations:
-            pages = page_label(c.chunk.page, c.chunk.page_end)
-            click.echo(f"  [{c.marker}] §{c.chunk.section} {' > '.join(c.chunk.heading_path[2:])} {pages}: 「{c.quote}」")
+            click.echo(f"  [{c.marker}] {_where(c.chunk)}: 「{c.quote}」")
         if not answer.answerable and answer.closest:
             click.echo("Closest passages / 関連する箇所:")
             for h in answer.closest:
-                pages = page_label(h.chunk.page, h.chunk.page_end)
-                click.echo(f"  §{h.chunk.section} {' > '.join(h.chunk.heading_path[2:])} {pages}: {h.chunk.text[:80].replace(chr(10), ' ')}…")
+                click.echo(f"  {_where(h.chunk)}: {h.chunk.text[:80].replace(chr(10), ' ')}…")
+
+
+def _where(chunk) -> str:
+    """Section, headings below the report's two top levels, and pages of a chunk."""
+    return f"§{chunk.section} {' > '.join(chunk.heading_path[2:])} {page_label(chunk.page, chunk.page_end)}"
 
 
 @cli.command(name="eval")

@@ -18,12 +18,12 @@ _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 # An English sentence ends at . ! ? (and its markers) unless a lower-case word follows or an
 # abbreviation precedes: "i.e. while", "e.g. NSF" and "the U.S. Department" do not end one.
 NOT_AN_END = r"(?<!\bi\.e)(?<!\be\.g)(?<!\bU\.S)(?<!\betc)(?<!\bvs)(?<!\bapprox)(?<!\bNo)"
-# Markers after a sentence end belong to that sentence only on the same line: a marker that opens
-# a new line ("\n\n[3] STMicroelectronics …") introduces the next one.
-_TRAILING_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\]))*"
-ENGLISH_END = rf"{NOT_AN_END}[.!?]{_TRAILING_MARKERS}(?=\s+[^a-z]|\s*$)"
+# A sentence's markers follow it on its line, or stand alone on the next; a marker that opens a
+# line of text ("\n\n[3] STMicroelectronics …") belongs to that text.
+SENTENCE_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\])|\s*(?:［\d+］|\[\d+\])(?=[ \t]*(?:\n|$)))*"
+ENGLISH_END = rf"{NOT_AN_END}[.!?]{SENTENCE_MARKERS}(?=\s+[^a-z]|\s*$)"
 _MARKER_LINE = re.compile(r"[ \t]*\n\s*((?:(?:［\d+］|\[\d+\])[ \t]*)+)(?=\n|$)")
-_ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？]{_TRAILING_MARKERS}|{ENGLISH_END}|$)", re.S)
+_ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？]{SENTENCE_MARKERS}|{ENGLISH_END}|$)", re.S)
 
 
 @dataclass

@@ -34,6 +34,7 @@ _QUOTE = "\"'“”‘’「」『』"
 _JA_THEN_EN = re.compile(rf"([{_QUOTE}]?)({_JA_TERM.pattern})([{_QUOTE}]?)\s*[(（]([A-Za-z][^()（）\u3040-\u30ff\u3400-\u9fff]*)[)）]")
 _EN_THEN_JA = re.compile(rf"([A-Za-z][\w\- ]*?[A-Za-z])\s*[(（][{_QUOTE}]?{_JA_TERM.pattern}[{_QUOTE}]?[)）]")
 
+
 class EnglishTerms:
     """Replaces the Japanese terms of an English answer (see the module notes for the order)."""
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .citations import NOT_AN_END, strip_markers
+from .citations import NOT_AN_END, SENTENCE_MARKERS, strip_markers
 
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
 # Text this long written a second time is a decoding loop (greedy decoding would repeat it until
 # the limit); shorter repeats can be a phrase of the passage used twice.
 LOOP_CHARS = 60
-# A sentence's markers follow it on its line, or stand alone on the next; a marker that opens a
-# line of text belongs to that text (as in citations.split_answer).
-_ITS_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\])|\s*(?:［\d+］|\[\d+\])(?=[ \t]*(?:\n|$)))*"
-_SENTENCE_DONE = re.compile(rf"[。！？]{_ITS_MARKERS}|{NOT_AN_END}[.!?]{_ITS_MARKERS}(?=\s+(?:[^a-z]|$))")
+# Unlike citations.ENGLISH_END, a "." at the very end of the text so far ends no sentence yet:
+# its markers, or a lower-case word continuing it, may be the next tokens.
+_SENTENCE_DONE = re.compile(rf"[。！？]{SENTENCE_MARKERS}|{NOT_AN_END}[.!?]{SENTENCE_MARKERS}(?=\s+(?:[^a-z]|$))")
 _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
 _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
@@ -81,10 +80,8 @@ class SentenceStop:
             # sentence is complete ("A. B. A(again)…" is "A. B."); a loop inside the first
             # sentence leaves that sentence cut.
             text = text[:-LOOP_CHARS]
-            ends = _sentence_ends(text)
-            return text[:ends[-1]] if ends else text
         ends = _sentence_ends(text)
-        return text[:ends[MAX_SENTENCES - 1] if len(ends) >= MAX_SENTENCES else ends[-1]]
+        return complete_sentences(text[:ends[-1]]) if ends else text
 
 
 def complete_sentences(text: str) -> str:

@@ -50,7 +50,7 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
 def _repair_scale(surface: str, cited: list[int], hits: list[Hit]) -> tuple[str | None, int]:
     """A 万/億 slip repaired from the cited passages, else from another context passage (the
     model numbered its source wrongly), with the passage it was repaired from."""
-    for source in [*cited, *range(1, len(hits) + 1)]:
+    for source in dict.fromkeys([*cited, *range(1, len(hits) + 1)]):
         repaired = repair_scale(surface, hits[source - 1].chunk.text)
         if repaired:
             return repaired, source
@@ -161,7 +161,7 @@ class AnswerVerifier:
             return body, sorted(set(cited) | {others[0]})
         unrepaired = []
         for surface, _value in missing:
-            repaired, source = _repair_scale(surface, cited, hits) if language == "en" else (None, None)
+            repaired, source = _repair_scale(surface, cited, hits) if language == "en" else (None, 0)
             if repaired:
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
                 body = body.replace(surface, repaired, 1)
