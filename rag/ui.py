@@ -17,6 +17,7 @@ from typing import Iterator
 import gradio as gr
 
 from . import export
+from .answer.citations import find_quote
 from .engine import Engine
 from .errors import RagError
 from .language import detect_language
@@ -64,9 +65,12 @@ def render_sources(answer: dict, chunks_by_id: dict[str, str]) -> str:
     for c in answer["citations"]:
         text = chunks_by_id.get(c["chunk_id"], "")
         quote = c.get("quote") or ""
-        body = html.escape(text)
-        if quote and quote in text:
-            body = body.replace(html.escape(quote), f"<mark>{html.escape(quote)}</mark>", 1)
+        span = find_quote(text, quote) if quote else None
+        if span:  # the chunk's own form of the quote, footnote markers included
+            start, end = span
+            body = f"{html.escape(text[:start])}<mark>{html.escape(text[start:end])}</mark>{html.escape(text[end:])}"
+        else:
+            body = html.escape(text)
         pages = page_label(c["page"], c["page_end"], " ")
         where = html.escape(" > ".join(c["heading_path"][1:]))
         parts.append(

@@ -291,3 +291,34 @@ def test_a_scale_slip_is_repaired_from_the_passage_that_states_it_even_when_cite
     assert "2.9 billion" in text and "29 billion" not in text
     assert any("29億ユーロ" in c.chunk.text for c in citations)
     assert any("repaired a unit conversion" in f for f in flags)
+
+
+def test_a_sentence_with_a_footnote_is_quoted_as_the_report_prints_it(engine, pipeline):
+    from rag.answer.citations import find_quote, quote_in_report
+
+    question = "ドイツの連邦教育研究省が2015年に出したナノテク分野の基本計画は何という題名？"
+    hits = engine.retrieve(question, k=4)
+    source = next(i for i, h in enumerate(hits) if "「材料からイノベーションへ」" in h.chunk.text)
+    assert "［注6］" in hits[source].chunk.text  # the parser's marker, absent from the report file
+    text, citations, _ = pipeline.verifier.verify(f"「材料からイノベーションへ」［{source + 1}］", hits, "ja", question)
+    quote = citations[0].quote
+    # The sentence that states the title, not its neighbour, and as it stands in the report.
+    assert "材料からイノベーションへ" in quote and "［注" not in quote
+    assert quote_in_report(quote, pipeline.verifier._report_folded)
+    start, end = find_quote(hits[source].chunk.text, quote)
+    assert "［注6］" in hits[source].chunk.text[start:end]
+
+
+def test_a_japanese_sentence_copied_from_another_passage_cites_that_passage(engine, pipeline):
+    question = "新型コロナをきっかけに世界で初めて認可された新しいタイプのワクチンはいつ、どこの会社のもの？"
+    hits = engine.retrieve(question, k=6)
+    sentence = "新型コロナウイルス感染症拡大によって世界の研究開発活動が停滞したことにも影響を受け、研究開発のDXへの取り組みが格段に進んでいる。"
+    source = next(i for i, h in enumerate(hits) if "研究開発のDXへの取り組みが格段" in h.chunk.text)
+    wrong = next(i for i, h in enumerate(hits) if "mRNAワクチン" in h.chunk.text and i != source)
+    text, citations, flags = pipeline.verifier.verify(f"{sentence}［{wrong + 1}］", hits, "ja", question)
+    assert [c.chunk.id for c in citations] == [hits[source].chunk.id]
+    assert "研究開発のDXへの取り組み" in citations[0].quote and any("comes from" in f for f in flags)
+    # A sentence its cited passage states keeps its citation.
+    own = "2020年に世界で初めてとなるmRNAワクチン（Pfizer社およびModerna社）が承認された。"
+    _, citations, _ = pipeline.verifier.verify(f"{own}［{wrong + 1}］", hits, "ja", question)
+    assert [c.chunk.id for c in citations] == [hits[wrong].chunk.id]

@@ -51,3 +51,11 @@ def test_no_kana_is_left_in_an_english_answer():
 def test_names_come_from_the_dictionarys_named_entities():
     text, _ = EnglishTerms().replace("It was funded by 経済産業省 and led by ケルン大学.", "Who funded it?")
     assert text == "It was funded by Ministry of Economy, Trade and Industry and led by Koeln university."
+
+
+def test_a_learned_society_is_named_after_its_discipline():
+    text, notes = EnglishTerms().replace("It was launched by the応用物理学会 in 2019.[1]", "Which society?")
+    assert text == "It was launched by the Society of Applied Physics in 2019.[1]" and notes
+    # A field the dictionary cannot give as one word stays as the report writes it.
+    text, _ = EnglishTerms().replace("The 日本化学会 said so.", "Who said so?")
+    assert text == "The 日本化学会 said so."

@@ -27,6 +27,12 @@ def test_sources_highlight_the_quote_inside_the_passage():
     assert "p. 83" in html and "§1.2.4" in html
 
 
+def test_a_quote_in_the_report_form_of_a_footnote_is_highlighted_in_the_passage():
+    quoted = {**ANSWER, "citations": [{**ANSWER["citations"][0], "quote": "BMBFは基本計画6を発表した。"}]}
+    html = render_sources(quoted, {"c0001": "前文。BMBFは基本計画［注6］を発表した。後文。"})
+    assert "<mark>BMBFは基本計画［注6］を発表した。</mark>" in html
+
+
 def test_exports_carry_citations_and_reference(tmp_path):
     md = export.conversation_markdown([ANSWER])
     assert "[1] CRDS-FY2024-FR-04 §1.2.4" in md and "p. 83" in md and "> 韓国は、2021年7月" in md

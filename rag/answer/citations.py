@@ -39,8 +39,8 @@ class Citation:
 
     @property
     def quote_page(self) -> int:
-        at = self.chunk.text.find(self.quote)
-        return self.chunk.page_at(max(at, 0))
+        span = find_quote(self.chunk.text, self.quote)
+        return self.chunk.page_at(span[0] if span else 0)
 
 
 def _fold(text: str) -> str:
@@ -97,6 +97,27 @@ def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float
 
 def quote_in_report(quote: str, report_text_folded: str) -> bool:
     return _fold(re.sub(r"［注\d+］", "", quote)) in report_text_folded
+
+
+_FOOTNOTE = re.compile(r"［注(\d+)］")
+
+
+def as_printed(sentence: str) -> str:
+    """A chunk sentence as the report file prints it: the parser turned flattened footnote
+    digits ("基本計画 6を発表") into ［注6］, which the report text itself does not contain."""
+    return _FOOTNOTE.sub(r"\1", sentence)
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` stands in a chunk's ``text``, where a footnote digit of the quote may be
+    the chunk's ［注n］ (see ``as_printed``)."""
+    at = text.find(quote)
+    if at >= 0:
+        return at, at + len(quote)
+    parts = re.split(r"(\d+)", quote)
+    pattern = "".join(re.escape(p) if i % 2 == 0 else rf"(?:［注{p}］|{p})" for i, p in enumerate(parts))
+    match = re.search(pattern, text)
+    return match.span() if match else None
 
 
 def fold_report(text: str) -> str:

@@ -11,7 +11,9 @@ replaced, in this order of trust, by:
    "twistronics" gets "twistronics" for ツイストロニクス (compared as consonant skeletons);
 4. JMdict's first English gloss of exactly that word (グラフェン -> graphene), or JMnedict's for
    a name (経済産業省 -> Ministry of Economy, Trade and Industry);
-5. for katakana only, a loanword romanisation, so that the reader can at least say the word.
+5. for katakana only, a loanword romanisation, so that the reader can at least say the word;
+   for a learned society the dictionary lacks, its discipline's gloss (応用物理学会 ->
+   "Society of Applied Physics").
 
 A term mixing katakana and kanji (ケルン大学) is translated part by part. Kanji that none of
 the first four resolve stay as written: the reader sees the report's term, and its citation
@@ -27,6 +29,11 @@ from ..glossary import TermPair
 from ..lexicon import english_glosses
 from ..transliteration import KATAKANA_TERM, english_phrases, romanize, transliteration_of
 
+# A body named by its field, and how English names it. Only societies: their field is a
+# discipline (物理学, 化学), whose first dictionary sense is the academic one; the first sense
+# of other fields often is not (材料研究所 would become "Institute of Ingredients").
+_INSTITUTIONS = (("学会", "Society of {}"),)
+_KANJI_ONLY = re.compile(r"[\u3400-\u9fff々]+")
 _JA_TERM = re.compile(r"[\u3040-\u30ff\u3400-\u9fff々〆ー・]+")
 _HAS_KANA = re.compile(r"[\u3040-\u30ff]")
 _QUOTE = "\"'“”‘’「」『』"
@@ -53,10 +60,29 @@ class EnglishTerms:
             found = transliteration_of(term, question_phrases)
             if found:
                 return found
-        glosses = self._dictionary(term)
-        if glosses:
-            return re.sub(r"\s*\([^)]*\)", "", glosses[0]).strip() or None
-        return romanize(term).strip() if katakana else None
+        english = self._gloss_of(term)
+        if english:
+            return english
+        if katakana:
+            return romanize(term).strip()
+        return self._institution(term) if _KANJI_ONLY.fullmatch(term) else None
+
+    def _gloss_of(self, word: str) -> str | None:
+        glosses = self._dictionary(word)
+        return re.sub(r"\s*\([^)]*\)", "", glosses[0]).strip() or None if glosses else None
+
+    def _institution(self, term: str) -> str | None:
+        """「応用物理学会」 -> "Society of Applied Physics": the report names learned societies
+        that no dictionary lists. The field must be one dictionary word: composing it from parts
+        picks wrong senses (日本化学 is not 日本化 "Japanization" + 学)."""
+        for suffix, kind in _INSTITUTIONS:
+            if term.endswith(suffix) and len(term) > len(suffix):
+                # A society is named by its discipline: 物理学会 is 物理学 + 会.
+                field = term[: -len(suffix)] + ("学" if suffix == "学会" else "")
+                english = self._gloss_of(field)
+                if english:
+                    return kind.format(english.title())
+        return None
 
     def replace(self, answer: str, question: str) -> tuple[str, list[str]]:
         """``answer`` with English for its Japanese terms, and a note per replacement."""

@@ -13,7 +13,7 @@ import re
 
 from ..chunking import short_heading, unit_sentences
 from ..retrieval import Hit
-from .citations import (Citation, best_quote, chunk_sentences, markers_in, overlap, quote_in_report, split_answer,
+from .citations import (Citation, as_printed, best_quote, chunk_sentences, markers_in, overlap, quote_in_report, split_answer,
                         strip_markers)
 from .english_terms import EnglishTerms
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
@@ -22,6 +22,10 @@ from .prompts import CANNOT_ANSWER
 
 MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
 RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
+# A Japanese sentence counts as copied from an uncited passage when that passage holds this much
+# of its text, this much more than any cited one, and the sentence is long enough for character
+# bigrams to identify a source (short phrases share them with many passages).
+COPIED_OVERLAP, COPIED_MARGIN, COPIED_MIN_CHARS = 0.8, 0.3, 20
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
 QUESTION_ECHO = 0.9
@@ -108,6 +112,27 @@ class AnswerVerifier:
             return [*cited, best + 1]
         return cited
 
+    @staticmethod
+    def _recite_copied(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+        """Cite the passage a Japanese sentence was copied from when the model numbered it wrongly.
+
+        The model copies Japanese sentences nearly verbatim, and now and then writes another
+        passage's number after one: its text then stands in an uncited passage far more than in
+        the cited ones. That passage replaces cited ones that do not support the sentence
+        (below ``MIN_SUPPORT_OVERLAP``), and is added beside ones that do.
+        """
+        if len(re.sub(r"\s", "", claim)) < COPIED_MIN_CHARS:
+            return cited
+        overlaps = [overlap(claim, h.chunk.text) for h in hits]
+        best = max(range(len(hits)), key=overlaps.__getitem__)
+        cited_best = max(overlaps[m - 1] for m in cited)
+        if best + 1 in cited or overlaps[best] < max(COPIED_OVERLAP, cited_best + COPIED_MARGIN):
+            return cited
+        flags.append(f"cited the passage the sentence comes from [{best + 1}]: {claim[:60]}")
+        if cited_best < MIN_SUPPORT_OVERLAP:
+            return [best + 1]
+        return sorted({*cited, best + 1})
+
     def _source_of_unmarked(self, claim: str, hits: list[Hit], language: str) -> tuple[int, float]:
         """The passage an unmarked sentence most likely comes from, and its text overlap.
 
@@ -131,8 +156,9 @@ class AnswerVerifier:
         prior = (dict(zip(sentences, hit.unit_similarities[1:]))
                  if sentences and len(hit.unit_similarities) == len(sentences) + 1 else None)
         quote = best_quote(claim, hit.chunk, self._similarity(language), prior)
-        if quote_in_report(quote, self._report_folded):
-            return quote
+        for form in (quote, as_printed(quote)):
+            if quote_in_report(form, self._report_folded):
+                return form
         # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
         # block sat inside it): fall back to the best sentence that does.
         for sentence in sorted(chunk_sentences(hit.chunk), key=lambda s: -overlap(claim, s)):
@@ -206,6 +232,8 @@ class AnswerVerifier:
                     flags.append(f"unsupported sentence removed: {body[:60]}")
                     continue
                 cited = [best + 1]
+            elif language == "ja":
+                cited = self._recite_copied(body, cited, hits, flags)
             body, cited = self._check_numbers(body, cited, hits, language, flags)
             if body and language == "en":
                 cited = self._add_closest_source(body, cited, hits, flags)
