@@ -322,3 +322,19 @@ def test_a_japanese_sentence_copied_from_another_passage_cites_that_passage(engi
     own = "2020年に世界で初めてとなるmRNAワクチン（Pfizer社およびModerna社）が承認された。"
     _, citations, _ = pipeline.verifier.verify(f"{own}［{wrong + 1}］", hits, "ja", question)
     assert [c.chunk.id for c in citations] == [hits[wrong].chunk.id]
+
+
+def test_a_month_the_passages_do_not_state_is_marked_and_a_stated_one_kept(engine, pipeline):
+    from rag.answer.dates import claimed_months, months_in
+
+    assert claimed_months("Adopted in July 2021 and on Sept. 3, 2022; it may grow.") == [("July", 7, 2021), ("Sept. 3", 9, 2022)]
+    assert {(2023, 9), (None, 9)} <= months_in("欧州半導体法は2023年9月に発効した")
+    question = ("What global market-share target is associated with the European Chips Act, when did the act "
+                "enter into force, and how much of its funding comes from the EU budget itself?")
+    hits = engine.retrieve(question, k=6)
+    source = next(i for i, h in enumerate(hits) if "欧州半導体法が発効" in h.chunk.text) + 1
+    text, _, flags = pipeline.verifier.verify(f"The act entered into force on January 1, 2023.[{source}]", hits, "en", question)
+    assert "January" not in text and "(month not verified in the report), 2023" in text
+    assert any("month not found" in f for f in flags)
+    text, _, flags = pipeline.verifier.verify(f"The act entered into force in September 2023.[{source}]", hits, "en", question)
+    assert text == f"The act entered into force in September 2023.[1]" and not flags

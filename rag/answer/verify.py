@@ -15,6 +15,7 @@ from ..chunking import short_heading, unit_sentences
 from ..retrieval import Hit
 from .citations import (Citation, as_printed, best_quote, chunk_sentences, markers_in, overlap, quote_in_report, split_answer,
                         strip_markers)
+from .dates import claimed_months, month_supported, months_in
 from .english_terms import EnglishTerms
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 from .output import clean_output, complete_sentences
@@ -27,6 +28,7 @@ RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must be
 # bigrams to identify a source (short phrases share them with many passages).
 COPIED_OVERLAP, COPIED_MARGIN, COPIED_MIN_CHARS = 0.8, 0.3, 20
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
+UNVERIFIED_MONTH = "(month not verified in the report)"
 ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
 QUESTION_ECHO = 0.9
 NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
@@ -167,6 +169,24 @@ class AnswerVerifier:
         parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self._report_folded)]
         return max(parts, key=len) if parts else ""
 
+    @staticmethod
+    def _check_months(body: str, cited: list[int], hits: list[Hit], flags: list[str]) -> tuple[str, list[int]]:
+        """Every month an English sentence names must stand in a cited passage (dates.py):
+        cite the context passage that states it, or mark it as unverified."""
+        for surface, month, year in claimed_months(body):
+            def states(i: int) -> bool:
+                text = hits[i - 1].chunk.text
+                return month_supported(month, year, months_in(text), numbers_in(text))
+            if any(states(m) for m in cited):
+                continue
+            source = next((i for i in range(1, len(hits) + 1) if states(i)), None)
+            if source:
+                cited = sorted({*cited, source})
+                continue
+            flags.append(f"month not found in the cited passages, marked: {surface}")
+            body = body.replace(surface, UNVERIFIED_MONTH, 1)
+        return body, cited
+
     def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
                        flags: list[str]) -> tuple[str, list[int]]:
         """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
@@ -234,6 +254,8 @@ class AnswerVerifier:
                 cited = [best + 1]
             elif language == "ja":
                 cited = self._recite_copied(body, cited, hits, flags)
+            if language == "en":
+                body, cited = self._check_months(body, cited, hits, flags)
             body, cited = self._check_numbers(body, cited, hits, language, flags)
             if body and language == "en":
                 cited = self._add_closest_source(body, cited, hits, flags)

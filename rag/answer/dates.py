@@ -1,0 +1,58 @@
+"""Months in English answers, checked against the dates the passages state.
+
+The report dates events as 2023年9月; an English answer writes "September 2023". The number
+check sees only the year there, so a model that turns 2023年9月 into "January 1, 2023" would
+pass it with a wrong month. A month an English answer names must stand in a cited passage as
+``M月``, in the same year when the answer gives one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+_ABBREVIATIONS = {name[:3]: n for n, name in enumerate(MONTHS, start=1)} | {"sept": 9}
+# "September 2023", "January 1, 2023", "Sept. 2023", "July of 2021". "May" only counts beside a
+# year or a day: it is also a verb.
+_MONTH = re.compile(
+    r"\b(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
+    r"(?P<day>\s+\d{1,2}(?:st|nd|rd|th)?\b)?(?:,?\s*(?:of\s+)?(?P<year>(?:19|20)\d\d)\b)?")
+_JA_DATE = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月")
+
+
+def _month_number(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return MONTHS.index(name) + 1 if name in MONTHS else _ABBREVIATIONS[name[:4] if name == "sept" else name[:3]]
+
+
+def claimed_months(text: str) -> list[tuple[str, int, int | None]]:
+    """(surface, month, year or None) for every month an English text names; the surface is the
+    month and its day, the part that goes when the month is not supported."""
+    found = []
+    for m in _MONTH.finditer(text):
+        if m.group("month") == "May" and not (m.group("day") or m.group("year")):
+            continue
+        year = int(m.group("year")) if m.group("year") else None
+        found.append((m.group("month") + (m.group("day") or ""), _month_number(m.group("month")), year))
+    return found
+
+
+def months_in(text: str) -> set[tuple[int | None, int]]:
+    """The (year, month) dates of a Japanese text, and each month alone as (None, month)."""
+    found: set[tuple[int | None, int]] = set()
+    for year, month in _JA_DATE.findall(unicodedata.normalize("NFKC", text)):
+        if 1 <= int(month) <= 12:
+            found.add((None, int(month)))
+            if year:
+                found.add((int(year), int(month)))
+    return found
+
+
+def month_supported(month: int, year: int | None, stated: set[tuple[int | None, int]], numbers: set[float]) -> bool:
+    """The month stands in the passage; with the answer's year beside it, or with that year
+    stated elsewhere in the passage (「同年9月」 names its year in an earlier sentence)."""
+    if (None, month) not in stated:
+        return False
+    return year is None or (year, month) in stated or float(year) in numbers
