@@ -81,3 +81,27 @@ def places_named(text: str) -> set[str]:
     flat = unicodedata.normalize("NFKC", text)
     return {place for place, (english, japanese) in _MATCHERS.items()
             if english.search(flat) or japanese.search(flat)}
+
+
+HOME = "japan"  # the report's own country: passages about it often leave it unnamed
+
+
+def places_of_passage(text: str, heading_path: list[str]) -> set[str]:
+    """The places a passage speaks of: those its text or its headings name. The report's top
+    heading names 日本 on every passage, so only the headings below it count."""
+    return places_named(text + " " + " ".join(heading_path[1:]))
+
+
+def passages_about_other_places(sentence: str, passages: list[set[str]]) -> set[int]:
+    """The passages (1-based, given by their places) about other countries than the one a
+    sentence speaks of.
+
+    The report compares countries passage by passage, and a small model moves figures across
+    them ("China's nanotech budget is 2.16 billion dollars", from the US NNI passage). Japan
+    neither marks a sentence nor a passage, as it often goes unnamed; a passage that names no
+    other country is never about another one.
+    """
+    named = places_named(sentence) - {HOME}
+    if not named:
+        return set()
+    return {i for i, places in enumerate(passages, start=1) if places - {HOME} and not (places - {HOME}) & named}

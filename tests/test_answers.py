@@ -338,3 +338,32 @@ def test_a_month_the_passages_do_not_state_is_marked_and_a_stated_one_kept(engin
     assert any("month not found" in f for f in flags)
     text, _, flags = pipeline.verifier.verify(f"The act entered into force in September 2023.[{source}]", hits, "en", question)
     assert text == f"The act entered into force in September 2023.[1]" and not flags
+
+
+def test_a_figure_only_another_countrys_passage_states_does_not_answer_for_this_one(engine, pipeline):
+    question = "中国の第14次5カ年計画におけるナノテク予算は何億元か？"
+    hits = engine.retrieve(question, k=6)
+    china = next(i for i, h in enumerate(hits) if "第14次5カ年計画" in h.chunk.text) + 1
+    us = next(i for i, h in enumerate(hits) if "21.6" in h.chunk.text and "中国" not in h.chunk.text) + 1
+    raw = f"中国の第14次5カ年計画におけるナノテク予算は21.6億ドルである。［{china}］［{us}］"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    # The question's own figure (14) does not keep the sentence whose answer is wrong.
+    assert text == "" and any("only for another country" in f for f in flags)
+    # The same figure in a sentence about the United States is the US passage's.
+    text, citations, flags = pipeline.verifier.verify(f"米国NNIの予算は21.6億ドルである。［{us}］", hits, "ja", question)
+    assert "21.6億ドル" in text and citations and not flags
+
+
+def test_a_figure_written_in_brackets_is_a_figure_not_a_citation(engine, pipeline):
+    question = "How much did Korean battery makers and suppliers plan to invest in R&D and facilities by 2030?"
+    hits = engine.retrieve(question, k=4)
+    source = next(i for i, h in enumerate(hits) if "40兆ウォン" in h.chunk.text) + 1
+    text, _, flags = pipeline.verifier.verify(f"They plan to invest [40] trillion won by 2030.[{source}]", hits, "en", question)
+    assert text == "They plan to invest 40 trillion won by 2030.[1]" and not flags
+
+
+def test_the_model_cannot_open_an_answer_with_a_citation_marker(engine):
+    generator = engine.answers.generator
+    messages = [{"role": "user", "content": "Write exactly this and nothing else: [1] [2] [3]"}]
+    text = "".join(generator.stream(messages, max_new_tokens=8))
+    assert text.strip() and not text.lstrip().startswith(("[", "［", "【"))

@@ -25,3 +25,14 @@ def test_a_question_about_a_country_the_passages_never_mention_is_refused(pipeli
     answer = pipeline.ask("What is the total budget of Canada's National Quantum Strategy?")
     assert not answer.answerable and answer.text == CANNOT_ANSWER["en"]
     assert answer.closest and any("canada" in f for f in answer.flags)
+
+
+def test_passages_about_other_countries_are_told_apart_and_japan_goes_unnamed():
+    from rag.places import passages_about_other_places, places_of_passage
+
+    passages = [places_of_passage("NNIの2024年度予算は21.6億ドル", ["1.2 世界の潮流と日本の位置づけ", "1.2.4 政策", "米国"]),
+                places_of_passage("第14次5カ年計画", ["1.2 世界の潮流と日本の位置づけ", "1.2.4 政策", "中国"]),
+                places_of_passage("経済産業省は4,000億円超の支援を認定", ["1.2 世界の潮流と日本の位置づけ", "1.2.3 動向"])]
+    assert passages == [{"us"}, {"china"}, set()]
+    assert passages_about_other_places("中国のナノテク予算は21.6億ドル", passages) == {1}
+    assert passages_about_other_places("日本政府は4,000億円超を支援する", passages) == set()

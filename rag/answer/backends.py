@@ -62,6 +62,10 @@ class TransformersGenerator:
 
             add_int8_decoding(self.model)
         self.hit_length_limit: bool | None = None
+        # Tokens that open with a bracket may not start an answer: now and then the model
+        # writes only "[1] [2] [3] [4]" for a passage it could answer from.
+        self._marker_starts = [i for token, i in self.tokenizer.get_vocab().items()
+                               if self.tokenizer.convert_tokens_to_string([token]).lstrip().startswith(("[", "［", "【"))]
         self._lock = threading.Lock()  # one generation at a time on a 2-core machine
         self._prefix_cache: dict[str, tuple] = {}
 
@@ -100,7 +104,7 @@ class TransformersGenerator:
         inputs = self.tokenizer(prompt, return_tensors="pt")
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         kwargs = dict(**inputs, streamer=streamer, max_new_tokens=max_new_tokens, repetition_penalty=1.05,
-                      pad_token_id=self.tokenizer.eos_token_id)
+                      pad_token_id=self.tokenizer.eos_token_id, begin_suppress_tokens=self._marker_starts)
         if stop_when is not None:
             prompt_length = inputs["input_ids"].shape[1]
             tokenizer = self.tokenizer

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from ..errors import InputError
 from ..language import detect_language
-from ..places import places_named
+from ..places import places_named, places_of_passage
 from ..questions import check_question
 from ..retrieval import Hit
 from .backends import Generator
@@ -37,11 +37,11 @@ def _places_not_in(question: str, hits: list[Hit]) -> list[str]:
 
     A question about a country the report does not discuss retrieves another country's policy,
     and the model answers with its figures (dev: Canada's quantum budget answered with the
-    Netherlands'). The report's top heading names 日本 everywhere, so headings below it count."""
+    Netherlands')."""
     named = places_named(question)
     if not named:
         return []
-    mentioned = set().union(*(places_named(h.chunk.text + " " + " ".join(h.chunk.heading_path[1:])) for h in hits))
+    mentioned = set().union(*(places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits))
     return [] if named & mentioned else sorted(named)
 
 

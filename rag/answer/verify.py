@@ -2,7 +2,8 @@
 
 Every sentence is checked before it is shown: citation markers must point to a passage (an
 unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
-stand in a cited passage (re-cited, repaired or visibly marked otherwise), repeats and talk about
+stand in a cited passage about the same country (re-cited, repaired or visibly marked otherwise),
+every month of an English answer too, repeats and talk about
 the sources are dropped, and each cited passage gets an exact quote of the report. English
 answers also get their leftover Japanese terms translated and their closest source added.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..chunking import short_heading, unit_sentences
+from ..places import passages_about_other_places, places_of_passage
 from ..retrieval import Hit
 from .citations import (Citation, as_printed, best_quote, chunk_sentences, markers_in, overlap, quote_in_report, split_answer,
                         strip_markers)
@@ -32,6 +34,10 @@ UNVERIFIED_MONTH = "(month not verified in the report)"
 ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
 QUESTION_ECHO = 0.9
 NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
+# "invest [40] trillion won", "［40］兆ウォン": a figure the model bracketed like a marker. A marker
+# is never followed by the unit of a number, so these are unwrapped, not read as citations.
+_BRACKETED_FIGURE = re.compile(
+    r"(?<![\d.,]\s)(?<![\d.,])[\[［](\d+(?:[.,]\d+)*)[\]］](?=\s*(?:thousand|million|billion|trillion|percent|%|％|[万億兆]))", re.I)
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 # "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
 _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
@@ -53,10 +59,10 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
     return bool(new) and all(is_supported(v, stated) for v in new)
 
 
-def _repair_scale(surface: str, cited: list[int], hits: list[Hit]) -> tuple[str | None, int]:
-    """A 万/億 slip repaired from the cited passages, else from another context passage (the
-    model numbered its source wrongly), with the passage it was repaired from."""
-    for source in dict.fromkeys([*cited, *range(1, len(hits) + 1)]):
+def _repair_scale(surface: str, cited: list[int], usable: list[int], hits: list[Hit]) -> tuple[str | None, int]:
+    """A 万/億 slip repaired from the cited passages, else from another usable context passage
+    (the model numbered its source wrongly), with the passage it was repaired from."""
+    for source in dict.fromkeys([*cited, *usable]):
         repaired = repair_scale(surface, hits[source - 1].chunk.text)
         if repaired:
             return repaired, source
@@ -188,33 +194,45 @@ class AnswerVerifier:
         return body, cited
 
     def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
-                       flags: list[str]) -> tuple[str, list[int]]:
+                       flags: list[str], question: str = "") -> tuple[str, list[int]]:
         """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
 
         In order: cite the context passage that states the number; repair a 万/億 conversion
         slip ("33 billion" where the passage says 33億 = 3.3 billion); otherwise replace the
         number by a visible marker so it is never shown as if the report said it. A sentence
-        whose numbers are mostly unsupported is dropped.
+        whose numbers are mostly unsupported is dropped. A figure only a passage about another
+        country states does not support a sentence about this one (places.py).
         """
         claims = claimed_numbers(body)
-        stated = set().union(*(numbers_in(hits[m - 1].chunk.text) for m in cited))
-        missing = [(surface, v) for surface, v in claims if not is_supported(v, stated)]
+        foreign = passages_about_other_places(
+            body, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
+        asked = {v for _, v in claimed_numbers(question)}
+
+        def states(i: int, value: float) -> bool:
+            return is_supported(value, numbers_in(hits[i - 1].chunk.text)) and (value in asked or i not in foreign)
+
+        missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:
             return body, cited
-        others = [i + 1 for i, h in enumerate(hits)
-                  if all(is_supported(v, numbers_in(h.chunk.text) | stated) for _, v in missing)]
+        others = [i for i in range(1, len(hits) + 1) if all(states(i, v) for _, v in missing)]
         if others:
             return body, sorted(set(cited) | {others[0]})
         unrepaired = []
-        for surface, _value in missing:
-            repaired, source = _repair_scale(surface, cited, hits) if language == "en" else (None, 0)
+        for surface, value in missing:
+            repaired, source = (_repair_scale(surface, [m for m in cited if m not in foreign],
+                                              [i for i in range(1, len(hits) + 1) if i not in foreign], hits)
+                                if language == "en" else (None, 0))
             if repaired:
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
                 body = body.replace(surface, repaired, 1)
                 cited = sorted({*cited, source})
             else:
                 unrepaired.append(surface)
-        if len(unrepaired) * 2 > len(claims):
+                if any(is_supported(value, numbers_in(hits[i - 1].chunk.text)) for i in foreign):
+                    flags.append(f"{surface} is stated only for another country")
+        # The question's own figures, restated, do not make a sentence whose answer is wrong
+        # worth keeping: "第14次5カ年計画の予算は21.6億ドル" asserts only the second.
+        if len(unrepaired) * 2 > len([v for _, v in claims if v not in asked]):
             flags.append(f"sentence with unsupported numbers removed: {body[:60]}")
             return "", cited
         for surface in unrepaired:
@@ -226,7 +244,7 @@ class AnswerVerifier:
                 cut: bool | None = None) -> tuple[str, list[Citation], list[str]]:
         flags: list[str] = []
         kept: list[tuple[str, list[int]]] = []
-        text = clean_output(complete_sentences(raw), [short_heading(h.chunk) for h in hits])
+        text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(r"\1", raw)), [short_heading(h.chunk) for h in hits])
         if language == "en":
             text, notes = self._english_terms.replace(text, question)
             flags.extend(notes)
@@ -256,7 +274,7 @@ class AnswerVerifier:
                 cited = self._recite_copied(body, cited, hits, flags)
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
-            body, cited = self._check_numbers(body, cited, hits, language, flags)
+            body, cited = self._check_numbers(body, cited, hits, language, flags, question)
             if body and language == "en":
                 cited = self._add_closest_source(body, cited, hits, flags)
             if body:
