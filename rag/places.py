@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Each place: its English names and adjectives, then the Japanese forms the report or a user
 # would write. Facts, not tuning: the common names of countries and regions.
@@ -76,23 +77,25 @@ def _japanese_pattern(forms: tuple[str, ...]) -> re.Pattern:
 _MATCHERS = {place: (_english_pattern(en), _japanese_pattern(ja)) for place, (en, ja) in _PLACES.items()}
 
 
-def places_named(text: str) -> set[str]:
-    """The places a question or passage names, in either language."""
+@lru_cache(maxsize=4096)
+def places_named(text: str) -> frozenset[str]:
+    """The places a question or passage names, in either language. Cached: verification asks
+    again for the same passages, sentence after sentence."""
     flat = unicodedata.normalize("NFKC", text)
-    return {place for place, (english, japanese) in _MATCHERS.items()
-            if english.search(flat) or japanese.search(flat)}
+    return frozenset(place for place, (english, japanese) in _MATCHERS.items()
+                     if english.search(flat) or japanese.search(flat))
 
 
 HOME = "japan"  # the report's own country: passages about it often leave it unnamed
 
 
-def places_of_passage(text: str, heading_path: list[str]) -> set[str]:
+def places_of_passage(text: str, heading_path: list[str]) -> frozenset[str]:
     """The places a passage speaks of: those its text or its headings name. The report's top
     heading names 日本 on every passage, so only the headings below it count."""
     return places_named(text + " " + " ".join(heading_path[1:]))
 
 
-def passages_about_other_places(sentence: str, passages: list[set[str]]) -> set[int]:
+def passages_about_other_places(sentence: str, passages: list[frozenset[str]]) -> set[int]:
     """The passages (1-based, given by their places) about other countries than the one a
     sentence speaks of.
 

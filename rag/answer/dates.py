@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
@@ -39,7 +40,8 @@ def claimed_months(text: str) -> list[tuple[str, int, int | None]]:
     return found
 
 
-def months_in(text: str) -> set[tuple[int | None, int]]:
+@lru_cache(maxsize=4096)
+def months_in(text: str) -> frozenset[tuple[int | None, int]]:
     """The (year, month) dates of a Japanese text, and each month alone as (None, month)."""
     found: set[tuple[int | None, int]] = set()
     for year, month in _JA_DATE.findall(unicodedata.normalize("NFKC", text)):
@@ -47,10 +49,11 @@ def months_in(text: str) -> set[tuple[int | None, int]]:
             found.add((None, int(month)))
             if year:
                 found.add((int(year), int(month)))
-    return found
+    return frozenset(found)
 
 
-def month_supported(month: int, year: int | None, stated: set[tuple[int | None, int]], numbers: set[float]) -> bool:
+def month_supported(month: int, year: int | None, stated: frozenset[tuple[int | None, int]],
+                    numbers: frozenset[float]) -> bool:
     """The month stands in the passage; with the answer's year beside it, or with that year
     stated elsewhere in the passage (「同年9月」 names its year in an earlier sentence)."""
     if (None, month) not in stated:

@@ -29,10 +29,6 @@ from ..glossary import TermPair
 from ..lexicon import english_glosses
 from ..transliteration import KATAKANA_TERM, english_phrases, romanize, transliteration_of
 
-# A body named by its field, and how English names it. Only societies: their field is a
-# discipline (物理学, 化学), whose first dictionary sense is the academic one; the first sense
-# of other fields often is not (材料研究所 would become "Institute of Ingredients").
-_INSTITUTIONS = (("学会", "Society of {}"),)
 _KANJI_ONLY = re.compile(r"[\u3400-\u9fff々]+")
 _JA_TERM = re.compile(r"[\u3040-\u30ff\u3400-\u9fff々〆ー・]+")
 _HAS_KANA = re.compile(r"[\u3040-\u30ff]")
@@ -65,24 +61,22 @@ class EnglishTerms:
             return english
         if katakana:
             return romanize(term).strip()
-        return self._institution(term) if _KANJI_ONLY.fullmatch(term) else None
+        return self._society(term) if _KANJI_ONLY.fullmatch(term) else None
 
     def _gloss_of(self, word: str) -> str | None:
         glosses = self._dictionary(word)
         return re.sub(r"\s*\([^)]*\)", "", glosses[0]).strip() or None if glosses else None
 
-    def _institution(self, term: str) -> str | None:
+    def _society(self, term: str) -> str | None:
         """「応用物理学会」 -> "Society of Applied Physics": the report names learned societies
-        that no dictionary lists. The field must be one dictionary word: composing it from parts
-        picks wrong senses (日本化学 is not 日本化 "Japanization" + 学)."""
-        for suffix, kind in _INSTITUTIONS:
-            if term.endswith(suffix) and len(term) > len(suffix):
-                # A society is named by its discipline: 物理学会 is 物理学 + 会.
-                field = term[: -len(suffix)] + ("学" if suffix == "学会" else "")
-                english = self._gloss_of(field)
-                if english:
-                    return kind.format(english.title())
-        return None
+        that no dictionary lists, by their discipline: 物理学会 is 物理学 + 会. The discipline must
+        be one dictionary word, whose first sense is then the academic one; composing it from
+        parts picks wrong senses (日本化学 is not 日本化 "Japanization" + 学), and so would other
+        bodies' fields (材料研究所 would become "Institute of Ingredients")."""
+        if not term.endswith("学会") or len(term) <= 2:
+            return None
+        english = self._gloss_of(term[:-1])
+        return f"Society of {english.title()}" if english else None
 
     def replace(self, answer: str, question: str) -> tuple[str, list[str]]:
         """``answer`` with English for its Japanese terms, and a note per replacement."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _JA_UNITS = {"万": 1e4, "億": 1e8, "兆": 1e12}
 _EN_UNITS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
@@ -45,15 +46,17 @@ def _scan(text: str, with_parts: bool = False):
         yield m.group(0).strip(), round(value * _EN_UNITS.get(unit, 1.0), 6), value
 
 
-def numbers_in(text: str) -> set[float]:
+@lru_cache(maxsize=4096)
+def numbers_in(text: str) -> frozenset[float]:
     """Every number stated in ``text``, with 万/億/兆 and million/billion applied.
 
-    The bare figure counts too: "1,200万トン" also states 1,200.
+    The bare figure counts too: "1,200万トン" also states 1,200. Cached: verification asks
+    again for the same passages, sentence after sentence.
     """
     found: set[float] = set()
     for _, value, plain in _scan(unicodedata.normalize("NFKC", text), with_parts=True):
         found.update((value, plain))
-    return found
+    return frozenset(found)
 
 
 def claimed_numbers(text: str) -> list[tuple[str, float]]:
@@ -62,7 +65,7 @@ def claimed_numbers(text: str) -> list[tuple[str, float]]:
     return [(surface, value) for surface, value, _ in _scan(clean)]
 
 
-def is_supported(value: float, stated: set[float]) -> bool:
+def is_supported(value: float, stated: set[float] | frozenset[float]) -> bool:
     return any(abs(value - s) <= 1e-6 * max(1.0, abs(s)) for s in stated)
 
 

@@ -207,6 +207,7 @@ class AnswerVerifier:
         foreign = passages_about_other_places(
             body, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
         asked = {v for _, v in claimed_numbers(question)}
+        passages = range(1, len(hits) + 1)
 
         def states(i: int, value: float) -> bool:
             return is_supported(value, numbers_in(hits[i - 1].chunk.text)) and (value in asked or i not in foreign)
@@ -214,13 +215,13 @@ class AnswerVerifier:
         missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:
             return body, cited
-        others = [i for i in range(1, len(hits) + 1) if all(states(i, v) for _, v in missing)]
+        others = [i for i in passages if all(states(i, v) for _, v in missing)]
         if others:
             return body, sorted(set(cited) | {others[0]})
         unrepaired = []
         for surface, value in missing:
             repaired, source = (_repair_scale(surface, [m for m in cited if m not in foreign],
-                                              [i for i in range(1, len(hits) + 1) if i not in foreign], hits)
+                                              [i for i in passages if i not in foreign], hits)
                                 if language == "en" else (None, 0))
             if repaired:
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
