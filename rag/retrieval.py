@@ -113,6 +113,11 @@ class Retriever:
         """Per English word of the question, the BM25 tokens of each of its Japanese translations."""
         return [[self.tokenizer(word) for word in words] for words in self.lexicon.translate(question)]
 
+    def translated_words(self, text: str) -> list[set[str]]:
+        """Per English word of ``text`` that the lexicon translates, the keyword tokens of all its
+        Japanese translations: which of an English sentence's words a Japanese one renders."""
+        return [{t for tokens in group for t in tokens} for group in self._translations(text)]
+
     def query_terms(self, question: str, language: str) -> set[str]:
         """Keyword tokens of the question in the report's terms (English words translated)."""
         terms = set(self.keyword_query(question))

@@ -367,3 +367,52 @@ def test_the_model_cannot_open_an_answer_with_a_citation_marker(engine):
     messages = [{"role": "user", "content": "Write exactly this and nothing else: [1] [2] [3]"}]
     text = "".join(generator.stream(messages, max_new_tokens=8))
     assert text.strip() and not text.lstrip().startswith(("[", "［", "【"))
+
+
+def test_garbled_copies_of_passage_terms_are_restored():
+    from rag.answer.copy_repair import restore_copied_text
+
+    passages = ["ハイテクノロジー産業は、「医薬品」、「電子機器」、「航空・宇宙」の3つの産業を指す。",
+                "ニューロモルフィック・コンピュータや次世代のニューロモルフィックチップの開発が進められた。"]
+    text, notes = restore_copied_text("1.自動車 2.电子機器［1］、ニューヲモルフィックチップ", passages)
+    assert text == "1.自動車 2.電子機器［1］、ニューロモルフィックチップ" and len(notes) == 2
+    # A word of the question, or one no passage spells one letter apart, stays as written.
+    assert restore_copied_text("ソーラーと風車", passages, "ソーラーと風車の発電")[0] == "ソーラーと風車"
+    assert restore_copied_text("スピントロニクス", passages)[0] == "スピントロニクス"
+    # A non-Japanese character with no passage context to read it from is left alone.
+    assert restore_copied_text("中国语", passages)[0] == "中国语"
+
+
+def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):
+    question = "EUの大型の脳研究プロジェクトのうち、ナノエレクトロニクスと関わりが深いのはどの基盤？"
+    hits = engine.retrieve(question, k=4)
+    source = next(i for i, h in enumerate(hits) if "ニューロモルフィック" in h.chunk.text)
+    text, citations, flags = pipeline.verifier.verify(
+        f"次世代のニューヲモルフィックチップの開発が進められた。［{source + 1}］", hits, "ja", question)
+    assert "ニューロモルフィックチップ" in text and "ヲ" not in text
+    assert any("restored" in f for f in flags) and citations
+
+
+def test_a_marker_inside_an_english_sentence_leaves_one_space_and_one_citation(engine, pipeline):
+    question = "In the extra call for proposals of 2022, which two kinds of qubit hardware got new research themes?"
+    hits = engine.retrieve(question, k=4)
+    source = next(i for i, h in enumerate(hits) if "冷却原子" in h.chunk.text)
+    n = source + 1
+    text, citations, _ = pipeline.verifier.verify(
+        f"In 2022, [{n}] cold atoms and [{n}] semiconductor qubits got new themes.", hits, "en", question)
+    assert "  " not in text and text.count("[1]") == 1 and len(citations) == 1
+
+
+def test_an_english_claim_cites_the_passage_whose_sentence_renders_its_words(engine, pipeline):
+    # The model wrote "[2]" for a fact of passage 1; by embedding alone passage 1 was closer by
+    # less than the margin. The words it renders (冷却原子 "cold atoms", 半導体量子ビット) decide.
+    question = "In the extra call for proposals of 2022, which two kinds of qubit hardware got new research themes?"
+    hits = engine.retrieve(question, k=4)
+    right = next(i for i, h in enumerate(hits) if "冷却原子、半導体量子ビット" in h.chunk.text)
+    wrong = next(i for i, h in enumerate(hits) if "冷却原子" not in h.chunk.text)
+    claim = "In the extra call for proposals of 2022, cooling atoms and semiconductor quantum bits got new research themes."
+    shares = pipeline.verifier._translation_shares(claim, ["2022年度に新たに追加の公募がなされ、冷却原子、半導体量子ビットに関する新たなテーマが立ち上がった。",
+                                                           "欧州では、EU Quantum Flagshipが2022年から新しいフェーズに移った。"])
+    assert shares[0] > shares[1] + 0.2
+    flags: list[str] = []
+    assert pipeline.verifier._add_closest_source(claim, [wrong + 1], hits, flags) == [wrong + 1, right + 1] and flags

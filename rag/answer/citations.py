@@ -62,7 +62,9 @@ def markers_in(sentence: str) -> list[int]:
 
 
 def strip_markers(text: str) -> str:
-    return MARKER.sub("", text).strip()
+    # A marker inside an English sentence takes its leading space along: "2022, [2] cooling"
+    # becomes "2022, cooling", not "2022,  cooling".
+    return re.sub(r"[ \t]*(?:" + MARKER.pattern + ")", "", text).strip()
 
 
 def _bigrams(text: str) -> set[str]:

@@ -80,7 +80,8 @@ class AnswerPipeline:
         self.generator = generator
         self.cfg = engine.settings.generation
         self.verifier = AnswerVerifier(engine.embedder, fold_report(engine.settings.source.read_text(encoding="utf-8")),
-                                       EnglishTerms(engine.retriever.glossary.pairs))
+                                       EnglishTerms(engine.retriever.glossary.pairs),
+                                       engine.retriever.translated_words, engine.tokenizer)
 
     # ---- steps --------------------------------------------------------------------------
     def _refusal_before_generation(self, question: str, hits: list[Hit], language: str) -> str | None:

@@ -11,12 +11,14 @@ answers also get their leftover Japanese terms translated and their closest sour
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from ..chunking import short_heading, unit_sentences
 from ..places import passages_about_other_places, places_of_passage
 from ..retrieval import Hit
 from .citations import (Citation, as_printed, best_quote, chunk_sentences, markers_in, overlap, quote_in_report, split_answer,
                         strip_markers)
+from .copy_repair import restore_copied_text
 from .dates import claimed_months, month_supported, months_in
 from .english_terms import EnglishTerms
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
@@ -33,6 +35,9 @@ UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not v
 UNVERIFIED_MONTH = "(month not verified in the report)"
 ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
 QUESTION_ECHO = 0.9
+# A sentence that renders every translatable word of an English claim gains this much over one
+# that renders none (e5 similarities of related sentences differ by a few hundredths).
+TRANSLATION_WEIGHT = 0.1
 NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
 # "invest [40] trillion won", "［40］兆ウォン": a figure the model bracketed like a marker. A marker
 # is never followed by the unit of a number, so these are unwrapped, not read as citations.
@@ -70,10 +75,17 @@ def _repair_scale(surface: str, cited: list[int], usable: list[int], hits: list[
 
 
 class AnswerVerifier:
-    def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms) -> None:
+    def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms,
+                 translated_words: Callable[[str], list[set[str]]] | None = None,
+                 tokenize: Callable[[str], list[str]] | None = None) -> None:
         self.embedder = embedder
         self._report_folded = report_folded
         self._english_terms = english_terms
+        # English claim -> per word, the Japanese keyword tokens that render it (retrieval.py),
+        # and the tokenizer that gives a passage sentence's tokens: a dictionary's view of which
+        # sentence an English claim translates, beside the small embedding model's.
+        self._translated_words, self._tokenize = translated_words, tokenize
+        self._sentence_tokens: dict[str, frozenset[str]] = {}
         # Embeddings of report sentences, computed once: an English answer compares each claim
         # with every context sentence (closest source) and again with the cited one (quote).
         self._sentence_vectors: dict[str, object] = {}
@@ -95,10 +107,26 @@ class AnswerVerifier:
         q = self._last_claim[1]
         return [float(self._sentence_vectors[s] @ q) for s in sentences]
 
+    def _translation_shares(self, claim: str, sentences: list[str]) -> list[float]:
+        """Per sentence, the share of the English claim's translatable words it renders."""
+        groups = self._translated_words(claim) if self._translated_words and self._tokenize else []
+        if not groups:
+            return [0.0] * len(sentences)
+        shares = []
+        for sentence in sentences:
+            if sentence not in self._sentence_tokens:
+                self._sentence_tokens[sentence] = frozenset(self._tokenize(sentence))
+            tokens = self._sentence_tokens[sentence]
+            shares.append(sum(bool(group & tokens) for group in groups) / len(groups))
+        return shares
+
     def _passage_similarities(self, claim: str, hits: list[Hit]) -> list[float]:
-        """Per passage, the embedding similarity of its closest sentence to an (English) claim."""
+        """Per passage, how close its closest sentence is to an (English) claim: embedding
+        similarity plus ``TRANSLATION_WEIGHT`` times the share of the claim's words it renders."""
         per_hit = [chunk_sentences(h.chunk) for h in hits]
-        sims = self._embedding_similarity(claim, [s for sentences in per_hit for s in sentences])
+        flat = [s for sentences in per_hit for s in sentences]
+        sims = [sim + TRANSLATION_WEIGHT * share for sim, share in
+                zip(self._embedding_similarity(claim, flat), self._translation_shares(claim, flat))]
         per_passage, start = [], 0
         for sentences in per_hit:  # the claim is embedded once, not once per passage
             per_passage.append(max(sims[start:start + len(sentences)], default=0.0))
@@ -111,9 +139,14 @@ class AnswerVerifier:
         The small model often numbers its sources wrongly when it translates (dev: the passage
         that supports the claim was in its context for every English citation miss). The claim
         is compared with every context sentence by the embedding model; a passage that beats
-        every cited one by ``RECITE_MARGIN`` is added, never substituted.
+        every cited one by ``RECITE_MARGIN`` is added, never substituted, and only if it states
+        the claim's figures ("30 federal agencies" is not sourced by "20の政府関係機関").
         """
         per_passage = self._passage_similarities(claim, hits)
+        figures = [v for _, v in claimed_numbers(claim)]
+        for i, hit in enumerate(hits):  # a source of the claim states its figures
+            if not all(is_supported(v, numbers_in(hit.chunk.text)) for v in figures):
+                per_passage[i] = float("-inf")
         best = max(range(len(hits)), key=lambda i: per_passage[i])
         if best + 1 not in cited and per_passage[best] > max(per_passage[m - 1] for m in cited) + RECITE_MARGIN:
             flags.append(f"added the closest source [{best + 1}] to: {claim[:60]}")
@@ -248,7 +281,9 @@ class AnswerVerifier:
         text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(r"\1", raw)), [short_heading(h.chunk) for h in hits])
         if language == "en":
             text, notes = self._english_terms.replace(text, question)
-            flags.extend(notes)
+        else:
+            text, notes = restore_copied_text(text, [h.chunk.text for h in hits], question)
+        flags.extend(notes)
         for sentence in split_answer(text):
             body = strip_markers(sentence)
             if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
@@ -262,8 +297,9 @@ class AnswerVerifier:
             if kept and _ABOUT_THE_SOURCES.search(body):
                 flags.append(f"sentence about the passages removed: {body[:60]}")
                 continue
-            cited = [m for m in markers_in(sentence) if 1 <= m <= len(hits)]
-            if len(cited) < len(markers_in(sentence)):
+            markers = markers_in(sentence)
+            cited = list(dict.fromkeys(m for m in markers if 1 <= m <= len(hits)))  # "[2] … [2]": once
+            if any(not 1 <= m <= len(hits) for m in markers):
                 flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")
             if not cited:
                 best, shared = self._source_of_unmarked(body, hits, language)

@@ -1,0 +1,70 @@
+"""Characters the model garbles while copying Japanese text from a passage, restored.
+
+The small model copies Japanese terms nearly verbatim, but now and then one character of the
+copy comes out wrong: a simplified Chinese form (电子機器 for 電子機器, 细胞 for 細胞) or a
+neighbouring katakana (ニューヲモルフィック for ニューロモルフィック). The reader sees a
+misspelled term that the report never wrote. Where the passages hold exactly one spelling that
+differs from the copy in that single character, the passage's spelling is restored.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KATAKANA_WORD = re.compile(r"[\u30a1-\u30faー]{5,}")  # shorter words have too many one-letter neighbours
+_CONTEXT = 3  # characters each side that must match around a non-Japanese character
+
+
+def _is_japanese_charset(ch: str) -> bool:
+    """Whether ``ch`` exists in the Japanese character set (cp932 covers the report's text)."""
+    try:
+        ch.encode("cp932")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _restore_foreign_characters(text: str, sources: str, notes: list[str]) -> str:
+    """A character outside the Japanese set, read from the passage where the characters after it
+    (or, failing that, before it) stand: 「2.电子機器」 finds 電子機器 by 子機器."""
+    chars = list(text)
+    for i, ch in enumerate(text):
+        if _is_japanese_charset(ch) or not ch.strip():
+            continue
+        for before, after in (("", text[i + 1:i + 1 + _CONTEXT]), (text[max(0, i - _CONTEXT):i], "")):
+            if len(before + after) < 2:
+                continue
+            pattern = re.escape(before) + r"([\u3400-\u9fff])" + re.escape(after)
+            found = {m.group(1) for m in re.finditer(pattern, sources)}
+            if len(found) == 1:
+                chars[i] = found.pop()
+                notes.append(f"restored {ch} as {chars[i]} from the passage")
+                break
+    return "".join(chars)
+
+
+def _restore_katakana(text: str, sources: str, question: str, notes: list[str]) -> str:
+    """A katakana word no passage writes, one letter from exactly one word the passages write."""
+    written = set(_KATAKANA_WORD.findall(sources))
+    for word in set(_KATAKANA_WORD.findall(text)):
+        if word in sources or word in question:
+            continue
+        candidates = {w for w in written if _one_letter_apart(word, w)}
+        if len(candidates) == 1:
+            right = candidates.pop()
+            text = text.replace(word, right)
+            notes.append(f"restored {word} as {right} from the passage")
+    return text
+
+
+def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
+    """``text`` (a Japanese answer) with garbled copies of passage terms restored, and notes."""
+    notes: list[str] = []
+    sources = "\n".join(passages)
+    text = _restore_foreign_characters(text, sources, notes)
+    text = _restore_katakana(text, sources, question, notes)
+    return text, notes
