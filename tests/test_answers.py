@@ -416,3 +416,28 @@ def test_an_english_claim_cites_the_passage_whose_sentence_renders_its_words(eng
     assert shares[0] > shares[1] + 0.2
     flags: list[str] = []
     assert pipeline.verifier._add_closest_source(claim, [wrong + 1], hits, flags) == [wrong + 1, right + 1] and flags
+
+
+def test_a_qualifier_the_report_puts_on_a_figure_is_restored_in_english():
+    from rag.answer.qualifiers import restore_qualifiers
+
+    nni = "NNIは2001年の開始から20年以上に渡って推進されてきた。30以上の連邦機関が関与する省庁横断の国家イニシアティブ"
+    france = "フランス政府はFrance 2030の一環としてこの新工場に最大29億ユーロの支援を発表している。"
+    assert restore_qualifiers("It involves 30 federal agencies.", [nni])[0] == "It involves at least 30 federal agencies."
+    assert restore_qualifiers("France offers €2.9 billion.", [france])[0] == "France offers up to €2.9 billion."
+    # Already qualified, a year, or the digits inside another number: left as written.
+    assert restore_qualifiers("It involves over 30 agencies since 2001.", [nni])[0] == "It involves over 30 agencies since 2001."
+    assert restore_qualifiers("It has run since 2030 and 1930.", ["30以上"])[0] == "It has run since 2030 and 1930."
+    # A figure the passages also state bare (or with another qualifier) is not qualified.
+    both = "IBMは1000量子ビット超のプロセッサを発表した。物理量子ビットの数を1000個まで増やせば"
+    assert restore_qualifiers("It has 1000 qubits.", [both])[0] == "It has 1000 qubits."
+    # 1,000万 is ten million: its figure 1,000 is not a bare mention of 1000.
+    assert restore_qualifiers("It has 1000 qubits.", ["1000量子ビット超", "1,000万人"])[0] == "It has more than 1000 qubits."
+
+
+def test_a_verified_english_answer_keeps_the_reports_bound(engine, pipeline):
+    question = "How many federal agencies are involved in the US National Nanotechnology Initiative?"
+    hits = engine.retrieve(question, k=4)
+    source = next(i for i, h in enumerate(hits) if "30以上の連邦機関" in h.chunk.text)
+    text, _, flags = pipeline.verifier.verify(f"It involves 30 federal agencies.[{source + 1}]", hits, "en", question)
+    assert "at least 30 federal agencies" in text and any("qualifier" in f for f in flags)

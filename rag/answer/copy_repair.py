@@ -50,7 +50,7 @@ def _restore_foreign_characters(text: str, sources: str, notes: list[str]) -> st
 def _restore_katakana(text: str, sources: str, question: str, notes: list[str]) -> str:
     """A katakana word no passage writes, one letter from exactly one word the passages write."""
     written = set(_KATAKANA_WORD.findall(sources))
-    for word in set(_KATAKANA_WORD.findall(text)):
+    for word in dict.fromkeys(_KATAKANA_WORD.findall(text)):
         if word in sources or word in question:
             continue
         candidates = {w for w in written if _one_letter_apart(word, w)}

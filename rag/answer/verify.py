@@ -3,7 +3,8 @@
 Every sentence is checked before it is shown: citation markers must point to a passage (an
 unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
 stand in a cited passage about the same country (re-cited, repaired or visibly marked otherwise),
-every month of an English answer too, repeats and talk about
+every month of an English answer too (with the qualifier the report puts on a figure, such as
+以上 "at least", where the answer dropped it), repeats and talk about
 the sources are dropped, and each cited passage gets an exact quote of the report. English
 answers also get their leftover Japanese terms translated and their closest source added.
 """
@@ -24,6 +25,7 @@ from .english_terms import EnglishTerms
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 from .output import clean_output, complete_sentences
 from .prompts import CANNOT_ANSWER
+from .qualifiers import restore_qualifiers
 
 MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
 RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
@@ -313,6 +315,8 @@ class AnswerVerifier:
                 body, cited = self._check_months(body, cited, hits, flags)
             body, cited = self._check_numbers(body, cited, hits, language, flags, question)
             if body and language == "en":
+                body, notes = restore_qualifiers(body, [hits[m - 1].chunk.text for m in cited])
+                flags.extend(notes)
                 cited = self._add_closest_source(body, cited, hits, flags)
             if body:
                 kept.append((body, cited))

@@ -1,0 +1,77 @@
+"""Qualifiers the report puts on a figure, restored where an English answer dropped them.
+
+The report rarely states a bare figure when it is a bound or an estimate: 「30以上の連邦機関」,
+「1000量子ビット超」, 「約12億kW」, 「500 ℃以上」. Translating, the small model keeps the
+figure and drops the word ("30 federal agencies"), which turns "more than 30" into exactly 30.
+The figure passes the number check, yet the sentence says more than the report. Where every
+mention of the figure in the cited passages carries the same qualifier and the English
+sentence has none near the figure, the English qualifier is written before it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .numbers import claimed_numbers, is_supported
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:[兆億万](?:\s*\d[\d,]*(?:\.\d+)?\s*[億万])?)?")
+_UNITS = {"兆": 1e12, "億": 1e8, "万": 1e4}
+# After the figure and its unit (at most six characters: 量子ビット, 億円, ％, ℃ …).
+_AFTER = re.compile(r"^[^\d\s、。，,（）()「」]{0,6}?(超|以上|未満|以下|余り|程度|前後)")
+_BEFORE = re.compile(r"(約|およそ|最大で?|少なくとも|最低)\s*$")
+_ENGLISH = {"超": "more than", "余り": "more than", "以上": "at least", "少なくとも": "at least", "最低": "at least",
+            "未満": "less than", "以下": "at most", "約": "about", "およそ": "about", "程度": "about", "前後": "about",
+            "最大": "up to", "最大で": "up to"}
+# An English sentence that already qualifies the figure, before it or after it.
+_QUALIFIED_BEFORE = re.compile(
+    r"(?:more than|over|above|exceed\w*|at least|about|approx\w*|around|nearly|almost|roughly|some|up to|"
+    r"as many as|less than|fewer than|under|below|at most|within|[~≈<>])\s*(?:the\s+)?[$€£¥]?\s*$", re.I)
+_QUALIFIED_AFTER = re.compile(r"^\S*\s*(?:\S+\s+)?(?:or more|or less|or fewer|plus|\+)", re.I)
+
+
+def _value(surface: str) -> float:
+    """The value of a Japanese number's surface, 万/億/兆 applied (1,000万 is 1e7, not 1,000)."""
+    parts = re.findall(r"(\d[\d,]*(?:\.\d+)?)\s*([兆億万])?", surface)
+    return round(sum(float(n.replace(",", "")) * _UNITS.get(u, 1.0) for n, u in parts), 6)
+
+
+def figure_qualifiers(passage: str) -> dict[float, set[str | None]]:
+    """Per figure of ``passage``, the qualifiers of its mentions (None: stated bare)."""
+    text = unicodedata.normalize("NFKC", passage)
+    found: dict[float, set[str | None]] = {}
+    for m in _NUMBER.finditer(text):
+        after = _AFTER.match(text[m.end():m.end() + 8])
+        before = _BEFORE.search(text[max(0, m.start() - 6):m.start()])
+        qualifier = after.group(1) if after else before.group(1) if before else None
+        found.setdefault(_value(m.group(0)), set()).add(qualifier)
+    return found
+
+
+def restore_qualifiers(sentence: str, passages: list[str]) -> tuple[str, list[str]]:
+    """``sentence`` (English) with the passages' qualifiers written before its bare figures."""
+    notes: list[str] = []
+    tables = [figure_qualifiers(p) for p in passages]
+    for surface, value in claimed_numbers(sentence):
+        mentions: set[str | None] = set()
+        for table in tables:
+            for stated, qualifiers in table.items():
+                if is_supported(value, {stated}):
+                    mentions |= qualifiers
+        english = {_ENGLISH[q] for q in mentions if q is not None}
+        if None in mentions or len(english) != 1:
+            continue  # stated bare somewhere, or with conflicting qualifiers
+        # The figure itself, not the same digits inside another number ("3" of "2013").
+        found = re.search(rf"(?<![\d.,]){re.escape(surface)}(?![\d])", sentence)
+        if not found:
+            continue
+        start = found.start()
+        while start > 0 and sentence[start - 1] in "$€£¥":
+            start -= 1
+        end = start + len(surface)
+        if _QUALIFIED_BEFORE.search(sentence[:start]) or _QUALIFIED_AFTER.match(sentence[end:end + 25]):
+            continue
+        word = english.pop()
+        sentence = f"{sentence[:start]}{word} {sentence[start:]}"
+        notes.append(f"restored the report's qualifier: {word} {surface}")
+    return sentence, notes
