@@ -428,6 +428,11 @@ def test_a_qualifier_the_report_puts_on_a_figure_is_restored_in_english():
     # Already qualified, a year, or the digits inside another number: left as written.
     assert restore_qualifiers("It involves over 30 agencies since 2001.", [nni])[0] == "It involves over 30 agencies since 2001."
     assert restore_qualifiers("It has run since 2030 and 1930.", ["30以上"])[0] == "It has run since 2030 and 1930."
+    # A qualifier of another kind is replaced: a bound is not an estimate.
+    nncI = "年間13,000人以上のユーザーがNNCIを活用している"
+    assert restore_qualifiers("It serves approximately 13,000 users.", [nncI])[0] == "It serves at least 13,000 users."
+    assert restore_qualifiers("It serves ~13,000 users.", [nncI])[0] == "It serves at least 13,000 users."
+    assert restore_qualifiers("It serves 13,000 or more users.", [nncI])[0] == "It serves 13,000 or more users."
     # A figure the passages also state bare (or with another qualifier) is not qualified.
     both = "IBMは1000量子ビット超のプロセッサを発表した。物理量子ビットの数を1000個まで増やせば"
     assert restore_qualifiers("It has 1000 qubits.", [both])[0] == "It has 1000 qubits."

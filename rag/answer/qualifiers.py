@@ -2,10 +2,11 @@
 
 The report rarely states a bare figure when it is a bound or an estimate: 「30以上の連邦機関」,
 「1000量子ビット超」, 「約12億kW」, 「500 ℃以上」. Translating, the small model keeps the
-figure and drops the word ("30 federal agencies"), which turns "more than 30" into exactly 30.
-The figure passes the number check, yet the sentence says more than the report. Where every
-mention of the figure in the cited passages carries the same qualifier and the English
-sentence has none near the figure, the English qualifier is written before it.
+figure and drops the word ("30 federal agencies"), which turns "at least 30" into exactly 30,
+or writes another kind ("approximately 13,000" for 13,000人以上). The figure passes the number
+check, yet the sentence says more than the report. Where every mention of the figure in the
+cited passages carries the same qualifier, the English sentence gets that qualifier: written
+before a bare figure, or in place of a qualifier of another kind (a bound is not an estimate).
 """
 
 from __future__ import annotations
@@ -23,11 +24,25 @@ _BEFORE = re.compile(r"(約|およそ|最大で?|少なくとも|最低)\s*$")
 _ENGLISH = {"超": "more than", "余り": "more than", "以上": "at least", "少なくとも": "at least", "最低": "at least",
             "未満": "less than", "以下": "at most", "約": "about", "およそ": "about", "程度": "about", "前後": "about",
             "最大": "up to", "最大で": "up to"}
-# An English sentence that already qualifies the figure, before it or after it.
+# The kind of claim a qualifier makes about a figure: "at least 30" is not "about 30".
+_KIND = {"more than": "min", "at least": "min", "about": "about", "less than": "max", "at most": "max", "up to": "max"}
+_ENGLISH_KINDS = (
+    ("min", r"more than|over|above|exceed\w*|at least|as many as|in excess of|>"),
+    ("about", r"about|approx\w*|around|roughly|some|[~≈]"),
+    ("max", r"up to|less than|fewer than|under|below|at most|within|nearly|almost|<"),
+)
+# An English qualifier just before the figure (and its currency sign), or just after it.
 _QUALIFIED_BEFORE = re.compile(
-    r"(?:more than|over|above|exceed\w*|at least|about|approx\w*|around|nearly|almost|roughly|some|up to|"
-    r"as many as|less than|fewer than|under|below|at most|within|[~≈<>])\s*(?:the\s+)?[$€£¥]?\s*$", re.I)
-_QUALIFIED_AFTER = re.compile(r"^\S*\s*(?:\S+\s+)?(?:or more|or less|or fewer|plus|\+)", re.I)
+    r"(?<![A-Za-z])(" + "|".join(words for _, words in _ENGLISH_KINDS) + r")\s*(?:the\s+)?[$€£¥]?\s*$", re.I)
+_QUALIFIED_AFTER = re.compile(r"^\S*\s*(?:\S+\s+)?(or more|plus|\+|or less|or fewer)", re.I)
+
+
+def _kind(english: str) -> str:
+    if english.lower() in ("or more", "plus", "+"):
+        return "min"
+    if english.lower() in ("or less", "or fewer"):
+        return "max"
+    return next(kind for kind, words in _ENGLISH_KINDS if re.fullmatch(words, english, re.I))
 
 
 def _value(surface: str) -> float:
@@ -65,13 +80,19 @@ def restore_qualifiers(sentence: str, passages: list[str]) -> tuple[str, list[st
         found = re.search(rf"(?<![\d.,]){re.escape(surface)}(?![\d])", sentence)
         if not found:
             continue
-        start = found.start()
+        start, end = found.span()
         while start > 0 and sentence[start - 1] in "$€£¥":
             start -= 1
-        end = start + len(surface)
-        if _QUALIFIED_BEFORE.search(sentence[:start]) or _QUALIFIED_AFTER.match(sentence[end:end + 25]):
-            continue
         word = english.pop()
-        sentence = f"{sentence[:start]}{word} {sentence[start:]}"
-        notes.append(f"restored the report's qualifier: {word} {surface}")
+        before = _QUALIFIED_BEFORE.search(sentence[:start])
+        after = _QUALIFIED_AFTER.match(sentence[end:end + 25])
+        if after or (before and _kind(before.group(1)) == _KIND[word]):
+            continue  # qualified as the report qualifies it
+        if before:  # "approximately 13,000" where the report says 13,000人以上
+            rest = sentence[before.end(1):]
+            sentence = f"{sentence[:before.start(1)]}{word}{'' if rest[:1].isspace() else ' '}{rest}"
+            notes.append(f"corrected the qualifier to the report's: {before.group(1)} -> {word} ({surface})")
+        else:
+            sentence = f"{sentence[:start]}{word} {sentence[start:]}"
+            notes.append(f"restored the report's qualifier: {word} {surface}")
     return sentence, notes
