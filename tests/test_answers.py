@@ -446,3 +446,16 @@ def test_a_verified_english_answer_keeps_the_reports_bound(engine, pipeline):
     source = next(i for i, h in enumerate(hits) if "30以上の連邦機関" in h.chunk.text)
     text, _, flags = pipeline.verifier.verify(f"It involves 30 federal agencies.[{source + 1}]", hits, "en", question)
     assert "at least 30 federal agencies" in text and any("qualifier" in f for f in flags)
+
+
+def test_a_citation_that_states_none_of_the_sentences_figures_is_dropped_beside_one_that_states_them(engine, pipeline):
+    question = "中国がこの先2030年までに、ソーラーと風車による発電能力をどの規模まで広げると打ち出している？"
+    hits = engine.retrieve(question, k=6)
+    right = next(i for i, h in enumerate(hits) if "12億kW以上" in h.chunk.text)
+    wrong = next(i for i, h in enumerate(hits) if "12億" not in h.chunk.text)
+    sentence = "中国は2030年までに太陽光、風力発電設備容量を12億kW以上にする目標を掲げている。"
+    _, citations, flags = pipeline.verifier.verify(f"{sentence}［{wrong + 1}］［{right + 1}］", hits, "ja", question)
+    assert [c.chunk.id for c in citations] == [hits[right].chunk.id] and any("dropped" in f for f in flags)
+    # Without a passage that states the figure, the model's citations are left to the figure check.
+    _, citations, _ = pipeline.verifier.verify(f"{sentence}［{right + 1}］", hits, "ja", question)
+    assert [c.chunk.id for c in citations] == [hits[right].chunk.id]

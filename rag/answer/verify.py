@@ -66,6 +66,26 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
     return bool(new) and all(is_supported(v, stated) for v in new)
 
 
+def _drop_citations_without_figures(body: str, cited: list[int], hits: list[Hit], question: str,
+                                     flags: list[str]) -> list[int]:
+    """Passages that state none of the sentence's own figures, when another cited one states them all.
+
+    The model's marker and the passage the figure check found are both kept by then: "12億kW"
+    cited to a passage about China's 2030 innovation strategy, beside the one that states it.
+    The question's own figures ("by 2030") identify nothing and are left out."""
+    asked = {v for _, v in claimed_numbers(question)}
+    figures = [v for _, v in claimed_numbers(body) if v not in asked]
+    if len(cited) < 2 or not figures:
+        return cited
+    stated = {m: [is_supported(v, numbers_in(hits[m - 1].chunk.text)) for v in figures] for m in cited}
+    if not any(all(found) for found in stated.values()):
+        return cited
+    kept = [m for m in cited if any(stated[m])]
+    if len(kept) < len(cited):
+        flags.append(f"dropped citations that state none of the figures of: {body[:60]}")
+    return kept
+
+
 def _repair_scale(surface: str, cited: list[int], usable: list[int], hits: list[Hit]) -> tuple[str | None, int]:
     """A 万/億 slip repaired from the cited passages, else from another usable context passage
     (the model numbered its source wrongly), with the passage it was repaired from."""
@@ -314,6 +334,7 @@ class AnswerVerifier:
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
             body, cited = self._check_numbers(body, cited, hits, language, flags, question)
+            cited = _drop_citations_without_figures(body, cited, hits, question, flags)
             if body and language == "en":
                 body, notes = restore_qualifiers(body, [hits[m - 1].chunk.text for m in cited])
                 flags.extend(notes)
