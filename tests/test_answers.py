@@ -12,6 +12,12 @@ from rag.errors import InputError
 from rag.language import detect_language
 
 
+def _passage(hits, having: str = "", lacking: str | None = None) -> int:
+    """Index of the first hit whose chunk holds ``having`` (and not ``lacking``)."""
+    return next(i for i, h in enumerate(hits)
+                if having in h.chunk.text and (lacking is None or lacking not in h.chunk.text))
+
+
 def test_numbers_compare_across_languages():
     stated = numbers_in("研究費は1兆1,940億円、水素は1,200万トン、投資は40兆ウォン")
     for claim in ("1.194 trillion yen", "12 million tonnes", "40 trillion won", "1,200万トン"):
@@ -386,7 +392,7 @@ def test_garbled_copies_of_passage_terms_are_restored():
 def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):
     question = "EUの大型の脳研究プロジェクトのうち、ナノエレクトロニクスと関わりが深いのはどの基盤？"
     hits = engine.retrieve(question, k=4)
-    source = next(i for i, h in enumerate(hits) if "ニューロモルフィック" in h.chunk.text)
+    source = _passage(hits, "ニューロモルフィック")
     text, citations, flags = pipeline.verifier.verify(
         f"次世代のニューヲモルフィックチップの開発が進められた。［{source + 1}］", hits, "ja", question)
     assert "ニューロモルフィックチップ" in text and "ヲ" not in text
@@ -396,7 +402,7 @@ def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):
 def test_a_marker_inside_an_english_sentence_leaves_one_space_and_one_citation(engine, pipeline):
     question = "In the extra call for proposals of 2022, which two kinds of qubit hardware got new research themes?"
     hits = engine.retrieve(question, k=4)
-    source = next(i for i, h in enumerate(hits) if "冷却原子" in h.chunk.text)
+    source = _passage(hits, "冷却原子")
     n = source + 1
     text, citations, _ = pipeline.verifier.verify(
         f"In 2022, [{n}] cold atoms and [{n}] semiconductor qubits got new themes.", hits, "en", question)
@@ -408,8 +414,7 @@ def test_an_english_claim_cites_the_passage_whose_sentence_renders_its_words(eng
     # less than the margin. The words it renders (冷却原子 "cold atoms", 半導体量子ビット) decide.
     question = "In the extra call for proposals of 2022, which two kinds of qubit hardware got new research themes?"
     hits = engine.retrieve(question, k=4)
-    right = next(i for i, h in enumerate(hits) if "冷却原子、半導体量子ビット" in h.chunk.text)
-    wrong = next(i for i, h in enumerate(hits) if "冷却原子" not in h.chunk.text)
+    right, wrong = _passage(hits, "冷却原子、半導体量子ビット"), _passage(hits, lacking="冷却原子")
     claim = "In the extra call for proposals of 2022, cooling atoms and semiconductor quantum bits got new research themes."
     shares = pipeline.verifier._translation_shares(claim, ["2022年度に新たに追加の公募がなされ、冷却原子、半導体量子ビットに関する新たなテーマが立ち上がった。",
                                                            "欧州では、EU Quantum Flagshipが2022年から新しいフェーズに移った。"])
@@ -443,7 +448,7 @@ def test_a_qualifier_the_report_puts_on_a_figure_is_restored_in_english():
 def test_a_verified_english_answer_keeps_the_reports_bound(engine, pipeline):
     question = "How many federal agencies are involved in the US National Nanotechnology Initiative?"
     hits = engine.retrieve(question, k=4)
-    source = next(i for i, h in enumerate(hits) if "30以上の連邦機関" in h.chunk.text)
+    source = _passage(hits, "30以上の連邦機関")
     text, _, flags = pipeline.verifier.verify(f"It involves 30 federal agencies.[{source + 1}]", hits, "en", question)
     assert "at least 30 federal agencies" in text and any("qualifier" in f for f in flags)
 
@@ -451,8 +456,7 @@ def test_a_verified_english_answer_keeps_the_reports_bound(engine, pipeline):
 def test_a_citation_that_states_none_of_the_sentences_figures_is_dropped_beside_one_that_states_them(engine, pipeline):
     question = "中国がこの先2030年までに、ソーラーと風車による発電能力をどの規模まで広げると打ち出している？"
     hits = engine.retrieve(question, k=6)
-    right = next(i for i, h in enumerate(hits) if "12億kW以上" in h.chunk.text)
-    wrong = next(i for i, h in enumerate(hits) if "12億" not in h.chunk.text)
+    right, wrong = _passage(hits, "12億kW以上"), _passage(hits, lacking="12億")
     sentence = "中国は2030年までに太陽光、風力発電設備容量を12億kW以上にする目標を掲げている。"
     _, citations, flags = pipeline.verifier.verify(f"{sentence}［{wrong + 1}］［{right + 1}］", hits, "ja", question)
     assert [c.chunk.id for c in citations] == [hits[right].chunk.id] and any("dropped" in f for f in flags)
