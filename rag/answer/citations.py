@@ -61,10 +61,13 @@ def markers_in(sentence: str) -> list[int]:
     return [int(next(g for g in m.groups() if g)) for m in MARKER.finditer(sentence)]
 
 
+# A marker inside an English sentence takes its leading space along: "2022, [2] cooling"
+# becomes "2022, cooling", not "2022,  cooling".
+_MARKER_AND_SPACE = re.compile(r"[ \t]*(?:" + MARKER.pattern + ")")
+
+
 def strip_markers(text: str) -> str:
-    # A marker inside an English sentence takes its leading space along: "2022, [2] cooling"
-    # becomes "2022, cooling", not "2022,  cooling".
-    return re.sub(r"[ \t]*(?:" + MARKER.pattern + ")", "", text).strip()
+    return _MARKER_AND_SPACE.sub("", text).strip()
 
 
 def _bigrams(text: str) -> set[str]:

@@ -26,15 +26,15 @@ def _ja_value(m: re.Match) -> float:
 
 
 def _scan(text: str, with_parts: bool = False):
-    """(surface, value, plain) for every number: Japanese 万/億/兆 forms first, then plain or
-    English-unit forms outside them. ``plain`` is the bare figure ("1,200" of "1,200万");
+    """(start, surface, value, plain) for every number: Japanese 万/億/兆 forms first, then plain
+    or English-unit forms outside them. ``plain`` is the bare figure ("1,200" of "1,200万");
     ``with_parts`` also yields the lower part of a compound (1,940 of 1兆1,940億)."""
     ja_spans = []
     for m in _JA_NUMBER.finditer(text):
         ja_spans.append(m.span())
-        yield m.group(0), _ja_value(m), _value(m.group(1))
+        yield m.start(), m.group(0), _ja_value(m), _value(m.group(1))
         if with_parts and m.group(3):
-            yield m.group(3), _value(m.group(3)), _value(m.group(3))
+            yield m.start(3), m.group(3), _value(m.group(3)), _value(m.group(3))
     for m in _EN_NUMBER.finditer(text):
         if any(a <= m.start() < b for a, b in ja_spans):
             continue
@@ -43,7 +43,13 @@ def _scan(text: str, with_parts: bool = False):
         except ValueError:
             continue
         unit = (m.group(2) or "").lower()
-        yield m.group(0).strip(), round(value * _EN_UNITS.get(unit, 1.0), 6), value
+        yield m.start(), m.group(0).strip(), round(value * _EN_UNITS.get(unit, 1.0), 6), value
+
+
+def figure_spans(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, value) of every figure of ``text`` (NFKC already), 万/億/兆 applied: where a
+    figure stands, for the words around it."""
+    return [(start, start + len(surface), value) for start, surface, value, _ in _scan(text)]
 
 
 @lru_cache(maxsize=4096)
@@ -54,7 +60,7 @@ def numbers_in(text: str) -> frozenset[float]:
     again for the same passages, sentence after sentence.
     """
     found: set[float] = set()
-    for _, value, plain in _scan(unicodedata.normalize("NFKC", text), with_parts=True):
+    for _, _, value, plain in _scan(unicodedata.normalize("NFKC", text), with_parts=True):
         found.update((value, plain))
     return frozenset(found)
 
@@ -62,7 +68,7 @@ def numbers_in(text: str) -> frozenset[float]:
 def claimed_numbers(text: str) -> list[tuple[str, float]]:
     """Numbers an answer asserts, as (surface, value); citation markers excluded."""
     clean = re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
-    return [(surface, value) for surface, value, _ in _scan(clean)]
+    return [(surface, value) for _, surface, value, _ in _scan(clean)]
 
 
 def is_supported(value: float, stated: set[float] | frozenset[float]) -> bool:

@@ -14,12 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .numbers import claimed_numbers, is_supported
+from .numbers import claimed_numbers, figure_spans, is_supported
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:[兆億万](?:\s*\d[\d,]*(?:\.\d+)?\s*[億万])?)?")
-_UNITS = {"兆": 1e12, "億": 1e8, "万": 1e4}
 # After the figure and its unit (at most six characters: 量子ビット, 億円, ％, ℃ …).
-_AFTER = re.compile(r"^[^\d\s、。，,（）()「」]{0,6}?(超|以上|未満|以下|余り|程度|前後)")
+_AFTER = re.compile(r"^\s*[^\d\s、。，,（）()「」]{0,6}?(超|以上|未満|以下|余り|程度|前後)")
 _BEFORE = re.compile(r"(約|およそ|最大で?|少なくとも|最低)\s*$")
 _ENGLISH = {"超": "more than", "余り": "more than", "以上": "at least", "少なくとも": "at least", "最低": "at least",
             "未満": "less than", "以下": "at most", "約": "about", "およそ": "about", "程度": "about", "前後": "about",
@@ -45,21 +43,15 @@ def _kind(english: str) -> str:
     return next(kind for kind, words in _ENGLISH_KINDS if re.fullmatch(words, english, re.I))
 
 
-def _value(surface: str) -> float:
-    """The value of a Japanese number's surface, 万/億/兆 applied (1,000万 is 1e7, not 1,000)."""
-    parts = re.findall(r"(\d[\d,]*(?:\.\d+)?)\s*([兆億万])?", surface)
-    return round(sum(float(n.replace(",", "")) * _UNITS.get(u, 1.0) for n, u in parts), 6)
-
-
 def figure_qualifiers(passage: str) -> dict[float, set[str | None]]:
     """Per figure of ``passage``, the qualifiers of its mentions (None: stated bare)."""
     text = unicodedata.normalize("NFKC", passage)
     found: dict[float, set[str | None]] = {}
-    for m in _NUMBER.finditer(text):
-        after = _AFTER.match(text[m.end():m.end() + 8])
-        before = _BEFORE.search(text[max(0, m.start() - 6):m.start()])
+    for start, end, value in figure_spans(text):
+        after = _AFTER.match(text[end:end + 10])
+        before = _BEFORE.search(text[max(0, start - 6):start])
         qualifier = after.group(1) if after else before.group(1) if before else None
-        found.setdefault(_value(m.group(0)), set()).add(qualifier)
+        found.setdefault(value, set()).add(qualifier)
     return found
 
 

@@ -3,10 +3,10 @@
 Every sentence is checked before it is shown: citation markers must point to a passage (an
 unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
 stand in a cited passage about the same country (re-cited, repaired or visibly marked otherwise),
-every month of an English answer too (with the qualifier the report puts on a figure, such as
-以上 "at least", where the answer dropped it), repeats and talk about
-the sources are dropped, and each cited passage gets an exact quote of the report. English
-answers also get their leftover Japanese terms translated and their closest source added.
+and so must every month of an English answer; repeats and talk about the sources are dropped,
+and each cited passage gets an exact quote of the report. English answers also get their
+leftover Japanese terms translated, the bounds the report puts on their figures (以上 "at
+least") and their closest source; Japanese answers get terms garbled in the copy restored.
 """
 
 from __future__ import annotations
@@ -66,14 +66,13 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
     return bool(new) and all(is_supported(v, stated) for v in new)
 
 
-def _drop_citations_without_figures(body: str, cited: list[int], hits: list[Hit], question: str,
+def _drop_citations_without_figures(body: str, cited: list[int], hits: list[Hit], asked: set[float],
                                      flags: list[str]) -> list[int]:
     """Passages that state none of the sentence's own figures, when another cited one states them all.
 
     The model's marker and the passage the figure check found are both kept by then: "12億kW"
     cited to a passage about China's 2030 innovation strategy, beside the one that states it.
-    The question's own figures ("by 2030") identify nothing and are left out."""
-    asked = {v for _, v in claimed_numbers(question)}
+    The question's own figures (``asked``: "by 2030") identify nothing and are left out."""
     figures = [v for _, v in claimed_numbers(body) if v not in asked]
     if len(cited) < 2 or not figures:
         return cited
@@ -249,19 +248,19 @@ class AnswerVerifier:
         return body, cited
 
     def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
-                       flags: list[str], question: str = "") -> tuple[str, list[int]]:
+                       flags: list[str], asked: frozenset[float] | set[float] = frozenset()) -> tuple[str, list[int]]:
         """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
 
         In order: cite the context passage that states the number; repair a 万/億 conversion
         slip ("33 billion" where the passage says 33億 = 3.3 billion); otherwise replace the
         number by a visible marker so it is never shown as if the report said it. A sentence
         whose numbers are mostly unsupported is dropped. A figure only a passage about another
-        country states does not support a sentence about this one (places.py).
+        country states does not support a sentence about this one (places.py); the question's
+        own figures (``asked``) are exempt from that rule and from the count for dropping.
         """
         claims = claimed_numbers(body)
         foreign = passages_about_other_places(
             body, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
-        asked = {v for _, v in claimed_numbers(question)}
         passages = range(1, len(hits) + 1)
 
         def states(i: int, value: float) -> bool:
@@ -300,6 +299,7 @@ class AnswerVerifier:
                 cut: bool | None = None) -> tuple[str, list[Citation], list[str]]:
         flags: list[str] = []
         kept: list[tuple[str, list[int]]] = []
+        asked = {v for _, v in claimed_numbers(question)}  # the question's own figures
         text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(r"\1", raw)), [short_heading(h.chunk) for h in hits])
         if language == "en":
             text, notes = self._english_terms.replace(text, question)
@@ -333,8 +333,8 @@ class AnswerVerifier:
                 cited = self._recite_copied(body, cited, hits, flags)
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
-            body, cited = self._check_numbers(body, cited, hits, language, flags, question)
-            cited = _drop_citations_without_figures(body, cited, hits, question, flags)
+            body, cited = self._check_numbers(body, cited, hits, language, flags, asked)
+            cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en":
                 body, notes = restore_qualifiers(body, [hits[m - 1].chunk.text for m in cited])
                 flags.extend(notes)
