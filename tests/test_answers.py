@@ -463,3 +463,56 @@ def test_a_citation_that_states_none_of_the_sentences_figures_is_dropped_beside_
     # Without a passage that states the figure, the model's citations are left to the figure check.
     _, citations, _ = pipeline.verifier.verify(f"{sentence}［{right + 1}］", hits, "ja", question)
     assert [c.chunk.id for c in citations] == [hits[right].chunk.id]
+
+
+@pytest.mark.parametrize("raw, language, start", [
+    ("The university that leads the cluster is [1].", "en", "The university that leads the cluster is"),
+    ("The budget is [1][2]", "en", "The budget is"),
+    ("クラスターを主導しているのは［1］。", "ja", "クラスターを主導しているのは"),
+    ("It is run by the University of Cologne.[1]", "en", None),  # a real answer
+    ("主導しているのはケルン大学である。［1］", "ja", None),
+    ("The budget is 3 billion yen.[1] The lead is [2].", "en", None),  # the first sentence answers
+])
+def test_an_answer_left_to_a_citation_marker_is_found(raw, language, start):
+    from rag.answer.output import answer_left_to_marker
+
+    assert answer_left_to_marker(raw, language) == start
+
+
+def test_the_real_model_continues_from_given_answer_words(engine):
+    generator = engine.answers.generator
+    messages = [{"role": "user", "content": "[1] Paris is the capital of France.\n\nWhat is the capital of France? Cite [1]."}]
+    continuation = "".join(generator.stream(messages, max_new_tokens=6, answer_start="The capital of France is"))
+    # Only the new words come back, and the first of them cannot be a marker again.
+    assert "Paris" in continuation and not continuation.lstrip().startswith(("[", "［"))
+    assert "capital of France" not in continuation
+
+
+class _PointsAtTheSource:
+    """The real generator, except that its first answer is a marker where the answer should be
+    (hen-013 in dev-hard, about 1 answer in 80): the pipeline must ask it to go on."""
+
+    continues_answers = True
+
+    def __init__(self, real, first: str) -> None:
+        self.real, self.first, self.starts = real, first, []
+        self.hit_length_limit = None
+
+    def stream(self, messages, max_new_tokens, stop_when=None, answer_start=""):
+        self.starts.append(answer_start)
+        if len(self.starts) == 1:
+            yield self.first
+            return
+        yield from self.real.stream(messages, max_new_tokens, stop_when, answer_start)
+
+
+def test_an_answer_that_only_points_at_its_source_is_continued_by_the_model(engine):
+    from rag.answer.pipeline import AnswerPipeline
+
+    question = "2018年からドイツでトポロジカル量子コンピューティングの研究を主導している大学はどこか？"
+    generator = _PointsAtTheSource(engine.answers.generator, "主導している大学は［1］。")
+    answer = AnswerPipeline(engine, generator).ask(question)
+    assert generator.starts == ["", "主導している大学は"]
+    assert answer.answerable and "ケルン大学" in answer.text and answer.text.startswith("主導している大学は")
+    assert any("ケルン大学" in c.quote for c in answer.citations)
+    assert "the answer was a citation marker; the model continued the sentence" in answer.flags

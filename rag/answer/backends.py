@@ -26,9 +26,15 @@ class Generator(Protocol):
     # After a stream: True when it ended at max_new_tokens (the text is cut), False when the
     # model finished or a stop rule ended it, None when the backend cannot tell.
     hit_length_limit: bool | None
+    # Whether ``stream`` can continue an answer from given words (``answer_start``).
+    continues_answers: bool
 
-    def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None) -> Iterator[str]:
-        """Yield text pieces; stop early once ``stop_when(text_so_far, tokens_so_far)`` is true."""
+    def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None,
+               answer_start: str = "") -> Iterator[str]:
+        """Yield text pieces; stop early once ``stop_when(text_so_far, tokens_so_far)`` is true.
+
+        With ``answer_start``, the answer is taken to begin with those words and only what
+        follows them is generated and yielded."""
         ...
 
 
@@ -62,8 +68,10 @@ class TransformersGenerator:
 
             add_int8_decoding(self.model)
         self.hit_length_limit: bool | None = None
-        # Tokens that open with a bracket may not start an answer: now and then the model
-        # writes only "[1] [2] [3] [4]" for a passage it could answer from.
+        self.continues_answers = True
+        # Tokens that open with a bracket may not start an answer (nor its continuation from
+        # given words): now and then the model writes only "[1] [2] [3] [4]" for a passage it
+        # could answer from.
         self._marker_starts = [i for token, i in self.tokenizer.get_vocab().items()
                                if self.tokenizer.convert_tokens_to_string([token]).lstrip().startswith(("[", "［", "【"))]
         self._lock = threading.Lock()  # one generation at a time on a 2-core machine
@@ -94,14 +102,15 @@ class TransformersGenerator:
         prompt = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
         return len(self.tokenizer(prompt)["input_ids"])
 
-    def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None) -> Iterator[str]:
+    def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None,
+               answer_start: str = "") -> Iterator[str]:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
         import copy
 
         prompt = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-        inputs = self.tokenizer(prompt, return_tensors="pt")
+        inputs = self.tokenizer(prompt + answer_start, return_tensors="pt")
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         kwargs = dict(**inputs, streamer=streamer, max_new_tokens=max_new_tokens, repetition_penalty=1.05,
                       pad_token_id=self.tokenizer.eos_token_id, begin_suppress_tokens=self._marker_starts)
@@ -157,9 +166,16 @@ class OpenAIChatGenerator:
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model, self.api_key, self.temperature, self.timeout = model, api_key, temperature, timeout_s
         self.hit_length_limit: bool | None = None
+        # The protocol has no portable way to make the server go on from given answer words.
+        self.continues_answers = False
 
-    def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None) -> Iterator[str]:
+    def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None,
+               answer_start: str = "") -> Iterator[str]:
         import httpx
+
+        if answer_start:
+            raise EndpointError("an OpenAI-compatible server cannot continue given answer words",
+                                "check `continues_answers` before passing answer_start")
 
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         body = {"model": self.model, "messages": messages, "max_tokens": max_new_tokens,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .citations import NOT_AN_END, SENTENCE_MARKERS, strip_markers
+from .citations import NOT_AN_END, SENTENCE_MARKERS, split_answer, strip_markers
 
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
 # Text this long written a second time is a decoding loop (greedy decoding would repeat it until
@@ -25,6 +25,12 @@ _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユ�
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning Machines]": not a citation
+# "The university that leads the cluster is [1].": the marker stands where the answer should.
+# The words before it end in a copula or particle that needs a complement.
+_ANSWER_LEFT_TO_MARKER = {
+    "en": re.compile(r"^(.*\b(?:is|are|was|were|called|named|includes?|by|of))(?:\s*(?:\[\d+\]|［\d+］))+\s*\.?$", re.S),
+    "ja": re.compile(r"^(.*(?:は|が|：|:))(?:\s*(?:\[\d+\]|［\d+］))+\s*。?$", re.S),
+}
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
@@ -40,6 +46,16 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     for label in labels:
         text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)
     return text
+
+
+def answer_left_to_marker(raw: str, language: str) -> str | None:
+    """The words to continue from when the first sentence ends in a citation marker where its
+    answer should be ("… is [1]."), else None. The marker is dropped; what the model writes
+    after those words is the answer."""
+    sentences = split_answer(raw)
+    pattern = _ANSWER_LEFT_TO_MARKER.get(language)
+    match = pattern.match(sentences[0]) if sentences and pattern else None
+    return match.group(1) if match else None
 
 
 def _sentence_ends(text: str) -> list[int]:

@@ -22,7 +22,7 @@ from .citations import Citation, fold_report
 from .context import build_messages, select_context
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .output import SentenceStop
+from .output import SentenceStop, answer_left_to_marker
 from .prompts import CANNOT_ANSWER, REFUSAL_PHRASES
 from .verify import AnswerVerifier
 
@@ -92,6 +92,15 @@ class AnswerPipeline:
         unmentioned = _places_not_in(question, hits[: self.cfg.context_passages])
         return f"no retrieved passage mentions {', '.join(unmentioned)}" if unmentioned else None
 
+    def _generate(self, messages: list[dict], stop: SentenceStop, answer_start: str = "") -> Iterator[str]:
+        """The answer so far after each streamed piece, starting with ``answer_start``."""
+        text = answer_start
+        for piece in self.generator.stream(messages, self.cfg.max_new_tokens + self.cfg.sentence_grace_tokens,
+                                           stop_when=lambda new, tokens: stop(answer_start + new, tokens),
+                                           answer_start=answer_start):
+            text += piece
+            yield text
+
     # ---- the public entry points -----------------------------------------------------------
     def stream(self, question: str, history: list[tuple[str, str]] | None = None,
                question_id: str | None = None) -> Iterator[AnswerEvent]:
@@ -114,18 +123,27 @@ class AnswerPipeline:
                                   self.cfg.context_chars)
         context = [p.hit for p in passages]  # marker n in the answer is context[n - 1]
         yield AnswerEvent("reading", passages=context)
-        raw = ""
+        messages = build_messages(question, language, passages, history)
         stop = SentenceStop(self.cfg.max_new_tokens)
-        for piece in self.generator.stream(build_messages(question, language, passages, history),
-                                           self.cfg.max_new_tokens + self.cfg.sentence_grace_tokens, stop_when=stop):
-            if not raw:
-                timings["first_token_s"] = time.perf_counter() - started
-            raw += piece
+        raw = ""
+        for raw in self._generate(messages, stop):
+            timings.setdefault("first_token_s", time.perf_counter() - started)
             yield AnswerEvent("partial", text=raw)
-        timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
         raw = stop.trim(raw)  # the first token of a sentence that will not be written
+        notes = []
+        answer_start = answer_left_to_marker(raw, language) if getattr(self.generator, "continues_answers", False) else None
+        if answer_start:
+            # One more pass from the words before the marker, which may not be a marker again:
+            # the model knew the passage, it only pointed at it instead of saying it.
+            notes.append("the answer was a citation marker; the model continued the sentence")
+            stop = SentenceStop(self.cfg.max_new_tokens)
+            for raw in self._generate(messages, stop, answer_start):
+                yield AnswerEvent("partial", text=raw)
+            raw = stop.trim(raw)
+        timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
         cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
         text, citations, flags = self.verifier.verify(raw, context, language, question, cut)
+        flags[:0] = notes
         refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
         answerable = bool(text) and not refused
         if not answerable:
