@@ -5,8 +5,10 @@ The report rarely states a bare figure when it is a bound or an estimate: 「30�
 figure and drops the word ("30 federal agencies"), which turns "at least 30" into exactly 30,
 or writes another kind ("approximately 13,000" for 13,000人以上). The figure passes the number
 check, yet the sentence says more than the report. Where every mention of the figure in the
-cited passages carries the same qualifier, the English sentence gets that qualifier: written
-before a bare figure, or in place of a qualifier of another kind (a bound is not an estimate).
+sentences quoted for the claim carries the same qualifier, the English sentence gets that
+qualifier: written before a bare figure, or in place of a qualifier of another kind (a bound is
+not an estimate). A passage whose quote does not state the figure speaks through all of its
+mentions, which must then agree.
 """
 
 from __future__ import annotations
@@ -55,16 +57,22 @@ def figure_qualifiers(passage: str) -> dict[float, set[str | None]]:
     return found
 
 
-def restore_qualifiers(sentence: str, passages: list[str]) -> tuple[str, list[str]]:
-    """``sentence`` (English) with the passages' qualifiers written before its bare figures."""
+def _mentions(value: float, table: dict[float, set[str | None]]) -> set[str | None]:
+    return set().union(*(qualifiers for stated, qualifiers in table.items() if is_supported(value, {stated})))
+
+
+def restore_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[str, list[str]]:
+    """``sentence`` (English) with the report's qualifiers written before its bare figures.
+
+    ``sources`` holds, per cited passage, the sentence quoted for the claim and the passage: the
+    quote's mentions of a figure decide when it states the figure ("IBM … 1000量子ビット超"
+    beside "1000個まで増やせば" in the same passage), else all of the passage's."""
     notes: list[str] = []
-    tables = [figure_qualifiers(p) for p in passages]
+    tables = [(figure_qualifiers(quote), figure_qualifiers(passage)) for quote, passage in sources]
     for surface, value in claimed_numbers(sentence):
         mentions: set[str | None] = set()
-        for table in tables:
-            for stated, qualifiers in table.items():
-                if is_supported(value, {stated}):
-                    mentions |= qualifiers
+        for quoted, whole in tables:
+            mentions |= _mentions(value, quoted) or _mentions(value, whole)
         english = {_ENGLISH[q] for q in mentions if q is not None}
         if None in mentions or len(english) != 1:
             continue  # stated bare somewhere, or with conflicting qualifiers

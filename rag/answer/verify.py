@@ -336,7 +336,9 @@ class AnswerVerifier:
             body, cited = self._check_numbers(body, cited, hits, language, flags, asked)
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en":
-                body, notes = restore_qualifiers(body, [hits[m - 1].chunk.text for m in cited])
+                sources = ([(self._quote(body, hits[m - 1], language), hits[m - 1].chunk.text) for m in cited]
+                           if claimed_numbers(body) else [])
+                body, notes = restore_qualifiers(body, sources)
                 flags.extend(notes)
                 cited = self._add_closest_source(body, cited, hits, flags)
             if body:
