@@ -70,7 +70,7 @@ def test_verification_maps_markers_quotes_and_numbers(engine, pipeline):
     assert citations and citations[0].marker == 1
     quote = citations[0].quote
     assert quote and quote in citations[0].chunk.text
-    assert pipeline.verifier._report_folded.find(quote.replace(" ", "").lower()[:20]) >= 0
+    assert pipeline.verifier.sources.report_folded.find(quote.replace(" ", "").lower()[:20]) >= 0
 
 
 def test_off_topic_question_is_refused_without_generation(pipeline):
@@ -217,10 +217,10 @@ def test_english_claim_also_cites_the_clearly_closest_passage(engine, pipeline):
     right = next(i for i, h in enumerate(hits) if "K-バッテリー発展戦略" in h.chunk.text)
     wrong = next(i for i, h in enumerate(hits) if "バッテリー" not in h.chunk.text and "電池" not in h.chunk.text)
     flags: list[str] = []
-    cited = pipeline.verifier._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
+    cited = pipeline.verifier.sources.add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
                                                   [wrong + 1], hits, flags)
     assert cited == [wrong + 1, right + 1] and flags
-    assert pipeline.verifier._add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
+    assert pipeline.verifier.sources.add_closest_source("Korea adopted the K-Battery development strategy in July 2021.",
                                                  [right + 1], hits, []) == [right + 1]
 
 
@@ -310,7 +310,7 @@ def test_a_sentence_with_a_footnote_is_quoted_as_the_report_prints_it(engine, pi
     quote = citations[0].quote
     # The sentence that states the title, not its neighbour, and as it stands in the report.
     assert "材料からイノベーションへ" in quote and "［注" not in quote
-    assert quote_in_report(quote, pipeline.verifier._report_folded)
+    assert quote_in_report(quote, pipeline.verifier.sources.report_folded)
     start, end = find_quote(hits[source].chunk.text, quote)
     assert "［注6］" in hits[source].chunk.text[start:end]
 
@@ -343,7 +343,7 @@ def test_a_month_the_passages_do_not_state_is_marked_and_a_stated_one_kept(engin
     assert "January" not in text and "(month not verified in the report), 2023" in text
     assert any("month not found" in f for f in flags)
     text, _, flags = pipeline.verifier.verify(f"The act entered into force in September 2023.[{source}]", hits, "en", question)
-    assert text == f"The act entered into force in September 2023.[1]" and not flags
+    assert text == "The act entered into force in September 2023.[1]" and not flags
 
 
 def test_a_figure_only_another_countrys_passage_states_does_not_answer_for_this_one(engine, pipeline):
@@ -416,11 +416,11 @@ def test_an_english_claim_cites_the_passage_whose_sentence_renders_its_words(eng
     hits = engine.retrieve(question, k=4)
     right, wrong = _passage(hits, "冷却原子、半導体量子ビット"), _passage(hits, lacking="冷却原子")
     claim = "In the extra call for proposals of 2022, cooling atoms and semiconductor quantum bits got new research themes."
-    shares = pipeline.verifier._translation_shares(claim, ["2022年度に新たに追加の公募がなされ、冷却原子、半導体量子ビットに関する新たなテーマが立ち上がった。",
+    shares = pipeline.verifier.sources.translation_shares(claim, ["2022年度に新たに追加の公募がなされ、冷却原子、半導体量子ビットに関する新たなテーマが立ち上がった。",
                                                            "欧州では、EU Quantum Flagshipが2022年から新しいフェーズに移った。"])
     assert shares[0] > shares[1] + 0.2
     flags: list[str] = []
-    assert pipeline.verifier._add_closest_source(claim, [wrong + 1], hits, flags) == [wrong + 1, right + 1] and flags
+    assert pipeline.verifier.sources.add_closest_source(claim, [wrong + 1], hits, flags) == [wrong + 1, right + 1] and flags
 
 
 def test_a_qualifier_the_report_puts_on_a_figure_is_restored_in_english():

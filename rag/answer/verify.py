@@ -7,6 +7,7 @@ and so must every month of an English answer; repeats and talk about the sources
 and each cited passage gets an exact quote of the report. English answers also get their
 leftover Japanese terms translated, the bounds the report puts on their figures (以上 "at
 least") and their closest source; Japanese answers get terms garbled in the copy restored.
+Where a sentence comes from, and the sentence of that passage to quote, is found in sources.py.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..chunking import short_heading, unit_sentences
+from ..chunking import short_heading
 from ..places import passages_about_other_places, places_of_passage
 from ..retrieval import Hit
-from .citations import (Citation, as_printed, best_quote, chunk_sentences, markers_in, overlap, quote_in_report, split_answer,
+from .citations import (Citation, markers_in, overlap, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
 from .dates import claimed_months, month_supported, months_in
@@ -26,21 +27,12 @@ from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 from .output import clean_output, complete_sentences
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_qualifiers
+from .sources import MIN_SUPPORT_OVERLAP, SourceFinder
 
-MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
-RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
-# A Japanese sentence counts as copied from an uncited passage when that passage holds this much
-# of its text, this much more than any cited one, and the sentence is long enough for character
-# bigrams to identify a source (short phrases share them with many passages).
-COPIED_OVERLAP, COPIED_MARGIN, COPIED_MIN_CHARS = 0.8, 0.3, 20
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 UNVERIFIED_MONTH = "(month not verified in the report)"
 ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
 QUESTION_ECHO = 0.9
-# A sentence that renders every translatable word of an English claim gains this much over one
-# that renders none (e5 similarities of related sentences differ by a few hundredths).
-TRANSLATION_WEIGHT = 0.1
-NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
 # "invest [40] trillion won", "［40］兆ウォン": a figure the model bracketed like a marker. A marker
 # is never followed by the unit of a number, so these are unwrapped, not read as citations.
 _BRACKETED_FIGURE = re.compile(
@@ -99,142 +91,15 @@ class AnswerVerifier:
     def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms,
                  translated_words: Callable[[str], list[set[str]]] | None = None,
                  tokenize: Callable[[str], list[str]] | None = None) -> None:
-        self.embedder = embedder
-        self._report_folded = report_folded
         self._english_terms = english_terms
-        # English claim -> per word, the Japanese keyword tokens that render it (retrieval.py),
-        # and the tokenizer that gives a passage sentence's tokens: a dictionary's view of which
-        # sentence an English claim translates, beside the small embedding model's.
-        self._translated_words, self._tokenize = translated_words, tokenize
-        self._sentence_tokens: dict[str, frozenset[str]] = {}
-        # Embeddings of report sentences, computed once: an English answer compares each claim
-        # with every context sentence (closest source) and again with the cited one (quote).
-        self._sentence_vectors: dict[str, object] = {}
-        # The claim last embedded: one English sentence is compared three times (its source,
-        # the closest source, its quote), and needs embedding once.
-        self._last_claim: tuple[str, object] | None = None
-
-    def _similarity(self, language: str):
-        """Cross-lingual claim-to-sentence similarity for English answers (None for Japanese)."""
-        return self._embedding_similarity if language == "en" else None
-
-    def _embedding_similarity(self, claim: str, sentences: list[str]) -> list[float]:
-        embedder = self.embedder
-        missing = list(dict.fromkeys(s for s in sentences if s not in self._sentence_vectors))
-        if missing:
-            self._sentence_vectors.update(zip(missing, embedder.embed_passages(missing)))
-        if self._last_claim is None or self._last_claim[0] != claim:
-            self._last_claim = (claim, embedder.embed_queries([claim])[0])
-        q = self._last_claim[1]
-        return [float(self._sentence_vectors[s] @ q) for s in sentences]
-
-    def _translation_shares(self, claim: str, sentences: list[str]) -> list[float]:
-        """Per sentence, the share of the English claim's translatable words it renders."""
-        groups = self._translated_words(claim) if self._translated_words and self._tokenize else []
-        if not groups:
-            return [0.0] * len(sentences)
-        shares = []
-        for sentence in sentences:
-            if sentence not in self._sentence_tokens:
-                self._sentence_tokens[sentence] = frozenset(self._tokenize(sentence))
-            tokens = self._sentence_tokens[sentence]
-            shares.append(sum(bool(group & tokens) for group in groups) / len(groups))
-        return shares
-
-    def _passage_similarities(self, claim: str, hits: list[Hit]) -> list[float]:
-        """Per passage, how close its closest sentence is to an (English) claim: embedding
-        similarity plus ``TRANSLATION_WEIGHT`` times the share of the claim's words it renders."""
-        per_hit = [chunk_sentences(h.chunk) for h in hits]
-        flat = [s for sentences in per_hit for s in sentences]
-        sims = [sim + TRANSLATION_WEIGHT * share for sim, share in
-                zip(self._embedding_similarity(claim, flat), self._translation_shares(claim, flat))]
-        per_passage, start = [], 0
-        for sentences in per_hit:  # the claim is embedded once, not once per passage
-            per_passage.append(max(sims[start:start + len(sentences)], default=0.0))
-            start += len(sentences)
-        return per_passage
-
-    def _add_closest_source(self, claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
-        """Also cite the passage whose sentence is clearly closest to an English claim.
-
-        The small model often numbers its sources wrongly when it translates (dev: the passage
-        that supports the claim was in its context for every English citation miss). The claim
-        is compared with every context sentence by the embedding model; a passage that beats
-        every cited one by ``RECITE_MARGIN`` is added, never substituted, and only if it states
-        the claim's figures ("30 federal agencies" is not sourced by "20の政府関係機関").
-        """
-        per_passage = self._passage_similarities(claim, hits)
-        figures = [v for _, v in claimed_numbers(claim)]
-        for i, hit in enumerate(hits):  # a source of the claim states its figures
-            if not all(is_supported(v, numbers_in(hit.chunk.text)) for v in figures):
-                per_passage[i] = float("-inf")
-        best = max(range(len(hits)), key=lambda i: per_passage[i])
-        if best + 1 not in cited and per_passage[best] > max(per_passage[m - 1] for m in cited) + RECITE_MARGIN:
-            flags.append(f"added the closest source [{best + 1}] to: {claim[:60]}")
-            return [*cited, best + 1]
-        return cited
-
-    @staticmethod
-    def _recite_copied(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
-        """Cite the passage a Japanese sentence was copied from when the model numbered it wrongly.
-
-        The model copies Japanese sentences nearly verbatim, and now and then writes another
-        passage's number after one: its text then stands in an uncited passage far more than in
-        the cited ones. That passage replaces cited ones that do not support the sentence
-        (below ``MIN_SUPPORT_OVERLAP``), and is added beside ones that do.
-        """
-        if len(re.sub(r"\s", "", claim)) < COPIED_MIN_CHARS:
-            return cited
-        overlaps = [overlap(claim, h.chunk.text) for h in hits]
-        best = max(range(len(hits)), key=overlaps.__getitem__)
-        cited_best = max(overlaps[m - 1] for m in cited)
-        if best + 1 in cited or overlaps[best] < max(COPIED_OVERLAP, cited_best + COPIED_MARGIN):
-            return cited
-        flags.append(f"cited the passage the sentence comes from [{best + 1}]: {claim[:60]}")
-        if cited_best < MIN_SUPPORT_OVERLAP:
-            return [best + 1]
-        return sorted({*cited, best + 1})
-
-    def _source_of_unmarked(self, claim: str, hits: list[Hit], language: str) -> tuple[int, float]:
-        """The passage an unmarked sentence most likely comes from, and its text overlap.
-
-        Shared character bigrams decide for Japanese; an English sentence shares only its Latin
-        names with the Japanese passages, so the cross-lingual embedding decides for it. Each
-        of the sentence's figures that a passage states (or states at another 万/億 scale, a
-        slip repaired later) counts ``NUMBER_BONUS``: figures identify a source better than
-        a small embedding model does."""
-        overlaps = [overlap(claim, h.chunk.text) for h in hits]
-        scores = self._passage_similarities(claim, hits) if language == "en" else list(overlaps)
-        claims = claimed_numbers(claim)
-        for i, h in enumerate(hits):
-            stated = numbers_in(h.chunk.text)
-            scores[i] += NUMBER_BONUS * sum(is_supported(v, stated) or bool(repair_scale(surface, h.chunk.text))
-                                            for surface, v in claims)
-        best = max(range(len(hits)), key=lambda i: scores[i])
-        return best, overlaps[best]
-
-    def _quote(self, claim: str, hit: Hit, language: str) -> str:
-        sentences = unit_sentences(hit.chunk)
-        prior = (dict(zip(sentences, hit.unit_similarities[1:]))
-                 if sentences and len(hit.unit_similarities) == len(sentences) + 1 else None)
-        quote = best_quote(claim, hit.chunk, self._similarity(language), prior)
-        for form in (quote, as_printed(quote)):
-            if quote_in_report(form, self._report_folded):
-                return form
-        # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
-        # block sat inside it): fall back to the best sentence that does.
-        for sentence in sorted(chunk_sentences(hit.chunk), key=lambda s: -overlap(claim, s)):
-            if quote_in_report(sentence, self._report_folded):
-                return sentence
-        parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self._report_folded)]
-        return max(parts, key=len) if parts else ""
+        self.sources = SourceFinder(embedder, report_folded, translated_words, tokenize)
 
     @staticmethod
     def _check_months(body: str, cited: list[int], hits: list[Hit], flags: list[str]) -> tuple[str, list[int]]:
         """Every month an English sentence names must stand in a cited passage (dates.py):
         cite the context passage that states it, or mark it as unverified."""
         for surface, month, year in claimed_months(body):
-            def states(i: int) -> bool:
+            def states(i: int, month=month, year=year) -> bool:
                 text = hits[i - 1].chunk.text
                 return month_supported(month, year, months_in(text), numbers_in(text))
             if any(states(m) for m in cited):
@@ -324,23 +189,23 @@ class AnswerVerifier:
             if any(not 1 <= m <= len(hits) for m in markers):
                 flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")
             if not cited:
-                best, shared = self._source_of_unmarked(body, hits, language)
+                best, shared = self.sources.source_of_unmarked(body, hits, language)
                 if language == "ja" and shared < MIN_SUPPORT_OVERLAP and not _adds_stated_figures(body, question, hits[best]):
                     flags.append(f"unsupported sentence removed: {body[:60]}")
                     continue
                 cited = [best + 1]
             elif language == "ja":
-                cited = self._recite_copied(body, cited, hits, flags)
+                cited = self.sources.recite_copied(body, cited, hits, flags)
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
             body, cited = self._check_numbers(body, cited, hits, language, flags, asked)
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en":
-                sources = ([(self._quote(body, hits[m - 1], language), hits[m - 1].chunk.text) for m in cited]
+                sources = ([(self.sources.quote(body, hits[m - 1], language), hits[m - 1].chunk.text) for m in cited]
                            if claimed_numbers(body) else [])
                 body, notes = restore_qualifiers(body, sources)
                 flags.extend(notes)
-                cited = self._add_closest_source(body, cited, hits, flags)
+                cited = self.sources.add_closest_source(body, cited, hits, flags)
             if body:
                 kept.append((body, cited))
         # Renumber markers in order of first use and attach one quote per cited chunk.
@@ -357,7 +222,7 @@ class AnswerVerifier:
             for m in cited:
                 if m not in order:
                     order[m] = len(order) + 1
-                    quote = self._quote(body, hits[m - 1], language)
+                    quote = self.sources.quote(body, hits[m - 1], language)
                     citations.append(Citation(order[m], hits[m - 1].chunk, quote))
                 marks.append(order[m])
             fmt = "［{}］" if language == "ja" else "[{}]"

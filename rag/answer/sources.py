@@ -1,0 +1,163 @@
+"""Which passage an answer sentence comes from, and the sentence of it to quote.
+
+The small model numbers its sources wrongly now and then, writes sentences without a marker,
+and translates when it answers in English, so a claim's source is found again from the text:
+shared character bigrams for a Japanese sentence (the model copies), the multilingual embedding
+and the lexicon's translations for an English one, and the figures a passage states for both.
+The quote is the passage sentence closest to the claim, as it stands in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..chunking import unit_sentences
+from ..retrieval import Hit
+from .citations import as_printed, best_quote, chunk_sentences, overlap, quote_in_report
+from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
+
+MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
+RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
+# A Japanese sentence counts as copied from an uncited passage when that passage holds this much
+# of its text, this much more than any cited one, and the sentence is long enough for character
+# bigrams to identify a source (short phrases share them with many passages).
+COPIED_OVERLAP, COPIED_MARGIN, COPIED_MIN_CHARS = 0.8, 0.3, 20
+# A sentence that renders every translatable word of an English claim gains this much over one
+# that renders none (e5 similarities of related sentences differ by a few hundredths).
+TRANSLATION_WEIGHT = 0.1
+NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
+
+
+class SourceFinder:
+    def __init__(self, embedder, report_folded: str,
+                 translated_words: Callable[[str], list[set[str]]] | None = None,
+                 tokenize: Callable[[str], list[str]] | None = None) -> None:
+        self.embedder = embedder
+        self.report_folded = report_folded
+        # English claim -> per word, the Japanese keyword tokens that render it (retrieval.py),
+        # and the tokenizer that gives a passage sentence's tokens: a dictionary's view of which
+        # sentence an English claim translates, beside the small embedding model's.
+        self._translated_words, self._tokenize = translated_words, tokenize
+        self._sentence_tokens: dict[str, frozenset[str]] = {}
+        # Embeddings of report sentences, computed once: an English answer compares each claim
+        # with every context sentence (closest source) and again with the cited one (quote).
+        self._sentence_vectors: dict[str, object] = {}
+        # The claim last embedded: one English sentence is compared three times (its source,
+        # the closest source, its quote), and needs embedding once.
+        self._last_claim: tuple[str, object] | None = None
+
+    def similarity(self, language: str):
+        """Cross-lingual claim-to-sentence similarity for English answers (None for Japanese)."""
+        return self._embedding_similarity if language == "en" else None
+
+    def _embedding_similarity(self, claim: str, sentences: list[str]) -> list[float]:
+        embedder = self.embedder
+        missing = list(dict.fromkeys(s for s in sentences if s not in self._sentence_vectors))
+        if missing:
+            self._sentence_vectors.update(zip(missing, embedder.embed_passages(missing)))
+        if self._last_claim is None or self._last_claim[0] != claim:
+            self._last_claim = (claim, embedder.embed_queries([claim])[0])
+        q = self._last_claim[1]
+        return [float(self._sentence_vectors[s] @ q) for s in sentences]
+
+    def translation_shares(self, claim: str, sentences: list[str]) -> list[float]:
+        """Per sentence, the share of the English claim's translatable words it renders."""
+        groups = self._translated_words(claim) if self._translated_words and self._tokenize else []
+        if not groups:
+            return [0.0] * len(sentences)
+        shares = []
+        for sentence in sentences:
+            if sentence not in self._sentence_tokens:
+                self._sentence_tokens[sentence] = frozenset(self._tokenize(sentence))
+            tokens = self._sentence_tokens[sentence]
+            shares.append(sum(bool(group & tokens) for group in groups) / len(groups))
+        return shares
+
+    def passage_similarities(self, claim: str, hits: list[Hit]) -> list[float]:
+        """Per passage, how close its closest sentence is to an (English) claim: embedding
+        similarity plus ``TRANSLATION_WEIGHT`` times the share of the claim's words it renders."""
+        per_hit = [chunk_sentences(h.chunk) for h in hits]
+        flat = [s for sentences in per_hit for s in sentences]
+        sims = [sim + TRANSLATION_WEIGHT * share for sim, share in
+                zip(self._embedding_similarity(claim, flat), self.translation_shares(claim, flat))]
+        per_passage, start = [], 0
+        for sentences in per_hit:  # the claim is embedded once, not once per passage
+            per_passage.append(max(sims[start:start + len(sentences)], default=0.0))
+            start += len(sentences)
+        return per_passage
+
+    def add_closest_source(self, claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+        """Also cite the passage whose sentence is clearly closest to an English claim.
+
+        The small model often numbers its sources wrongly when it translates (dev: the passage
+        that supports the claim was in its context for every English citation miss). The claim
+        is compared with every context sentence by the embedding model; a passage that beats
+        every cited one by ``RECITE_MARGIN`` is added, never substituted, and only if it states
+        the claim's figures ("30 federal agencies" is not sourced by "20の政府関係機関").
+        """
+        per_passage = self.passage_similarities(claim, hits)
+        figures = [v for _, v in claimed_numbers(claim)]
+        for i, hit in enumerate(hits):  # a source of the claim states its figures
+            if not all(is_supported(v, numbers_in(hit.chunk.text)) for v in figures):
+                per_passage[i] = float("-inf")
+        best = max(range(len(hits)), key=lambda i: per_passage[i])
+        if best + 1 not in cited and per_passage[best] > max(per_passage[m - 1] for m in cited) + RECITE_MARGIN:
+            flags.append(f"added the closest source [{best + 1}] to: {claim[:60]}")
+            return [*cited, best + 1]
+        return cited
+
+    @staticmethod
+    def recite_copied(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+        """Cite the passage a Japanese sentence was copied from when the model numbered it wrongly.
+
+        The model copies Japanese sentences nearly verbatim, and now and then writes another
+        passage's number after one: its text then stands in an uncited passage far more than in
+        the cited ones. That passage replaces cited ones that do not support the sentence
+        (below ``MIN_SUPPORT_OVERLAP``), and is added beside ones that do.
+        """
+        if len(re.sub(r"\s", "", claim)) < COPIED_MIN_CHARS:
+            return cited
+        overlaps = [overlap(claim, h.chunk.text) for h in hits]
+        best = max(range(len(hits)), key=overlaps.__getitem__)
+        cited_best = max(overlaps[m - 1] for m in cited)
+        if best + 1 in cited or overlaps[best] < max(COPIED_OVERLAP, cited_best + COPIED_MARGIN):
+            return cited
+        flags.append(f"cited the passage the sentence comes from [{best + 1}]: {claim[:60]}")
+        if cited_best < MIN_SUPPORT_OVERLAP:
+            return [best + 1]
+        return sorted({*cited, best + 1})
+
+    def source_of_unmarked(self, claim: str, hits: list[Hit], language: str) -> tuple[int, float]:
+        """The passage an unmarked sentence most likely comes from, and its text overlap.
+
+        Shared character bigrams decide for Japanese; an English sentence shares only its Latin
+        names with the Japanese passages, so the cross-lingual embedding decides for it. Each
+        of the sentence's figures that a passage states (or states at another 万/億 scale, a
+        slip repaired later) counts ``NUMBER_BONUS``: figures identify a source better than
+        a small embedding model does."""
+        overlaps = [overlap(claim, h.chunk.text) for h in hits]
+        scores = self.passage_similarities(claim, hits) if language == "en" else list(overlaps)
+        claims = claimed_numbers(claim)
+        for i, h in enumerate(hits):
+            stated = numbers_in(h.chunk.text)
+            scores[i] += NUMBER_BONUS * sum(is_supported(v, stated) or bool(repair_scale(surface, h.chunk.text))
+                                            for surface, v in claims)
+        best = max(range(len(hits)), key=lambda i: scores[i])
+        return best, overlaps[best]
+
+    def quote(self, claim: str, hit: Hit, language: str) -> str:
+        sentences = unit_sentences(hit.chunk)
+        prior = (dict(zip(sentences, hit.unit_similarities[1:]))
+                 if sentences and len(hit.unit_similarities) == len(sentences) + 1 else None)
+        quote = best_quote(claim, hit.chunk, self.similarity(language), prior)
+        for form in (quote, as_printed(quote)):
+            if quote_in_report(form, self.report_folded):
+                return form
+        # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
+        # block sat inside it): fall back to the best sentence that does.
+        for sentence in sorted(chunk_sentences(hit.chunk), key=lambda s: -overlap(claim, s)):
+            if quote_in_report(sentence, self.report_folded):
+                return sentence
+        parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self.report_folded)]
+        return max(parts, key=len) if parts else ""
