@@ -101,10 +101,15 @@ def passages_about_other_places(sentence: str, passages: list[frozenset[str]]) -
 
     The report compares countries passage by passage, and a small model moves figures across
     them ("China's nanotech budget is 2.16 billion dollars", from the US NNI passage). Japan
-    neither marks a sentence nor a passage, as it often goes unnamed; a passage that names no
-    other country is never about another one.
+    often goes unnamed, so a passage that names no country is never about another one, and one
+    that names Japan beside others is about Japan too. A sentence about Japan alone is not
+    sourced by a passage that names only other countries ("Japan's … QDNL spent 615 million
+    euros", from the Dutch passage).
     """
-    named = places_named(sentence) - {HOME}
+    named = places_named(sentence)
+    if named == {HOME}:
+        return {i for i, places in enumerate(passages, start=1) if places and HOME not in places}
+    named -= {HOME}
     if not named:
         return set()
     return {i for i, places in enumerate(passages, start=1) if places - {HOME} and not (places - {HOME}) & named}

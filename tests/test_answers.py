@@ -459,6 +459,30 @@ def test_a_verified_english_answer_keeps_the_reports_bound(engine, pipeline):
     assert "at least 30 federal agencies" in text and any("qualifier" in f for f in flags)
 
 
+def test_a_figure_from_a_passage_about_other_countries_only_does_not_answer_for_japan(engine, pipeline):
+    question = "In Japan's FY2022 R&D spending, which kind of performer spent the most on quantum technology?"
+    hits = engine.retrieve(question, k=6)
+    dutch = _passage(hits, "6億1500万ユーロ", lacking="日本")
+    raw = f"In Japan's FY2022 R&D spending, QDNL spent the most, 615 million euros.[{dutch + 1}]"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert text == "" and any("only for another country" in f for f in flags)
+    # About the Netherlands, the same figure is that passage's.
+    text, citations, flags = pipeline.verifier.verify(
+        f"The Dutch QDNL received 615 million euros.[{dutch + 1}]", hits, "en", question)
+    assert "615 million euros" in text and citations
+
+
+def test_a_citation_that_alone_states_the_questions_restated_figure_is_kept(engine, pipeline):
+    # pja-15 in the extra set: 2019 (the question's year) stood only in the second cited passage.
+    question = "2019年度の補正予算で、5Gの次の世代の通信を支える基盤を強くする研究開発事業にはいくら付いた？"
+    hits = engine.retrieve(question, k=6)
+    budget = _passage(hits, "1,100億円", lacking="2019")
+    year = _passage(hits, "2019", lacking="1,100億円")
+    raw = f"2019年度の補正予算で、ポスト5G情報通信システム基盤強化研究開発事業は1,100億円である。［{budget + 1}］［{year + 1}］"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert "1,100億円" in text and {c.chunk.id for c in citations} == {hits[budget].chunk.id, hits[year].chunk.id}
+
+
 def test_a_citation_that_states_none_of_the_sentences_figures_is_dropped_beside_one_that_states_them(engine, pipeline):
     question = "中国がこの先2030年までに、ソーラーと風車による発電能力をどの規模まで広げると打ち出している？"
     hits = engine.retrieve(question, k=6)

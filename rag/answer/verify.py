@@ -72,6 +72,13 @@ def _drop_citations_without_figures(body: str, cited: list[int], hits: list[Hit]
     if not any(all(found) for found in stated.values()):
         return cited
     kept = [m for m in cited if any(stated[m])]
+    for value in (v for _, v in claimed_numbers(body) if v in asked):
+        # A restated figure of the question ("2019年度") keeps the one passage that states it.
+        def states(m: int, value=value) -> bool:
+            return is_supported(value, numbers_in(hits[m - 1].chunk.text))
+        if not any(states(m) for m in kept):
+            kept += [m for m in cited if m not in kept and states(m)][:1]
+    kept = [m for m in cited if m in kept]
     if len(kept) < len(cited):
         flags.append(f"dropped citations that state none of the figures of: {body[:60]}")
     return kept
