@@ -8,6 +8,21 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _OTHER_SCRIPT = re.compile(r"[\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f\uac00-\ud7af]")
+_WORD = re.compile(r"[^\W\d_]+")
+# Function words tell Latin-script languages apart; a French or German name inside an English
+# question ("Stratégie Nationale de Recherche") brings one or two, a French question many more.
+_ENGLISH_WORDS = frozenset(
+    "the of and is are was were what which who whom how when where why does did do in to for by with on "
+    "a an that this these those many much has have from at as it its than".split())
+_OTHER_LATIN_WORDS = frozenset(
+    # French, German, Spanish, Italian, Portuguese, Dutch: frequent words that are not English.
+    "le la les des du est quel quelle quels quelles une et pour dans sur avec qui que au aux combien comment "
+    "pourquoi cette sont ont été "
+    "der die das und ist wie welche welcher welches was wer wo wann für mit von den dem ein eine nicht auf im "
+    "el los las del es cuál cuáles qué cómo cuánto cuántos para por con y "
+    "il gli della che è qual quale quanto quanti sono "
+    "os da do das dos quais são uma com "
+    "het een wat welke hoe voor zijn".split()) - _ENGLISH_WORDS
 
 
 def detect_language(text: str) -> str:
@@ -15,12 +30,16 @@ def detect_language(text: str) -> str:
 
     Any kana makes a question Japanese, even one full of English terms (「NNIの予算は？」).
     Han characters without kana are read as Japanese too (a kanji-only query is far likelier
-    to be Japanese for this report). Latin text is English; other scripts are unknown.
+    to be Japanese for this report). Latin text is English unless its function words are mostly
+    another language's (French, German, Spanish …); other scripts are unknown.
     """
     kana, han, latin = len(_KANA.findall(text)), len(_HAN.findall(text)), len(_LATIN.findall(text))
     other = len(_OTHER_SCRIPT.findall(text))
     if kana or (han and han >= other):
         return "ja"
     if latin and latin > other:
-        return "en"
+        words = [w.lower() for w in _WORD.findall(text)]
+        english = sum(w in _ENGLISH_WORDS for w in words)
+        foreign = sum(w in _OTHER_LATIN_WORDS for w in words)
+        return "unknown" if foreign >= 2 and foreign > english else "en"
     return "unknown"

@@ -34,7 +34,9 @@ def test_english_annotation_of_japanese_numbers():
 
 @pytest.mark.parametrize("text, lang", [
     ("NNIの予算は？", "ja"), ("What is the NNI budget?", "en"), ("量子技術", "ja"),
-    ("Quel est le budget?", "en"), ("Какой бюджет?", "unknown"), ("예산은 얼마인가?", "unknown"),
+    ("Quelle est la stratégie de la France?", "unknown"), ("Wie hoch ist das Budget der NNI?", "unknown"),
+    ("What does the Stratégie Nationale de Recherche say?", "en"), ("Quantum computing budget?", "en"),
+    ("Какой бюджет?", "unknown"), ("예산은 얼마인가?", "unknown"),
 ])
 def test_language_detection(text, lang):
     assert detect_language(text) == lang
@@ -498,6 +500,8 @@ def test_a_citation_that_states_none_of_the_sentences_figures_is_dropped_beside_
 @pytest.mark.parametrize("raw, language, start", [
     ("The university that leads the cluster is [1].", "en", "The university that leads the cluster is"),
     ("The budget is [1][2]", "en", "The budget is"),
+    ("The French strategy is outlined in [1].", "en", "The French strategy is outlined in"),
+    ("It was adopted in July [1].", "en", None),
     ("クラスターを主導しているのは［1］。", "ja", "クラスターを主導しているのは"),
     ("It is run by the University of Cologne.[1]", "en", None),  # a real answer
     ("主導しているのはケルン大学である。［1］", "ja", None),
@@ -546,3 +550,14 @@ def test_an_answer_that_only_points_at_its_source_is_continued_by_the_model(engi
     assert answer.answerable and "ケルン大学" in answer.text and answer.text.startswith("主導している大学は")
     assert any("ケルン大学" in c.quote for c in answer.citations)
     assert "the answer was a citation marker; the model continued the sentence" in answer.flags
+
+
+def test_a_sentence_that_only_points_at_its_source_is_not_shown(engine, pipeline):
+    # What a backend that cannot continue from given words leaves: "outlined in." says nothing.
+    question = "What national research strategy did France publish in 2013?"
+    hits = engine.retrieve(question, k=4)
+    source = _passage(hits, "2013年に「国家研究戦略") + 1
+    raw = f"The French strategy is outlined in [{source}]. France published its national research strategy in 2013.[{source}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert text == "France published its national research strategy in 2013.[1]" and citations
+    assert any("only points at its source" in f for f in flags)

@@ -25,10 +25,12 @@ _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユ�
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning Machines]": not a citation
-# "The university that leads the cluster is [1].": the marker stands where the answer should.
-# The words before it end in a copula or particle that needs a complement.
+# "The university that leads the cluster is [1].", "The strategy is outlined in [1].": the marker
+# stands where the answer should. The words before it end in a copula, preposition or particle
+# that needs a complement.
 _ANSWER_LEFT_TO_MARKER = {
-    "en": re.compile(r"^(.*\b(?:is|are|was|were|called|named|includes?|by|of))(?:\s*(?:\[\d+\]|［\d+］))+\s*\.?$", re.S),
+    "en": re.compile(r"^(.*\b(?:is|are|was|were|called|named|includes?|by|of|in|at|from|on|to|under|see))"
+                     r"(?:\s*(?:\[\d+\]|［\d+］))+\s*\.?$", re.S),
     "ja": re.compile(r"^(.*(?:は|が|：|:))(?:\s*(?:\[\d+\]|［\d+］))+\s*。?$", re.S),
 }
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)

@@ -24,7 +24,7 @@ from .copy_repair import restore_copied_text
 from .dates import claimed_months, month_supported, months_in
 from .english_terms import EnglishTerms
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
-from .output import clean_output, complete_sentences
+from .output import answer_left_to_marker, clean_output, complete_sentences
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_qualifiers
 from .sources import MIN_SUPPORT_OVERLAP, SourceFinder
@@ -181,6 +181,9 @@ class AnswerVerifier:
         for sentence in split_answer(text):
             body = strip_markers(sentence)
             if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
+                continue
+            if answer_left_to_marker(sentence, language) is not None:  # "… is outlined in [1]."
+                flags.append(f"sentence that only points at its source removed: {body[:60]}")
                 continue
             if question and _repeats_question(body, question):
                 flags.append(f"sentence restating the question removed: {body[:60]}")
