@@ -138,13 +138,15 @@ def transliteration_keys(text: str) -> list[str]:
     return list(dict.fromkeys(SKELETON_KEY + k for k in keys if len(k) >= MIN_SKELETON_CHARS))
 
 
+# CROSS JOIN keeps SQLite's join order: from the word's own index outwards. Left to itself the
+# planner starts from every entry of a type ('place' …) and one lookup takes half a second.
 _NAME_QUERY = """
-    SELECT g.text FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq JOIN NETransGloss g ON g.tid = t.ID
-        JOIN NETransType y ON y.tid = t.ID
+    SELECT g.text FROM NEKanji k CROSS JOIN NETranslation t ON t.idseq = k.idseq
+        CROSS JOIN NETransType y ON y.tid = t.ID CROSS JOIN NETransGloss g ON g.tid = t.ID
         WHERE k.text = ? AND y.text IN ('organization', 'company', 'place', 'product', 'work')
     UNION ALL
-    SELECT g.text FROM NEKana k JOIN NETranslation t ON t.idseq = k.idseq JOIN NETransGloss g ON g.tid = t.ID
-        JOIN NETransType y ON y.tid = t.ID
+    SELECT g.text FROM NEKana k CROSS JOIN NETranslation t ON t.idseq = k.idseq
+        CROSS JOIN NETransType y ON y.tid = t.ID CROSS JOIN NETransGloss g ON g.tid = t.ID
         WHERE k.text = ? AND y.text IN ('organization', 'company', 'place', 'product', 'work')"""
 
 
@@ -156,16 +158,42 @@ def english_glosses(word: str) -> tuple[str, ...]:
     if path is None:
         return ()
     query = """
-        SELECT g.text FROM Kanji k JOIN Sense s ON s.idseq = k.idseq JOIN SenseGloss g ON g.sid = s.ID
+        SELECT g.text FROM Kanji k CROSS JOIN Sense s ON s.idseq = k.idseq CROSS JOIN SenseGloss g ON g.sid = s.ID
             WHERE k.text = ? AND g.lang = 'eng'
         UNION ALL
-        SELECT g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq JOIN SenseGloss g ON g.sid = s.ID
+        SELECT g.text FROM Kana k CROSS JOIN Sense s ON s.idseq = k.idseq CROSS JOIN SenseGloss g ON g.sid = s.ID
             WHERE k.text = ? AND g.lang = 'eng'"""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         found = tuple(dict.fromkeys(g for (g,) in db.execute(query, (word, word))))
         # Names are in JMnedict, the dictionary's named-entity part (経済産業省, 東北大学, ケルン);
         # people's names are left out: a term in an answer is rarely one.
         return found or tuple(dict.fromkeys(g for (g,) in db.execute(_NAME_QUERY, (word, word))))
+
+
+_PLACE_QUERY = """
+    SELECT g.text FROM NEKana k CROSS JOIN NETranslation t ON t.idseq = k.idseq
+        CROSS JOIN NETransType y ON y.tid = t.ID CROSS JOIN NETransGloss g ON g.tid = t.ID
+        WHERE k.text = ? AND y.text = 'place'"""
+_COMMON_WORD_QUERY = "SELECT 1 FROM Kana WHERE text = ? LIMIT 1"
+MIN_PLACE_CHARS = 3  # two-kana names (ジー, コン) are mostly homographs of other words
+
+
+@lru_cache(maxsize=4096)
+def place_name(katakana: str, named_as_place: bool = False) -> str | None:
+    """The English name of a foreign place written in katakana (デルフト -> Delft), or None.
+
+    A word JMdict lists as an ordinary word counts only where the text names it as a place
+    (``named_as_place``: ケルン大学 is Cologne's university, ケルン alone a cairn): ドル and ツール
+    are towns in JMnedict too, but in this report they are dollars and tools."""
+    path = _dictionary_path()
+    if path is None or len(katakana) < MIN_PLACE_CHARS:
+        return None
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        if not named_as_place and db.execute(_COMMON_WORD_QUERY, (katakana,)).fetchone():
+            return None
+        row = db.execute(_PLACE_QUERY, (katakana,)).fetchone()
+    # "Delft (The Netherlands)": the country in brackets is the dictionary's note, not the name.
+    return re.sub(r"\s*\(.*?\)", "", row[0]).strip() or None if row else None
 
 
 class Lexicon:

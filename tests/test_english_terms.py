@@ -59,3 +59,15 @@ def test_a_learned_society_is_named_after_its_discipline():
     # A field the dictionary cannot give as one word stays as the report writes it.
     text, _ = EnglishTerms().replace("The 日本化学会 said so.", "Who said so?")
     assert text == "The 日本化学会 said so."
+
+
+def test_foreign_places_named_in_katakana_are_glossed_for_the_model():
+    from rag.answer.context import gloss_places
+
+    # The real JMnedict: a university's town, even one JMdict also lists as a word (ケルン "cairn").
+    assert gloss_places("2018年よりケルン大学を中心とした") == "2018年よりケルン (= Cologne)大学を中心とした"
+    assert gloss_places("デルフト工科大学と協力") == "デルフト (= Delft)工科大学と協力"
+    assert gloss_places("オークリッジ国立研究所") == "オークリッジ (= Oak Ridge)国立研究所"
+    # Not named as a place: JMnedict's towns called クライオ or サムスン are cryo and Samsung here.
+    for text in ("クライオ電子顕微鏡を導入", "サムスン電子が量産", "1,000億ドルを投資"):
+        assert gloss_places(text) == text

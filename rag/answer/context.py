@@ -11,9 +11,11 @@ theme the passage belongs to.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..chunking import short_heading, unit_sentences
+from ..lexicon import place_name
 from ..retrieval import Hit
 from .citations import strip_markers
 from .numbers import annotate_for_english
@@ -22,6 +24,8 @@ from .prompts import load_prompt
 KEYWORD_BONUS = 0.02  # per question keyword in the sentence: names and numbers the model must see
 RANK_PENALTY = 0.01  # per retrieval rank: between equal sentences, prefer the better passage
 HISTORY_CHARS = 300
+_KATAKANA_WORD = re.compile(r"[ァ-ヴー]{3,}")
+_PLACE_SUFFIX = re.compile(r"(?:工科|州立)?大学|市|州|国立研究所")  # ケルン大学, テキサス州, オークリッジ国立研究所
 
 
 @dataclass
@@ -71,11 +75,24 @@ def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: 
     return passages
 
 
+def gloss_places(text: str) -> str:
+    """Write the English name beside a foreign place written in katakana: ``ケルン大学`` becomes
+    ``ケルン (= Cologne)大学``. Translating alone, the small model renders it "the University of
+    Kiel"; guessing from the sound, it writes クロル as "Croil"."""
+    def repl(m: re.Match) -> str:
+        if not _PLACE_SUFFIX.match(text, m.end()):
+            return m.group(0)  # クライオ would be "Clio", サムスン "Samsun": only named places
+        name = place_name(m.group(0), named_as_place=True)
+        return f"{m.group(0)} (= {name})" if name else m.group(0)
+
+    return _KATAKANA_WORD.sub(repl, text)
+
+
 def build_messages(question: str, language: str, passages: list[ContextPassage],
                    history: list[tuple[str, str]] | None) -> list[dict]:
     blocks = []
     for n, passage in enumerate(passages, start=1):
-        text = annotate_for_english(passage.excerpt) if language == "en" else passage.excerpt
+        text = gloss_places(annotate_for_english(passage.excerpt)) if language == "en" else passage.excerpt
         # Pages are not shown: citations come from the markers, and each token costs prefill.
         blocks.append(f"[{n}] ({short_heading(passage.hit.chunk)})\n{text}")
     past = ""
