@@ -35,4 +35,8 @@ def test_passages_about_other_countries_are_told_apart_and_japan_goes_unnamed():
                 places_of_passage("経済産業省は4,000億円超の支援を認定", ["1.2 世界の潮流と日本の位置づけ", "1.2.3 動向"])]
     assert passages == [{"us"}, {"china"}, set()]
     assert passages_about_other_places("中国のナノテク予算は21.6億ドル", passages) == {1}
-    assert passages_about_other_places("日本政府は4,000億円超を支援する", passages) == set()
+    # A sentence about Japan: the US and Chinese passages are not its sources, the unnamed one may be.
+    assert passages_about_other_places("日本政府は4,000億円超を支援する", passages) == {1, 2}
+    # A passage naming Japan beside another country speaks of Japan too.
+    both = places_of_passage("日本と米国の予算", ["1.2 世界の潮流と日本の位置づけ", "1.2.3 動向"])
+    assert passages_about_other_places("日本政府は4,000億円超を支援する", [both]) == set()
