@@ -95,9 +95,10 @@ class AnswerPipeline:
     def _generate(self, messages: list[dict], stop: SentenceStop, answer_start: str = "") -> Iterator[str]:
         """The answer so far after each streamed piece, starting with ``answer_start``."""
         text = answer_start
+        # Only a continuation passes answer_start: generators written before it existed still work.
+        start = {"answer_start": answer_start} if answer_start else {}
         for piece in self.generator.stream(messages, self.cfg.max_new_tokens + self.cfg.sentence_grace_tokens,
-                                           stop_when=lambda new, tokens: stop(answer_start + new, tokens),
-                                           answer_start=answer_start):
+                                           stop_when=lambda new, tokens: stop(answer_start + new, tokens), **start):
             text += piece
             yield text
 
