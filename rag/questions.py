@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .errors import InputError
+from .language import detect_language
 
 
 def check_question(question: str, max_chars: int) -> str:
@@ -16,6 +17,14 @@ def check_question(question: str, max_chars: int) -> str:
         raise InputError(f"the question is too long ({len(question)} characters, limit {max_chars})",
                          "ask one shorter question")
     return question
+
+
+def question_language(question: str) -> str:
+    """``ja`` or ``en``; any other language is refused with a clear message."""
+    language = detect_language(question)
+    if language == "unknown":
+        raise InputError("only Japanese and English questions are supported", "ask in Japanese or English")
+    return language
 
 
 def read_question_file(path: Path) -> list[dict]:

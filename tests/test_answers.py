@@ -87,6 +87,8 @@ def test_bad_questions_get_clear_errors(pipeline):
         pipeline.ask("水素" * 2000)
     with pytest.raises(InputError, match="Japanese and English"):
         pipeline.ask("Какой бюджет у программы?")
+    with pytest.raises(InputError, match="Japanese and English"):
+        pipeline.ask("Quel est le budget de la stratégie quantique de la France ?")
 
 
 @pytest.mark.slow

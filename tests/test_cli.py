@@ -35,6 +35,8 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(run):
     assert result.exit_code == 2 and result.stderr.startswith("error:") and "Traceback" not in result.output
     result = run("retrieve", "量子", "--mode", "nonsense")
     assert result.exit_code == 2 and "unknown retrieval mode" in result.stderr
+    result = run("ask", "Quelle est la stratégie nationale de recherche de la France ?")
+    assert result.exit_code == 2 and "only Japanese and English" in result.stderr and not result.stdout
 
 
 def test_a_refusal_shows_the_closest_passages(run):

@@ -12,10 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..errors import InputError
-from ..language import detect_language
 from ..places import places_named, places_of_passage
-from ..questions import check_question
+from ..questions import check_question, question_language
 from ..retrieval import Hit
 from .backends import Generator
 from .citations import Citation, fold_report
@@ -107,9 +105,7 @@ class AnswerPipeline:
                question_id: str | None = None) -> Iterator[AnswerEvent]:
         started = time.perf_counter()
         question = check_question(question, self.engine.settings.app.max_question_chars)
-        language = detect_language(question)
-        if language == "unknown":
-            raise InputError("only Japanese and English questions are supported", "ask in Japanese or English")
+        language = question_language(question)
         query = resolve_followup(question, language, history)
         hits = self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
         timings = {"retrieve_s": time.perf_counter() - started}
