@@ -27,6 +27,15 @@ def test_numbers_compare_across_languages():
     assert not is_supported(wrong, stated)
 
 
+def test_japanese_numbers_with_sen_and_digits_below_a_unit_are_one_number():
+    # The report writes 約3万6千人 and 3万6,000人: 36,000, not 30,000 and 6.
+    for text in ("約3万6千人", "3万6,000人"):
+        assert is_supported(36000, numbers_in(text)) and not is_supported(30000, numbers_in(text))
+    assert is_supported(120_000_000, numbers_in("1億2千万円")) and is_supported(4e11, numbers_in("4千億円"))
+    assert is_supported(58000, numbers_in("研究者は5万8千人")) and not numbers_in("万博")
+    assert annotate_for_english("約3万6千人") == "約3万6千人 (= 36,000 people)"
+
+
 def test_english_annotation_of_japanese_numbers():
     assert annotate_for_english("水素1,200万トン") == "水素1,200万トン (= 12 million tonnes)"
     assert "1.194 trillion yen" in annotate_for_english("1兆1,940億円")

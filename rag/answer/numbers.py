@@ -6,10 +6,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_JA_UNITS = {"万": 1e4, "億": 1e8, "兆": 1e12}
+_JA_UNITS = {"千兆": 1e15, "千億": 1e11, "千万": 1e7, "兆": 1e12, "億": 1e8, "万": 1e4, "千": 1e3}
 _EN_UNITS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
-# 1兆1,940億 is one number: a larger Japanese unit may be followed by a smaller one.
-_JA_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(兆|億|万)(?:\s*(\d[\d,]*(?:\.\d+)?)\s*(億|万))?")
+# 1兆1,940億, 3万6千, 3万6,000 are one number each: a larger Japanese unit may be followed by a
+# smaller one, or directly by the digits below it. 千 is a unit too (5万8千人, 4千億円).
+_JA_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(千兆|千億|千万|兆|億|万|千)"
+                        r"(?:\s*(\d[\d,]*(?:\.\d+)?)\s*(千億|千万|億|万|千)|(?<=[兆億万])(\d[\d,]*\d|\d))?")
 _EN_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn)(?![A-Za-z]))?", re.I)
 _YEARLIKE = re.compile(r"^(19|20)\d\d$")
 
@@ -22,6 +24,8 @@ def _ja_value(m: re.Match) -> float:
     value = _value(m.group(1)) * _JA_UNITS[m.group(2)]
     if m.group(3):
         value += _value(m.group(3)) * _JA_UNITS[m.group(4)]
+    elif m.group(5):
+        value += _value(m.group(5))
     return round(value, 6)
 
 
@@ -33,8 +37,9 @@ def _scan(text: str, with_parts: bool = False):
     for m in _JA_NUMBER.finditer(text):
         ja_spans.append(m.span())
         yield m.start(), m.group(0), _ja_value(m), _value(m.group(1))
-        if with_parts and m.group(3):
-            yield m.start(3), m.group(3), _value(m.group(3)), _value(m.group(3))
+        lower = 3 if m.group(3) else 5 if m.group(5) else None
+        if with_parts and lower:
+            yield m.start(lower), m.group(lower), _value(m.group(lower)), _value(m.group(lower))
     for m in _EN_NUMBER.finditer(text):
         if any(a <= m.start() < b for a, b in ja_spans):
             continue
@@ -89,7 +94,7 @@ def annotate_for_english(text: str) -> str:
     """
     def repl(m: re.Match) -> str:
         value = _ja_value(m)
-        unit = m.group(5) or ""
+        unit = m.group(6) or ""
         english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
         return f"{m.group(0)} (= {english_value(value)}{english_unit})"
 
@@ -116,6 +121,6 @@ def repair_scale(surface: str, passage: str) -> str | None:
     except ValueError:
         return None
     for m in _JA_NUMBER.finditer(unicodedata.normalize("NFKC", passage)):
-        if abs(_value(m.group(1)) - claimed) < 1e-9 and not m.group(3):
+        if abs(_value(m.group(1)) - claimed) < 1e-9 and not m.group(3) and not m.group(5):
             return english_value(_ja_value(m))
     return None
