@@ -36,6 +36,14 @@ def test_japanese_numbers_with_sen_and_digits_below_a_unit_are_one_number():
     assert annotate_for_english("約3万6千人") == "約3万6千人 (= 36,000 people)"
 
 
+def test_the_reports_b_and_m_abbreviations_are_billions_and_millions():
+    stated = numbers_in("Horizon Europeの予算は95.5 Bユーロ、量子技術に300Mポンド、300 mmウエハー、Machines（L2M）")
+    for claim in ("95.5 billion euros", "£300 million", "€95.5B"):
+        (_, value), = claimed_numbers(claim)
+        assert is_supported(value, stated), claim
+    assert not is_supported(300e3, stated) and not is_supported(2e6, stated)  # mm is a length, L2M a name
+
+
 def test_english_annotation_of_japanese_numbers():
     assert annotate_for_english("水素1,200万トン") == "水素1,200万トン (= 12 million tonnes)"
     assert "1.194 trillion yen" in annotate_for_english("1兆1,940億円")

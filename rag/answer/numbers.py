@@ -7,12 +7,15 @@ import unicodedata
 from functools import lru_cache
 
 _JA_UNITS = {"千兆": 1e15, "千億": 1e11, "千万": 1e7, "兆": 1e12, "億": 1e8, "万": 1e4, "千": 1e3}
-_EN_UNITS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+_EN_UNITS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9}
 # 1兆1,940億, 3万6千, 3万6,000 are one number each: a larger Japanese unit may be followed by a
 # smaller one, or directly by the digits below it. 千 is a unit too (5万8千人, 4千億円).
 _JA_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(千兆|千億|千万|兆|億|万|千)"
                         r"(?:\s*(\d[\d,]*(?:\.\d+)?)\s*(千億|千万|億|万|千)|(?<=[兆億万])(\d[\d,]*\d|\d))?")
-_EN_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn)(?![A-Za-z]))?", re.I)
+# The report abbreviates like English does: 95.5 Bユーロ, 300Mポンド ("M" and "B" in capitals
+# only: 300 m is a length; and not after a letter: L2M is a name).
+_EN_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)"
+                        r"(?:\s*(thousand|million|billion|trillion|bn)(?![A-Za-z])|\s?((?-i:[MB]))(?![A-Za-z]))?", re.I)
 _YEARLIKE = re.compile(r"^(19|20)\d\d$")
 
 
@@ -47,7 +50,8 @@ def _scan(text: str, with_parts: bool = False):
             value = _value(m.group(1))
         except ValueError:
             continue
-        unit = (m.group(2) or "").lower()
+        abbreviated = m.group(3) and not (m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
+        unit = (m.group(2) or (m.group(3) if abbreviated else "") or "").lower()
         yield m.start(), m.group(0).strip(), round(value * _EN_UNITS.get(unit, 1.0), 6), value
 
 
