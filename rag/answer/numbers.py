@@ -94,29 +94,20 @@ def english_value(value: float) -> str:
 def annotate_for_english(text: str) -> str:
     """Write the English value beside every 万/億/兆 number, so the model need not convert it.
 
-    ``1,200万トン`` becomes ``1,200万トン (= 12 million tonnes)``, ``95.5 Bユーロ/7年`` becomes
-    ``95.5 Bユーロ/7年 (= 95.5 billion euros over 7 years)``: small models translate these wrongly.
+    ``1,200万トン`` becomes ``1,200万トン (= 12 million)``: small models translate these wrongly.
     """
-    def english(value: float, unit: str | None, years: str | None) -> str:
+    def repl(m: re.Match) -> str:
+        value = _ja_value(m)
+        unit = m.group(6) or ""
         english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
-        period = f" over {years} years" if years else ""  # 95.5 Bユーロ/7年 is not "per year"
-        return f"(= {english_value(value)}{english_unit}{period})"
+        return f"{m.group(0)} (= {english_value(value)}{english_unit})"
 
-    def japanese(m: re.Match) -> str:
-        return f"{m.group(0)} {english(_ja_value(m), m.group(6), m.group(7))}"
-
-    def abbreviated(m: re.Match) -> str:
-        value = _value(m.group(1)) * (1e9 if m.group(2) == "B" else 1e6)
-        return f"{m.group(0)} {english(value, m.group(3), m.group(4))}"
-
-    return _ABBREVIATED_MONEY.sub(abbreviated, _JA_WITH_UNIT.sub(japanese, text))
+    return _JA_WITH_UNIT.sub(repl, text)
 
 
 _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウォン": "won", "元": "yuan",
                "トン": "tonnes", "人": "people", "件": "items", "ポンド": "pounds"}
-_PER_YEARS = r"(?:\s*[/／]\s*(\d+)\s*年)?"
-_JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?" + _PER_YEARS)
-_ABBREVIATED_MONEY = re.compile(r"(?<![A-Za-z\d.,])(\d[\d,]*(?:\.\d+)?)\s?([MB])(ユーロ|ドル|ポンド|円)" + _PER_YEARS)
+_JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
 
 
 def repair_scale(surface: str, passage: str) -> str | None:
