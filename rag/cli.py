@@ -125,13 +125,13 @@ def retrieve(ctx: click.Context, question: str | None, questions_file: Path | No
     """Rank the report's chunks for a question (or a file of questions)."""
     from .engine import Engine
     from .errors import InputError
-    from .questions import check_question, question_language, read_question_file
+    from .questions import check_question, read_question_file
 
     if bool(question) == bool(questions_file):
         raise InputError("give either a QUESTION or --questions FILE")
     settings = _settings(ctx)
     if question:  # a bad question is told before the models load, not 10 s later
-        question_language(check_question(question, settings.app.max_question_chars))
+        check_question(question, settings.app.max_question_chars)
     engine = Engine(settings)
     items = read_question_file(questions_file) if questions_file else [{"id": "q001", "question": question}]
     for item in items:

@@ -19,6 +19,7 @@ import logging
 import re
 import sqlite3
 import unicodedata
+from contextlib import closing
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -62,6 +63,11 @@ def _dictionary_path() -> Path | None:
     return path if path.is_file() else None
 
 
+def _read_only(path: Path) -> closing[sqlite3.Connection]:
+    """The dictionary opened read-only, closed when the ``with`` block ends."""
+    return closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     import snowballstemmer
@@ -100,7 +106,7 @@ def build_lexicon(texts: list[str]) -> dict[str, list[str]]:
         SELECT k.text, g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq
             JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng' AND k.nokanji = 1"""
     lexicon: dict[str, set[str]] = _katakana_entries(corpus)
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with _read_only(path) as db:
         for form, gloss in db.execute(query):
             form = unicodedata.normalize("NFKC", form).lower()
             if _HIRAGANA_ONLY.fullmatch(form):  # 作る, に向けて: grammar, not topic words
@@ -163,7 +169,7 @@ def english_glosses(word: str) -> tuple[str, ...]:
         UNION ALL
         SELECT g.text FROM Kana k CROSS JOIN Sense s ON s.idseq = k.idseq CROSS JOIN SenseGloss g ON g.sid = s.ID
             WHERE k.text = ? AND g.lang = 'eng'"""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with _read_only(path) as db:
         found = tuple(dict.fromkeys(g for (g,) in db.execute(query, (word, word))))
         # Names are in JMnedict, the dictionary's named-entity part (経済産業省, 東北大学, ケルン);
         # people's names are left out: a term in an answer is rarely one.
@@ -188,7 +194,7 @@ def place_name(katakana: str, named_as_place: bool = False) -> str | None:
     path = _dictionary_path()
     if path is None or len(katakana) < MIN_PLACE_CHARS:
         return None
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with _read_only(path) as db:
         if not named_as_place and db.execute(_COMMON_WORD_QUERY, (katakana,)).fetchone():
             return None
         row = db.execute(_PLACE_QUERY, (katakana,)).fetchone()

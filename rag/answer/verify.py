@@ -65,20 +65,23 @@ def _drop_citations_without_figures(body: str, cited: list[int], hits: list[Hit]
     The model's marker and the passage the figure check found are both kept by then: "12億kW"
     cited to a passage about China's 2030 innovation strategy, beside the one that states it.
     The question's own figures (``asked``: "by 2030") identify nothing and are left out."""
-    figures = [v for _, v in claimed_numbers(body) if v not in asked]
+    claims = [v for _, v in claimed_numbers(body)]
+    figures = [v for v in claims if v not in asked]
     if len(cited) < 2 or not figures:
         return cited
-    stated = {m: [is_supported(v, numbers_in(hits[m - 1].chunk.text)) for v in figures] for m in cited}
-    if not any(all(found) for found in stated.values()):
+
+    def states(m: int, value: float) -> bool:
+        return is_supported(value, numbers_in(hits[m - 1].chunk.text))
+
+    if not any(all(states(m, v) for v in figures) for m in cited):
         return cited
-    kept = [m for m in cited if any(stated[m])]
-    for value in (v for _, v in claimed_numbers(body) if v in asked):
+    chosen = {m for m in cited if any(states(m, v) for v in figures)}
+    for value in (v for v in claims if v in asked):
         # A restated figure of the question ("2019年度") keeps the one passage that states it.
-        def states(m: int, value=value) -> bool:
-            return is_supported(value, numbers_in(hits[m - 1].chunk.text))
-        if not any(states(m) for m in kept):
-            kept += [m for m in cited if m not in kept and states(m)][:1]
-    kept = [m for m in cited if m in kept]
+        source = None if any(states(m, value) for m in chosen) else next((m for m in cited if states(m, value)), None)
+        if source is not None:
+            chosen.add(source)
+    kept = [m for m in cited if m in chosen]
     if len(kept) < len(cited):
         flags.append(f"dropped citations that state none of the figures of: {body[:60]}")
     return kept
