@@ -131,7 +131,8 @@ class ChatSession:
                     if not answer["answerable"]:
                         content = f"⚠️ {content}"
                     messages[-1] = {"role": "assistant", "content": content}
-                    sources = (render_sources(answer, self.chunk_texts) if answer["answerable"]
+                    # A near miss keeps its citations: what the report does say, with its quotes.
+                    sources = (render_sources(answer, self.chunk_texts) if answer["answerable"] or answer["citations"]
                                else render_closest(event.answer.closest))
                     yield messages, answers, sources
         except RagError as exc:

@@ -21,7 +21,8 @@ from .context import build_messages, select_context
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
 from .output import SentenceStop, answer_left_to_marker
-from .prompts import CANNOT_ANSWER, REFUSAL_PHRASES
+from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, REFUSAL_PHRASES
+from .near_miss import EXACT_FIGURE, missing_precision
 from .verify import AnswerVerifier
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,18 @@ class AnswerPipeline:
             text += piece
             yield text
 
+    @staticmethod
+    def _near_miss(question: str, language: str, text: str, citations: list[Citation],
+                   flags: list[str]) -> tuple[bool, str, list[Citation]]:
+        """(answerable, text, citations) after checking that the answer is as precise as asked."""
+        missing = missing_precision(question, text, [c.quote for c in citations])
+        if missing is None:
+            return True, text, citations
+        flags.append(f"the question asks for {missing}; the report gives less (a near miss)")
+        if missing == EXACT_FIGURE:  # what the report does say is worth showing, with its quotes
+            return False, NO_EXACT_FIGURE[language].format(answer=text), citations
+        return False, CANNOT_ANSWER[language], []  # the prefecture may belong to another subject
+
     # ---- the public entry points -----------------------------------------------------------
     def stream(self, question: str, history: list[tuple[str, str]] | None = None,
                question_id: str | None = None) -> Iterator[AnswerEvent]:
@@ -147,9 +160,11 @@ class AnswerPipeline:
             text, citations = CANNOT_ANSWER[language], []
             flags.append("the model found no answer in the passages" if refused else
                          "no sentence survived verification" if raw.strip() else "empty generation")
+        else:
+            answerable, text, citations = self._near_miss(question, language, text, citations, flags)
         timings["total_s"] = time.perf_counter() - started
         yield AnswerEvent("final", answer=Answer(question, language, answerable, text, citations,
-                                                 context if not answerable else [], timings, flags, question_id))
+                                                 context if not (answerable or citations) else [], timings, flags, question_id))
 
     def ask(self, question: str, history=None, question_id: str | None = None) -> Answer:
         final = None

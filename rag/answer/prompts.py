@@ -20,6 +20,12 @@ CANNOT_ANSWER = {
     "en": "The report does not answer this question.",
     "ja": "この質問への答えは報告書に記載されていません。",
 }
+# The report gives only a bound or an estimate ("more than 1000") where the question insists on
+# an exact figure: not answered, and what the report does say is shown with its citations.
+NO_EXACT_FIGURE = {
+    "en": "The report does not give an exact figure; it says only: {answer}",
+    "ja": "報告書に正確な数値の記載はありません。記載されているのは次の内容のみです：{answer}",
+}
 # The model is not asked to refuse: told to, this small model refuses answerable questions too.
 # Whether the report answers is decided from retrieval and verification (pipeline.py).
 PLACEHOLDERS = {

@@ -96,3 +96,19 @@ def restore_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[s
             sentence = f"{sentence[:start]}{word} {sentence[start:]}"
             notes.append(f"restored the report's qualifier: {word} {surface}")
     return sentence, notes
+
+
+def _qualified(text: str, start: int, end: int) -> bool:
+    if _AFTER.match(text[end:end + 10]) or _BEFORE.search(text[max(0, start - 6):start]):
+        return True  # 1000量子ビット超, 約30
+    return bool(_QUALIFIED_BEFORE.search(text[:start]) or _QUALIFIED_AFTER.match(text[end:end + 25]))
+
+
+def only_bounds(answer: str, question: str) -> bool:
+    """Whether every figure ``answer`` adds to the question is a bound or an estimate ("more than
+    1000", 「約30」): then the answer does not give the exact figure a question may insist on.
+    False for an answer without new figures."""
+    text = unicodedata.normalize("NFKC", re.sub(r"［\d+］|\[\d+\]", " ", answer))
+    asked = {value for _, value in claimed_numbers(question)}
+    new = [(start, end) for start, end, value in figure_spans(text) if not is_supported(value, asked)]
+    return bool(new) and all(_qualified(text, start, end) for start, end in new)
