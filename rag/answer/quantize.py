@@ -27,19 +27,11 @@ log = logging.getLogger(__name__)
 DECODE_ROWS = 8
 
 
-def _int8_rows(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``x`` (rows, features) as int8 with one scale per row (per token)."""
-    amax = x.abs().amax(dim=1, keepdim=True).float().clamp_(min=1e-6)
-    return torch.mul(x, 127.0 / amax).round_().to(torch.int8), amax / 127.0
-
-
 class DualLinear(torch.nn.Module):
-    """A bf16 linear layer with an int8 copy of its weight for few-token calls, and optionally
-    for many-token calls too (``int8_prefill``: int8 activations, one scale per token)."""
+    """A bf16 linear layer with an int8 copy of its weight for few-token calls."""
 
-    def __init__(self, linear: torch.nn.Linear, int8_prefill: bool = False) -> None:
+    def __init__(self, linear: torch.nn.Linear) -> None:
         super().__init__()
-        self.int8_prefill = int8_prefill
         self.weight = linear.weight  # the same Parameter: tied embeddings stay tied, no copy
         self.bias = linear.bias
         weight = linear.weight.detach()
@@ -47,29 +39,20 @@ class DualLinear(torch.nn.Module):
         quantized = weight.float().div_(scales[:, None]).round_().clamp_(-128, 127).to(torch.int8)
         self.register_buffer("qweight", quantized, persistent=False)
         self.register_buffer("scales", scales.to(weight.dtype), persistent=False)
-        self.register_buffer("float_scales", scales, persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         rows = x.numel() // x.shape[-1]
-        if x.dtype != torch.bfloat16 or (rows > DECODE_ROWS and not self.int8_prefill):
+        if rows > DECODE_ROWS or x.dtype != torch.bfloat16:
             return torch.nn.functional.linear(x, self.weight, self.bias)
         flat = x.reshape(rows, x.shape[-1]).contiguous()
-        if rows > DECODE_ROWS:
-            quantized, row_scales = _int8_rows(flat)
-            # int8 x int8 -> int32 (VNNI), then both scales; the transposed view costs no copy.
-            out = torch._int_mm(quantized, self.qweight.t()).float().mul_(row_scales).mul_(self.float_scales)
-            out = out.to(torch.bfloat16)
-        else:
-            out = torch._weight_int8pack_mm(flat, self.qweight, self.scales)
+        out = torch._weight_int8pack_mm(flat, self.qweight, self.scales)
         if self.bias is not None:
             out = out + self.bias
         return out.reshape(*x.shape[:-1], out.shape[-1])
 
 
-def add_int8_decoding(model, prefill_layers: tuple[str, ...] = ()) -> int:
-    """Give every ``nn.Linear`` of a bf16 ``model`` an int8 copy for decoding. Returns the count.
-
-    Layers whose name contains one of ``prefill_layers`` (e.g. ``"mlp"``) use it for prefill too."""
+def add_int8_decoding(model) -> int:
+    """Give every ``nn.Linear`` of a bf16 ``model`` an int8 copy for decoding. Returns the count."""
     if not hasattr(torch, "_weight_int8pack_mm"):
         log.warning("this PyTorch has no int8 weight kernel: decoding stays in bf16")
         return 0
@@ -79,6 +62,6 @@ def add_int8_decoding(model, prefill_layers: tuple[str, ...] = ()) -> int:
     for name, linear in targets:
         parent_name, _, child = name.rpartition(".")
         parent = model.get_submodule(parent_name) if parent_name else model
-        setattr(parent, child, DualLinear(linear, any(part in name for part in prefill_layers)))
+        setattr(parent, child, DualLinear(linear))
     log.info("int8 decoding copies for %d linear layers in %.1f s", len(targets), time.perf_counter() - started)
     return len(targets)
