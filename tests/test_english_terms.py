@@ -71,3 +71,18 @@ def test_foreign_places_named_in_katakana_are_glossed_for_the_model():
     # Not named as a place: JMnedict's towns called クライオ or サムスン are cryo and Samsung here.
     for text in ("クライオ電子顕微鏡を導入", "サムスン電子が量産", "1,000億ドルを投資"):
         assert gloss_places(text) == text
+
+
+def test_word_by_word_renderings_of_two_part_compounds_get_the_dictionarys_phrase():
+    # JMdict: 科学技術 "science and technology", 研究開発 "research and development".
+    passages = ["グローバル化の3規範である民主主義、市場原理、科学技術が正しいとされた。", "研究開発投資を拡大する。"]
+    answer = ("The three norms were democracy, market principles and scientific technology.[1] "
+              "The Scientific Technology Basic Plan funds research development.[2] "
+              "Science and technology stays as written.")
+    fixed, notes = EnglishTerms().repair_calques(answer, passages)
+    assert fixed == ("The three norms were democracy, market principles and science and technology.[1] "
+                     "The Science and Technology Basic Plan funds research and development.[2] "
+                     "Science and technology stays as written.")
+    assert len(notes) == 3
+    # Without the compound in the passages, nothing is rewritten.
+    assert EnglishTerms().repair_calques(answer, ["民主主義と市場原理。"]) == (answer, [])

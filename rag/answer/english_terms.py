@@ -15,6 +15,10 @@ replaced, in this order of trust, by:
    for a learned society the dictionary lacks, its discipline's gloss (応用物理学会 ->
    "Society of Applied Physics").
 
+A compound the dictionary renders as "X and Y" (科学技術 "science and technology", 研究開発
+"research and development") that the model translated word by word ("scientific technology")
+gets the dictionary's phrase back, when a context passage writes the compound.
+
 A term mixing katakana and kanji (ケルン大学) is translated part by part. Kanji that none of
 the first four resolve stay as written: the reader sees the report's term, and its citation
 shows it in context.
@@ -32,6 +36,8 @@ from ..transliteration import KATAKANA_TERM, english_phrases, romanize, translit
 _KANJI_ONLY = re.compile(r"[\u3400-\u9fff々]+")
 _JA_TERM = re.compile(r"[\u3040-\u30ff\u3400-\u9fff々〆ー・]+")
 _HAS_KANA = re.compile(r"[\u3040-\u30ff]")
+_FOUR_KANJI = re.compile(r"(?=([\u4e00-\u9fff]{4}))")  # every window: 科学技術 inside 科学技術政策
+_AND_GLOSS = re.compile(r"([a-z]+) and ([a-z]+)")
 _QUOTE = "\"'“”‘’「」『』"
 # 「ツイストロニクス (Twistronics)」 and 「Twistronics (ツイストロニクス)」: keep the English side.
 _JA_THEN_EN = re.compile(rf"([{_QUOTE}]?)({_JA_TERM.pattern})([{_QUOTE}]?)\s*[(（]([A-Za-z][^()（）\u3040-\u30ff\u3400-\u9fff]*)[)）]")
@@ -113,3 +119,28 @@ class EnglishTerms:
 
         text = _JA_TERM.sub(translate, text)
         return text, notes
+
+    def repair_calques(self, answer: str, passages: list[str]) -> tuple[str, list[str]]:
+        """``answer`` with the dictionary's "X and Y" for word-by-word renderings of the passages'
+        two-part compounds: "scientific technology" -> "science and technology" (科学技術)."""
+        phrases: dict[str, tuple[str, str]] = {}
+        for passage in passages:
+            for window in _FOUR_KANJI.finditer(passage):
+                glosses = self._dictionary(window.group(1))
+                found = _AND_GLOSS.fullmatch(glosses[0].lower()) if glosses else None
+                if found:
+                    phrases[window.group(1)] = found.groups()
+        notes: list[str] = []
+        for term, (first, second) in phrases.items():
+            # Both words by their stems, side by side without the "and": scien-tific techn-ology.
+            calque = re.compile(rf"\b({re.escape(first[:5])}\w*)\s+({re.escape(second[:5])}\w*)\b", re.I)
+
+            def english(match: re.Match, first=first, second=second, term=term) -> str:
+                phrase = f"{first} and {second}"
+                if match.group(1)[0].isupper():
+                    phrase = f"{first.title()} and {second.title()}" if match.group(2)[0].isupper() else phrase.capitalize()
+                notes.append(f"wrote {term} as {phrase!r} (the model had {match.group(0)!r})")
+                return phrase
+
+            answer = calque.sub(english, answer)
+        return answer, notes

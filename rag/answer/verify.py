@@ -178,6 +178,8 @@ class AnswerVerifier:
         text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(r"\1", raw)), [short_heading(h.chunk) for h in hits])
         if language == "en":
             text, notes = self._english_terms.replace(text, question)
+            text, calques = self._english_terms.repair_calques(text, [h.chunk.text for h in hits])
+            notes += calques
         else:
             text, notes = restore_copied_text(text, [h.chunk.text for h in hits], question)
         flags.extend(notes)
