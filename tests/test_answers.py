@@ -631,3 +631,22 @@ def test_a_municipality_asked_where_the_quotes_name_only_a_prefecture_is_not_ans
     # Asked for the prefecture, the same answer stands.
     asked = "TSMCが28nm世代の量産工場を建設している都道府県はどこか？"
     assert pipeline._near_miss(asked, "ja", text, citations, [])[0]
+
+
+def test_a_bare_year_gets_the_month_its_quote_states():
+    from rag.answer.dates import restore_months
+
+    assert restore_months("The ministry published its proposal in 2019.[1]", ["文部科学省は2019年10月に提言を公表した。"]) == (
+        "The ministry published its proposal in October 2019.[1]", ["restored the report's month: October 2019"])
+    unchanged = ["It was enacted in 2019.", "It ran in 2019-2021.", "It started in September 2019."]
+    for sentence in unchanged:  # two months that year; a range; a month already there
+        assert restore_months(sentence, ["2019年4月に施行、2019年9月に改正。"]) == (sentence, [])
+
+
+def test_a_verified_english_answer_dates_the_event_as_the_report_does(engine, pipeline):
+    question = "When did the NNCO announce the Nano4EARTH challenge?"
+    hits = engine.retrieve(question, k=4)
+    source = _passage(hits, "Nano4EARTH") + 1
+    text, citations, flags = pipeline.verifier.verify(f"The NNCO announced Nano4EARTH in 2022.[{source}]", hits, "en", question)
+    assert text == "The NNCO announced Nano4EARTH in October 2022.[1]"
+    assert "2022年10月" in citations[0].quote

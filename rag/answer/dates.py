@@ -59,3 +59,26 @@ def month_supported(month: int, year: int | None, stated: frozenset[tuple[int | 
     if (None, month) not in stated:
         return False
     return year is None or (year, month) in stated or float(year) in numbers
+
+
+# "in 2019" (not "in 2019年度", not "in 2019-2021"): a year that may lack its month.
+_BARE_YEAR = re.compile(r"\b(in|since)\s+((?:19|20)\d\d)\b(?![-–~])")
+
+
+def restore_months(sentence: str, quotes: list[str]) -> tuple[str, list[str]]:
+    """``sentence`` (English) with the month written before a bare year when the sentences
+    quoted for it date that year with exactly one month: "published in 2019" becomes "published
+    in October 2019" for 「2019年10月に…公表」. The small model often keeps only the year."""
+    notes: list[str] = []
+    stated = frozenset().union(*(months_in(q) for q in quotes)) if quotes else frozenset()
+
+    def with_month(match: re.Match) -> str:
+        year = int(match.group(2))
+        months = {month for y, month in stated if y == year}
+        if len(months) != 1:
+            return match.group(0)  # undated, or several dates that year: no guess
+        name = MONTHS[months.pop() - 1].capitalize()
+        notes.append(f"restored the report's month: {name} {year}")
+        return f"{match.group(1)} {name} {year}"
+
+    return _BARE_YEAR.sub(with_month, sentence), notes

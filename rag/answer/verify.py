@@ -21,7 +21,7 @@ from ..retrieval import Hit
 from .citations import (Citation, markers_in, overlap, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
-from .dates import claimed_months, month_supported, months_in
+from .dates import claimed_months, month_supported, months_in, restore_months
 from .english_terms import EnglishTerms
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 from .output import answer_left_to_marker, clean_output, complete_sentences
@@ -219,6 +219,8 @@ class AnswerVerifier:
                 sources = ([(self.sources.quote(body, hits[m - 1], language), hits[m - 1].chunk.text) for m in cited]
                            if claimed_numbers(body) else [])
                 body, notes = restore_qualifiers(body, sources)
+                flags.extend(notes)
+                body, notes = restore_months(body, [quote for quote, _ in sources])
                 flags.extend(notes)
                 cited = self.sources.add_closest_source(body, cited, hits, flags)
             if body:
