@@ -17,6 +17,9 @@ import unicodedata
 
 from .qualifiers import only_bounds
 
+EXACT_FIGURE = "an exact figure"
+MUNICIPALITY = "a municipality"
+
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
                         r"share|percentage|total|budget|count)\b", re.I)
@@ -35,9 +38,6 @@ _NOT_MUNICIPALITY = ("都市", "各市", "市町村")
 def _places(pattern: re.Pattern, not_places: tuple[str, ...], text: str) -> list[str]:
     return [m.group(0) for m in pattern.finditer(text) if not m.group(0).endswith(not_places)]
 
-
-EXACT_FIGURE = "an exact figure"
-MUNICIPALITY = "a municipality"
 
 
 def asks_for_exact_figure(question: str) -> bool:

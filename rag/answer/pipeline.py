@@ -20,9 +20,9 @@ from .citations import Citation, fold_report
 from .context import build_messages, select_context
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
+from .near_miss import EXACT_FIGURE, missing_precision
 from .output import SentenceStop, answer_left_to_marker
 from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, REFUSAL_PHRASES
-from .near_miss import EXACT_FIGURE, missing_precision
 from .verify import AnswerVerifier
 
 log = logging.getLogger(__name__)
