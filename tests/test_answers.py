@@ -619,6 +619,17 @@ def test_an_exact_figure_the_report_gives_only_as_a_bound_is_not_answered_but_sh
     assert any("1000量子ビット超" in c.quote for c in answer.citations)
 
 
+def test_a_japanese_answer_that_dropped_the_reports_bound_is_a_near_miss_shown_by_its_quote(engine, pipeline):
+    # The model copies 1000量子ビット超 as 1000量子ビット: the quote still carries the bound.
+    question = "IBMが2023年末に発表したプロセッサの量子ビット数は正確にいくつか？"
+    hits = engine.retrieve(question, k=4)
+    source = _passage(hits, "1000量子ビット超") + 1
+    text, citations, flags = pipeline.verifier.verify(f"量子ビット数は1000量子ビットである［{source}］。", hits, "ja", question)
+    answerable, shown, kept = pipeline._near_miss(question, "ja", text, citations, flags)
+    assert not answerable and kept == citations
+    assert shown.startswith("報告書に正確な数値の記載はありません。") and "1000量子ビット超のプロセッサを発表" in shown
+
+
 def test_a_municipality_asked_where_the_quotes_name_only_a_prefecture_is_not_answered(engine, pipeline):
     question = "TSMCが28nm世代の量産工場を建設している市町村はどこか？"
     hits = engine.retrieve(question, k=4)

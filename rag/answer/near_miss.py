@@ -56,7 +56,7 @@ def names_prefecture_only(quotes: list[str]) -> bool:
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
     ``EXACT_FIGURE``, ``MUNICIPALITY`` or None."""
-    if asks_for_exact_figure(question) and only_bounds(answer, question):
+    if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
     if _MUNICIPALITY_ASKED.search(unicodedata.normalize("NFKC", question)) and names_prefecture_only(quotes):
         return MUNICIPALITY

@@ -110,6 +110,9 @@ class AnswerPipeline:
             return True, text, citations
         flags.append(f"the question asks for {missing}; the report gives less (a near miss)")
         if missing == EXACT_FIGURE:  # what the report does say is worth showing, with its quotes
+            if language == "ja":
+                # The report's own sentences: a Japanese answer may have dropped the bound (超).
+                text = "".join(f"「{c.quote}」［{c.marker}］" for c in citations)
             return False, NO_EXACT_FIGURE[language].format(answer=text), citations
         return False, CANNOT_ANSWER[language], []  # the prefecture may belong to another subject
 

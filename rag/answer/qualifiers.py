@@ -104,11 +104,19 @@ def _qualified(text: str, start: int, end: int) -> bool:
     return bool(_QUALIFIED_BEFORE.search(text[:start]) or _QUALIFIED_AFTER.match(text[end:end + 25]))
 
 
-def only_bounds(answer: str, question: str) -> bool:
+def only_bounds(answer: str, question: str, quotes: list[str] = ()) -> bool:
     """Whether every figure ``answer`` adds to the question is a bound or an estimate ("more than
-    1000", 「約30」): then the answer does not give the exact figure a question may insist on.
-    False for an answer without new figures."""
+    1000", 「約30」), in the answer or in every mention of it in ``quotes`` (the report's
+    sentences for the answer: a Japanese answer may copy 1000量子ビット超 as 1000量子ビット):
+    then the answer does not give the exact figure a question may insist on. False for an answer
+    without new figures."""
     text = unicodedata.normalize("NFKC", re.sub(r"［\d+］|\[\d+\]", " ", answer))
     asked = {value for _, value in claimed_numbers(question)}
-    new = [(start, end) for start, end, value in figure_spans(text) if not is_supported(value, asked)]
-    return bool(new) and all(_qualified(text, start, end) for start, end in new)
+    stated = [figure_qualifiers(quote) for quote in quotes]
+
+    def bounded_in_quotes(value: float) -> bool:
+        mentions = set().union(*(_mentions(value, table) for table in stated)) if stated else set()
+        return bool(mentions) and None not in mentions
+
+    new = [(start, end, value) for start, end, value in figure_spans(text) if not is_supported(value, asked)]
+    return bool(new) and all(_qualified(text, start, end) or bounded_in_quotes(value) for start, end, value in new)
