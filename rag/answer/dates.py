@@ -70,7 +70,7 @@ def restore_months(sentence: str, quotes: list[str]) -> tuple[str, list[str]]:
     quoted for it date that year with exactly one month: "published in 2019" becomes "published
     in October 2019" for 「2019年10月に…公表」. The small model often keeps only the year."""
     notes: list[str] = []
-    stated = frozenset().union(*(months_in(q) for q in quotes)) if quotes else frozenset()
+    stated = frozenset().union(*(months_in(q) for q in quotes))
 
     def with_month(match: re.Match) -> str:
         year = int(match.group(2))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .citations import strip_markers
 from .numbers import claimed_numbers, figure_spans, is_supported
 
 # After the figure and its unit (at most six characters: 量子ビット, 億円, ％, ℃ …).
@@ -110,7 +111,7 @@ def only_bounds(answer: str, question: str, quotes: list[str] = ()) -> bool:
     sentences for the answer: a Japanese answer may copy 1000量子ビット超 as 1000量子ビット):
     then the answer does not give the exact figure a question may insist on. False for an answer
     without new figures."""
-    text = unicodedata.normalize("NFKC", re.sub(r"［\d+］|\[\d+\]", " ", answer))
+    text = unicodedata.normalize("NFKC", strip_markers(answer))
     asked = {value for _, value in claimed_numbers(question)}
     stated = [figure_qualifiers(quote) for quote in quotes]
 
