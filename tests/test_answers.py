@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.citations import split_answer
+from rag.answer.citations import quote_in_report, split_answer
 from rag.answer.followup import resolve_followup
 from rag.answer.numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in
 from rag.answer.prompts import CANNOT_ANSWER, load_prompt
@@ -120,6 +120,34 @@ def test_real_answer_in_the_language_of_the_question(engine):
     assert all(c.quote and c.quote in c.chunk.text for c in answer.citations)
     english = engine.ask("When did Korea adopt the K-Battery development strategy?")
     assert detect_language(english.text) == "en"
+
+
+def test_each_item_of_a_numbered_list_is_a_claim_and_keeps_its_line(engine, pipeline):
+    # The enumerators are not figures and do not end a sentence: "1.［1］Excellent science" once
+    # became a claim "1." with a citation of its own.
+    assert split_answer("上位2つは以下の通りです：\n\n1.［1］自動車\n2.［2］機械器具") == [
+        "上位2つは以下の通りです：", "1.［1］自動車", "2.［2］機械器具"]
+    assert [v for _, v in claimed_numbers("1. Excellent science：25.0Bユーロ\n2. Innovative Europe")] == [25e9]
+    question = "Horizon Europeの3つの柱と、それぞれの予算額を挙げよ。"
+    hits = engine.retrieve(question, k=4)
+    raw = "1. Excellent science：25.0Bユーロ［1］\n2. Global Challenges and European Industrial Competitiveness：53.5Bユーロ［1］"
+    text, citations, _ = pipeline.verifier.verify(raw, hits, "ja", question)
+    lines = text.split("\n")
+    assert len(lines) == 2 and lines[0].startswith("1. Excellent") and lines[1].startswith("2. Global")
+    assert all(line.endswith("］") for line in lines)
+    assert "25.0B" in citations[0].quote
+
+
+def test_a_quote_states_the_claims_figure_even_where_a_page_break_splits_its_sentence(engine, pipeline):
+    # The sentence stating 3,108億円 runs across a page whose legend the raw text prints inside
+    # it; the quote was once the passage's opening sentence, which shares the claim's words only.
+    question = "日本の2022年度の量子技術の研究費はいくらか？"
+    hits = engine.retrieve(question, k=4)
+    raw = "日本では2022年度の量子技術の研究費は3,108億円（同16.9％増）となっています。［1］"
+    _, citations, _ = pipeline.verifier.verify(raw, hits, "ja", question)
+    quote = citations[0].quote
+    assert "3,108億円" in quote and quote in citations[0].chunk.text
+    assert quote_in_report(quote, pipeline.verifier.sources.report_folded)
 
 
 def test_numbers_glued_to_japanese_words_are_found():

@@ -17,13 +17,17 @@ MARKER = re.compile(r"［(\d+)］|\[(\d+)\]|【(\d+)】")
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 # An English sentence ends at . ! ? (and its markers) unless a lower-case word follows or an
 # abbreviation precedes: "i.e. while", "e.g. NSF" and "the U.S. Department" do not end one.
-NOT_AN_END = r"(?<!\bi\.e)(?<!\be\.g)(?<!\bU\.S)(?<!\betc)(?<!\bvs)(?<!\bapprox)(?<!\bNo)"
+# Nor does the number of a list item ("1. Excellent science") at the start of a line.
+NOT_AN_END = (r"(?<!\bi\.e)(?<!\be\.g)(?<!\bU\.S)(?<!\betc)(?<!\bvs)(?<!\bapprox)(?<!\bNo)"
+              r"(?<!^\d)(?<!^\d\d)(?<!\n\d)(?<!\n\d\d)")
 # A sentence's markers follow it on its line, or stand alone on the next; a marker that opens a
 # line of text ("\n\n[3] STMicroelectronics …") belongs to that text.
 SENTENCE_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\])|\s*(?:［\d+］|\[\d+\])(?=[ \t]*(?:\n|$)))*"
 ENGLISH_END = rf"{NOT_AN_END}[.!?]{SENTENCE_MARKERS}(?=\s+[^a-z]|\s*$)"
 _MARKER_LINE = re.compile(r"[ \t]*\n\s*((?:(?:［\d+］|\[\d+\])[ \t]*)+)(?=\n|$)")
-_ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？]{SENTENCE_MARKERS}|{ENGLISH_END}|$)", re.S)
+# Each item of a numbered list is a claim of its own, whatever ends it.
+LIST_ITEM = re.compile(r"\s*\d{1,2}[.)](?:[ \t]|［\d+］|\[\d+\])")
+_ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？]{SENTENCE_MARKERS}|{ENGLISH_END}|(?=\n{LIST_ITEM.pattern})|$)", re.S)
 
 
 @dataclass
@@ -81,22 +85,27 @@ def overlap(a: str, b: str) -> float:
     return len(ba & _bigrams(b)) / len(ba) if ba else 0.0
 
 
-def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float] | None = None) -> str:
+def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float] | None = None,
+               asked: frozenset[float] | set[float] = frozenset()) -> str:
     """The sentence of ``chunk`` that best supports ``claim``.
 
     Japanese claims are matched by shared character bigrams; ``similarity(claim, sentences)``
     (cross-lingual embeddings) decides for English claims, with shared numbers as a bonus.
     ``prior`` maps sentences to their similarity with the question (from retrieval): a claim
     answers the question, so the sentence that matched the question is the likelier source.
+
+    The claim's figures (other than the question's own, ``asked``) come first: a quote that lacks
+    them does not support the claim, however close its wording. (「量子技術の研究費は3,108億円」 was once quoted by the passage's opening
+    「2022年度の…研究費は20兆7,040億円」, which shares its words and the question's, not its figure.)
     """
     sentences = list(prior) if prior else (chunk_sentences(chunk) or [chunk.text.strip()])
-    numbers = {v for _, v in claimed_numbers(claim)}
+    numbers = {v for _, v in claimed_numbers(claim)} - set(asked)
     scores = []
     sims = similarity(claim, sentences) if similarity else [0.0] * len(sentences)
     for sentence, sim in zip(sentences, sims):
         shared = sum(1 for v in numbers if is_supported(v, numbers_in(sentence)))
         bonus = (prior or {}).get(sentence, 0.0)
-        scores.append(overlap(claim, sentence) + sim + bonus + 0.3 * shared)
+        scores.append((shared, overlap(claim, sentence) + sim + bonus))
     return sentences[max(range(len(sentences)), key=scores.__getitem__)]
 
 

@@ -74,9 +74,14 @@ def numbers_in(text: str) -> frozenset[float]:
     return frozenset(found)
 
 
+_LIST_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,2}[.)][ \t]+")
+
+
 def claimed_numbers(text: str) -> list[tuple[str, float]]:
-    """Numbers an answer asserts, as (surface, value); citation markers excluded."""
+    """Numbers an answer asserts, as (surface, value); citation markers and the numbers of a
+    numbered list ("1. Excellent science") excluded."""
     clean = re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
+    clean = _LIST_NUMBER.sub(" ", clean)
     return [(surface, value) for _, surface, value, _ in _scan(clean)]
 
 

@@ -27,6 +27,9 @@ COPIED_OVERLAP, COPIED_MARGIN, COPIED_MIN_CHARS = 0.8, 0.3, 20
 # that renders none (e5 similarities of related sentences differ by a few hundredths).
 TRANSLATION_WEIGHT = 0.1
 NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
+# A quote cut from a sentence split by a page break ends or starts at one of these, and is no
+# shorter than this.
+_PHRASE_END, MIN_PIECE_CHARS = "、，", 12
 
 
 class SourceFinder:
@@ -146,18 +149,36 @@ class SourceFinder:
         best = max(range(len(hits)), key=lambda i: scores[i])
         return best, overlaps[best]
 
-    def quote(self, claim: str, hit: Hit, language: str) -> str:
+    def quote(self, claim: str, hit: Hit, language: str, asked: frozenset[float] | set[float] = frozenset()) -> str:
         sentences = unit_sentences(hit.chunk)
         prior = (dict(zip(sentences, hit.unit_similarities[1:]))
                  if sentences and len(hit.unit_similarities) == len(sentences) + 1 else None)
-        quote = best_quote(claim, hit.chunk, self.similarity(language), prior)
+        quote = best_quote(claim, hit.chunk, self.similarity(language), prior, asked)
         for form in (quote, as_printed(quote)):
             if quote_in_report(form, self.report_folded):
                 return form
         # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
-        # block sat inside it): fall back to the best sentence that does.
+        # block sat inside it): quote the part of it on one page that holds the claim's figures,
+        # else the best sentence that stands whole.
+        piece = self._verbatim_piece(quote, claim)
+        if piece:
+            return piece
         for sentence in sorted(chunk_sentences(hit.chunk), key=lambda s: -overlap(claim, s)):
             if quote_in_report(sentence, self.report_folded):
                 return sentence
         parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self.report_folded)]
         return max(parts, key=len) if parts else ""
+
+    def _verbatim_piece(self, sentence: str, claim: str) -> str | None:
+        """The longest head or tail of ``sentence`` that stands in the report, cut at a comma so
+        that it starts and ends on whole phrases; the one stating more of the claim's figures."""
+        def stands(text: str) -> bool:
+            return quote_in_report(text, self.report_folded)
+
+        heads = [sentence[:n] for n in range(len(sentence) - 1, MIN_PIECE_CHARS - 1, -1) if sentence[n - 1] in _PHRASE_END]
+        tails = [sentence[n:] for n in range(1, len(sentence) - MIN_PIECE_CHARS + 1) if sentence[n - 1] in _PHRASE_END]
+        pieces = [p for p in (next((h for h in heads if stands(h)), None), next((t for t in tails if stands(t)), None)) if p]
+        if not pieces:
+            return None
+        figures = [v for _, v in claimed_numbers(claim)]
+        return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))

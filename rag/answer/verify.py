@@ -18,7 +18,7 @@ from typing import Callable
 from ..chunking import short_heading
 from ..places import passages_about_other_places, places_of_passage
 from ..retrieval import Hit
-from .citations import (Citation, markers_in, overlap, split_answer,
+from .citations import (LIST_ITEM, Citation, markers_in, overlap, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
 from .dates import claimed_months, month_supported, months_in, restore_months
@@ -216,7 +216,7 @@ class AnswerVerifier:
             body, cited = self._check_numbers(body, cited, hits, language, flags, asked)
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en":
-                sources = ([(self.sources.quote(body, hits[m - 1], language), hits[m - 1].chunk.text) for m in cited]
+                sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
                            if claimed_numbers(body) else [])
                 body, notes = restore_qualifiers(body, sources)
                 flags.extend(notes)
@@ -239,10 +239,13 @@ class AnswerVerifier:
             for m in cited:
                 if m not in order:
                     order[m] = len(order) + 1
-                    quote = self.sources.quote(body, hits[m - 1], language)
+                    quote = self.sources.quote(body, hits[m - 1], language, asked)
                     citations.append(Citation(order[m], hits[m - 1].chunk, quote))
                 marks.append(order[m])
             fmt = "［{}］" if language == "ja" else "[{}]"
             parts.append(body.rstrip() + "".join(fmt.format(n) for n in marks))
         joiner = "" if language == "ja" else " "
-        return joiner.join(parts), citations, flags
+        # The items of a numbered list keep a line each.
+        text = "".join(("\n" if i and LIST_ITEM.match(part) else joiner if i else "") + part
+                       for i, part in enumerate(parts))
+        return text, citations, flags
