@@ -97,6 +97,41 @@ def test_off_topic_question_is_refused_without_generation(pipeline):
     assert not answer.answerable and answer.text == CANNOT_ANSWER["en"] and answer.closest
 
 
+def test_names_an_english_answer_asserts_are_the_ones_to_check():
+    from rag.answer.names import claimed_names
+
+    def names(sentence, question=""):
+        return [n.surface for n in claimed_names(sentence, question)]
+
+    assert names("The capital of Japan is Tokyo.", "What is the capital of Japan?") == ["Tokyo"]
+    # Words that open a sentence or clause are not names unless they look like one; months and
+    # the question's own words are not checked.
+    assert names("Because nanomaterials are exempt under RoHS, …: Alkaline water electrolysis.") == ["RoHS"]
+    assert names("It was launched in October 2022 by the NNI.", "What did the NNI launch?") == []
+    assert names("The National Institutes of Health (NIH) paid.") == ["The National Institutes of Health", "NIH"]
+
+
+def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pipeline):
+    question = "Which German university leads the cluster of excellence launched in 2018 for topological quantum computing?"
+    hits = engine.retrieve(question, k=4)
+    # ケルン大学 is glossed as Cologne in the model's context: the real name is supported.
+    text, _, flags = pipeline.verifier.verify("It is led by the University of Cologne.[1]", hits, "en", question)
+    assert text.startswith("It is led by the University of Cologne.") and not any("name" in f for f in flags)
+    # The answer's only name, no passage gives ("university" is the question's word): the
+    # sentence asserts nothing the report says. Nor does an answer to an off-topic question.
+    text, _, flags = pipeline.verifier.verify("It is led by the University of Kiel.[1]", hits, "en", question)
+    assert text == "" and any("names no passage gives" in f for f in flags)
+    question = "What is the capital of Japan?"
+    text, citations, flags = pipeline.verifier.verify("The capital of Japan is Tokyo.[1]", engine.retrieve(question, k=4), "en", question)
+    assert text == "" and not citations and any("names no passage gives" in f for f in flags)
+    # Beside supported names, an unsupported one is marked (the report's クロル is Crolles).
+    question = "Which two chipmakers agreed in 2023 to build a jointly run 300 mm wafer fab in France?"
+    raw = "STMicroelectronics and GlobalFoundries will build it in Croil.[1]"
+    text, _, flags = pipeline.verifier.verify(raw, engine.retrieve(question, k=4), "en", question)
+    assert text.startswith("STMicroelectronics and GlobalFoundries will build it in Croil (name not verified in the report).")
+    assert any("marked: Croil" in f for f in flags)
+
+
 def test_bad_questions_get_clear_errors(pipeline):
     with pytest.raises(InputError, match="empty"):
         pipeline.ask("   ")

@@ -3,7 +3,7 @@
 Every sentence is checked before it is shown: citation markers must point to a passage (an
 unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
 stand in a cited passage about the same country (re-cited, repaired or visibly marked otherwise),
-and so must every month of an English answer; repeats and talk about the sources are dropped,
+and so must every month and every name of an English answer (names.py); repeats and talk about the sources are dropped,
 and each cited passage gets an exact quote of the report. English answers also get their
 leftover Japanese terms translated, the bounds the report puts on their figures (以上 "at
 least") and their closest source; Japanese answers get terms garbled in the copy restored.
@@ -23,6 +23,7 @@ from .citations import (LIST_ITEM, Citation, markers_in, overlap, split_answer,
 from .copy_repair import restore_copied_text
 from .dates import claimed_months, month_supported, months_in, restore_months
 from .english_terms import EnglishTerms
+from .names import NameChecker
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 from .output import answer_left_to_marker, clean_output, complete_sentences
 from .prompts import CANNOT_ANSWER
@@ -103,6 +104,7 @@ class AnswerVerifier:
                  tokenize: Callable[[str], list[str]] | None = None) -> None:
         self._english_terms = english_terms
         self.sources = SourceFinder(embedder, report_folded, translated_words, tokenize)
+        self._names = NameChecker(translated_words, tokenize) if translated_words and tokenize else None
 
     @staticmethod
     def _check_months(body: str, cited: list[int], hits: list[Hit], flags: list[str]) -> tuple[str, list[int]]:
@@ -215,6 +217,9 @@ class AnswerVerifier:
                 body, cited = self._check_months(body, cited, hits, flags)
             body, cited = self._check_numbers(body, cited, hits, language, flags, asked)
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
+            if body and language == "en" and self._names:
+                has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
+                body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures, flags)
             if body and language == "en":
                 sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
                            if claimed_numbers(body) else [])

@@ -1,0 +1,114 @@
+"""Names an English answer asserts, checked against the passages it cites.
+
+Where the small model cannot read a name in a Japanese passage, it writes one it knows: "the
+National Institutes of Health (NIH)" for a passage about BARDA, "Croil" for クロル (Crolles),
+"Tokyo" for a question the report does not answer at all. Figures are checked by value
+(numbers.py); a name is checked word by word. A passage supports a word of a name when it writes
+the word in Latin script (the report writes NNI, Horizon Europe, GlobalFoundries), writes a
+Japanese word the lexicon translates it to (National -> 国立), writes a katakana word that
+transliterates it (Twistronics -> ツイストロニクス), or names a place the dictionary glosses as
+it (Cologne -> ケルン, as the model's context shows it). A name is supported when at least half
+of its words are, one at least.
+
+Japanese answers copy their names from the passages, and copy_repair.py mends a garbled copy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from ..keywords import ENGLISH_FUNCTION_WORDS
+from ..transliteration import KATAKANA_TERM, transliteration_of
+from .context import gloss_places
+
+# A name: capitalised words, acronyms or words with digits (Nano4EARTH), joined by the small
+# words of institution names ("Ministry of Economy, Trade and Industry" is read as two runs).
+_NAME_WORD = r"(?:[A-Z][\w\-]*|[a-z]*\d[\w\-]*[A-Za-z][\w\-]*)"
+_NAME = re.compile(rf"(?<![\w\-]){_NAME_WORD}(?:\s+(?:(?:of|and|for|the|de|on)\s+)*{_NAME_WORD})*")
+_WORD = re.compile(r"[A-Za-z0-9][\w\-]*")
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+# A capitalised word that opens a sentence or a clause is a name only if it looks like one.
+_OPENS_CLAUSE = re.compile(r"(?:^|[:;]|\.\s)\s*$")
+_LOOKS_LIKE_A_NAME = re.compile(r"[A-Z].*[A-Z]|\d")  # NNI, GlobalFoundries, H2, Nano4EARTH
+
+
+UNVERIFIED_NAME = "(name not verified in the report)"
+
+
+@dataclass(frozen=True)
+class Name:
+    surface: str
+    words: tuple[str, ...]  # the words to check: the question's own and small words left out
+
+
+def claimed_names(sentence: str, question: str = "") -> list[Name]:
+    """The names an English sentence asserts, less the words the question itself uses."""
+    asked = {w.lower() for w in _WORD.findall(question)}
+    names = []
+    for m in _NAME.finditer(sentence):
+        words = tuple(w for w in _WORD.findall(m.group(0))
+                      if w.lower() not in ENGLISH_FUNCTION_WORDS and w.lower() not in _MONTHS
+                      and w.lower() not in asked and _singular(w).lower() not in asked)
+        if not words:
+            continue
+        if len(words) == 1 == len(_WORD.findall(m.group(0))) and _OPENS_CLAUSE.search(sentence[:m.start()]) \
+                and not _LOOKS_LIKE_A_NAME.search(words[0]):
+            continue  # "Because …", "Specifically, …", "Alkaline water electrolysis, …"
+        names.append(Name(m.group(0), words))
+    return names
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+class NameChecker:
+    def __init__(self, translated_words: Callable[[str], list[set[str]]], tokenize: Callable[[str], list[str]]) -> None:
+        self._translated_words, self._tokenize = translated_words, tokenize
+        self._passages: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
+
+    def _read(self, passage: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
+        if passage not in self._passages:
+            text = gloss_places(unicodedata.normalize("NFKC", passage))
+            self._passages[passage] = (text.lower(), frozenset(self._tokenize(text)), tuple(set(KATAKANA_TERM.findall(text))))
+        return self._passages[passage]
+
+    def _writes(self, word: str, passage: str) -> bool:
+        lower, tokens, katakana = self._read(passage)
+        if any(re.search(rf"(?<![a-z0-9]){re.escape(form.lower())}(?![a-z0-9])", lower) for form in {word, _singular(word)}):
+            return True
+        if any(group & tokens for group in self._translated_words(word)):
+            return True
+        return any(transliteration_of(k, [word, _singular(word)]) for k in katakana)
+
+    def supports(self, passage: str, name: Name) -> bool:
+        written = sum(self._writes(w, passage) for w in name.words)
+        return written > 0 and 2 * written >= len(name.words)
+
+    def check(self, body: str, cited: list[int], passages: list[str], question: str, has_figures: bool,
+              flags: list[str]) -> tuple[str, list[int]]:
+        """Every name of an English sentence must be supported by a cited passage: cite the
+        context passage that supports it, or mark it as unverified. A sentence whose every name is
+        unsupported and that states no figure asserts nothing the report says, and is dropped
+        ("The capital of Japan is Tokyo.")."""
+        names = claimed_names(body, question)
+        missing = [n for n in names if not any(self.supports(passages[m - 1], n) for m in cited)]
+        if not missing:
+            return body, cited
+        others = [i for i in range(1, len(passages) + 1) if all(self.supports(passages[i - 1], n) for n in missing)]
+        if others:
+            flags.append(f"cited the passage [{others[0]}] that names {', '.join(n.surface for n in missing)}")
+            return body, sorted({*cited, others[0]})
+        if len(missing) == len(names) and not has_figures:
+            flags.append(f"sentence with names no passage gives removed: {body[:60]}")
+            return "", cited
+        for name in missing:
+            flags.append(f"name not found in the passages, marked: {name.surface}")
+            at = body.find(name.surface)
+            end = at + len(name.surface)
+            end += body[end:end + 1] == ")" and body[at - 1:at] == "("  # "(NIH)": mark after the bracket
+            body = f"{body[:end]} {UNVERIFIED_NAME}{body[end:]}"
+        return body, cited
