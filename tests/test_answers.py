@@ -471,6 +471,12 @@ def test_garbled_copies_of_passage_terms_are_restored():
     assert restore_copied_text("スピントロニクス", passages)[0] == "スピントロニクス"
     # A non-Japanese character with no passage context to read it from is left alone.
     assert restore_copied_text("中国语", passages)[0] == "中国语"
+    # A country named in Chinese gets the passage's Japanese name; 印度 stays where no passage
+    # writes インド.
+    german = ["ドイツでは連邦政府が量子技術に約6億5,000万ユーロを投じる。"]
+    assert restore_copied_text("德国の量子技術への投資額は約6億5,000万ユーロです。", german) == (
+        "ドイツの量子技術への投資額は約6億5,000万ユーロです。", ["restored 德国 as ドイツ"])
+    assert restore_copied_text("印度の論文数", german)[0] == "印度の論文数"
 
 
 def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):

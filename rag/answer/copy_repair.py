@@ -5,6 +5,9 @@ copy comes out wrong: a simplified Chinese form (电子機器 for 電子機器, 
 neighbouring katakana (ニューヲモルフィック for ニューロモルフィック). The reader sees a
 misspelled term that the report never wrote. Where the passages hold exactly one spelling that
 differs from the copy in that single character, the passage's spelling is restored.
+
+Country names come out in their Chinese form now and then (德国の量子技術 for ドイツの), which
+differ from the Japanese in length and script, so they are mapped by name.
 """
 
 from __future__ import annotations
@@ -13,6 +16,13 @@ import re
 
 _KATAKANA_WORD = re.compile(r"[\u30a1-\u30faー]{5,}")  # shorter words have too many one-letter neighbours
 _CONTEXT = 3  # characters each side that must match around a non-Japanese character
+# Chinese names of the countries the report discusses, with the report's Japanese names.
+_CHINESE_COUNTRY_NAMES = {
+    "德国": "ドイツ", "美国": "米国", "韩国": "韓国", "法国": "フランス", "俄罗斯": "ロシア", "荷兰": "オランダ",
+    "意大利": "イタリア", "加拿大": "カナダ", "澳大利亚": "オーストラリア", "印度": "インド", "瑞士": "スイス",
+    "瑞典": "スウェーデン", "欧盟": "EU", "新加坡": "シンガポール", "以色列": "イスラエル", "芬兰": "フィンランド",
+    "比利时": "ベルギー", "西班牙": "スペイン", "台湾地区": "台湾", "英國": "英国", "中國": "中国",
+}
 
 
 def _is_japanese_charset(ch: str) -> bool:
@@ -61,10 +71,20 @@ def _restore_katakana(text: str, sources: str, question: str, notes: list[str]) 
     return text
 
 
+def _restore_country_names(text: str, sources: str, notes: list[str]) -> str:
+    """A country named in Chinese, in the Japanese form the passages or the question use."""
+    for chinese, japanese in _CHINESE_COUNTRY_NAMES.items():
+        if chinese in text and chinese not in sources and japanese in sources:
+            text = text.replace(chinese, japanese)
+            notes.append(f"restored {chinese} as {japanese}")
+    return text
+
+
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
     """``text`` (a Japanese answer) with garbled copies of passage terms restored, and notes."""
     notes: list[str] = []
     sources = "\n".join(passages)
+    text = _restore_country_names(text, sources + "\n" + question, notes)
     text = _restore_foreign_characters(text, sources, notes)
     text = _restore_katakana(text, sources, question, notes)
     return text, notes
