@@ -86,6 +86,13 @@ def places_named(text: str) -> frozenset[str]:
                      if english.search(flat) or japanese.search(flat))
 
 
+def place_mentions(text: str) -> list[tuple[str, int, int]]:
+    """(place, start, end) of every place ``text`` names, in order (``text`` NFKC-normalised)."""
+    found = [(place, m.start(), m.end()) for place, matchers in _MATCHERS.items()
+             for matcher in matchers for m in matcher.finditer(text)]
+    return sorted(found, key=lambda f: f[1])
+
+
 HOME = "japan"  # the report's own country: passages about it often leave it unnamed
 
 

@@ -66,10 +66,30 @@ def test_prompts_have_their_placeholders():
 
 
 def test_follow_up_questions_take_the_previous_question():
+    # Another country: the previous question, asked about it, for retrieval and the model alike.
     history = [("What is Korea's hydrogen law?", "…")]
-    assert resolve_followup("And Japan?", "en", history).startswith("What is Korea's hydrogen law?")
-    assert resolve_followup("What does the MGI aim to do?", "en", history) == "What does the MGI aim to do?"
-    assert resolve_followup("では米国は？", "ja", [("韓国の水素法は？", "…")]) == "韓国の水素法は？ では米国は？"
+    assert resolve_followup("And Japan?", "en", history) == ("What is Japan's hydrogen law?",) * 2
+    assert resolve_followup("では米国は？", "ja", [("韓国の水素法は？", "…")]) == ("米国の水素法は？",) * 2
+    assert resolve_followup("韓国は？", "ja", [("中国の重点材料分野は何か？", "…")]) == ("韓国の重点材料分野は何か？",) * 2
+    assert resolve_followup("Korea?", "en", [("What did the US request for the NNI?", "…")])[1] == "What did Korea request for the NNI?"
+    assert resolve_followup("And the EU?", "en", [("What did Germany request?", "…")])[1] == "What did the EU request?"
+    chat = [("ドイツの水素戦略は？", "…"), ("韓国は？", "…")]
+    assert resolve_followup("フランスは？", "ja", chat)[1] == "フランスの水素戦略は？"
+    # Other follow-ups are retrieved with the previous question; the model reads them as asked.
+    assert resolve_followup("And when did it start?", "en", history) == (
+        "What is Korea's hydrogen law? And when did it start?", "And when did it start?")
+    assert resolve_followup("水素は？", "ja", [("韓国の電池戦略は？", "…")]) == ("韓国の電池戦略は？ 水素は？", "水素は？")
+    # A Japanese follow-up to an English question is not rewritten into English.
+    assert resolve_followup("韓国は？", "ja", [("What is the US budget?", "…")])[1] == "韓国は？"
+    # A question of its own stays as it is.
+    assert resolve_followup("What does the MGI aim to do?", "en", history) == ("What does the MGI aim to do?",) * 2
+
+
+def test_a_follow_up_about_another_country_retrieves_that_countrys_passages(pipeline):
+    events = pipeline.stream("And Korea?", history=[("When did Germany adopt its hydrogen strategy?", "In June 2020.[1]")])
+    reading = next(events)  # what the model will read: retrieval is done, generation not begun
+    events.close()
+    assert reading.kind == "reading" and "韓国" in reading.passages[0].chunk.text
 
 
 def test_answer_sentences_keep_their_markers():

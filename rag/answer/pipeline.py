@@ -122,28 +122,30 @@ class AnswerPipeline:
         started = time.perf_counter()
         question = check_question(question, self.engine.settings.app.max_question_chars)
         language = question_language(question)
-        query = resolve_followup(question, language, history)
+        query, asked = resolve_followup(question, language, history)
+        notes = [f"follow-up read as: {asked}"] if asked != question else []
+        if asked != question:  # a self-contained question now: the previous exchange would only distract
+            history = None
         hits = self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
         timings = {"retrieve_s": time.perf_counter() - started}
-        refusal = self._refusal_before_generation(question, hits, language)
+        refusal = self._refusal_before_generation(asked, hits, language)
         if refusal:
             timings["total_s"] = time.perf_counter() - started
             yield AnswerEvent("final", answer=Answer(question, language, False, CANNOT_ANSWER[language], [],
-                                                     hits[:3], timings, [refusal], question_id))
+                                                     hits[:3], timings, [*notes, refusal], question_id))
             return
-        terms = self.engine.retriever.query_terms(question, language)
+        terms = self.engine.retriever.query_terms(asked, language)
         passages = select_context(hits[: self.cfg.context_passages], terms, self.engine.tokenizer,
                                   self.cfg.context_chars)
         context = [p.hit for p in passages]  # marker n in the answer is context[n - 1]
         yield AnswerEvent("reading", passages=context)
-        messages = build_messages(question, language, passages, history)
+        messages = build_messages(asked, language, passages, history)
         stop = SentenceStop(self.cfg.max_new_tokens)
         raw = ""
         for raw in self._generate(messages, stop):
             timings.setdefault("first_token_s", time.perf_counter() - started)
             yield AnswerEvent("partial", text=raw)
         raw = stop.trim(raw)  # the first token of a sentence that will not be written
-        notes = []
         answer_start = answer_left_to_marker(raw, language) if getattr(self.generator, "continues_answers", False) else None
         if answer_start:
             # One more pass from the words before the marker, which may not be a marker again:
@@ -155,7 +157,7 @@ class AnswerPipeline:
             raw = stop.trim(raw)
         timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
         cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
-        text, citations, flags = self.verifier.verify(raw, context, language, question, cut)
+        text, citations, flags = self.verifier.verify(raw, context, language, asked, cut)
         flags[:0] = notes
         refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
         answerable = bool(text) and not refused
@@ -164,7 +166,7 @@ class AnswerPipeline:
             flags.append("the model found no answer in the passages" if refused else
                          "no sentence survived verification" if raw.strip() else "empty generation")
         else:
-            answerable, text, citations = self._near_miss(question, language, text, citations, flags)
+            answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
         timings["total_s"] = time.perf_counter() - started
         yield AnswerEvent("final", answer=Answer(question, language, answerable, text, citations,
                                                  context if not (answerable or citations) else [], timings, flags, question_id))
