@@ -129,6 +129,7 @@ def test_names_an_english_answer_asserts_are_the_ones_to_check():
     assert names("Because nanomaterials are exempt under RoHS, …: Alkaline water electrolysis.") == ["RoHS"]
     assert names("It was launched in October 2022 by the NNI.", "What did the NNI launch?") == []
     assert names("The National Institutes of Health (NIH) paid.") == ["The National Institutes of Health", "NIH"]
+    assert names("It ranked 6th, with 25.0B euros for 300mm wafers.") == []  # ordinals and amounts are not names
 
 
 def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pipeline):
@@ -144,6 +145,11 @@ def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pip
     question = "What is the capital of Japan?"
     text, citations, flags = pipeline.verifier.verify("The capital of Japan is Tokyo.[1]", engine.retrieve(question, k=4), "en", question)
     assert text == "" and not citations and any("names no passage gives" in f for f in flags)
+    # A country's adjective is supported by a passage naming the country.
+    question = "When did China publish its first national graphene standard?"
+    text, _, flags = pipeline.verifier.verify("The Chinese government published it in 2018.[1]",
+                                              engine.retrieve(question, k=4), "en", question)
+    assert text.startswith("The Chinese government published it in 2018.") and not any("name" in f for f in flags)
     # Beside supported names, an unsupported one is marked (the report's クロル is Crolles).
     question = "Which two chipmakers agreed in 2023 to build a jointly run 300 mm wafer fab in France?"
     raw = "STMicroelectronics and GlobalFoundries will build it in Croil.[1]"

@@ -6,8 +6,8 @@ National Institutes of Health (NIH)" for a passage about BARDA, "Croil" for ク�
 (numbers.py); a name is checked word by word. A passage supports a word of a name when it writes
 the word in Latin script (the report writes NNI, Horizon Europe, GlobalFoundries), writes a
 Japanese word the lexicon translates it to (National -> 国立), writes a katakana word that
-transliterates it (Twistronics -> ツイストロニクス), or names a place the dictionary glosses as
-it (Cologne -> ケルン, as the model's context shows it). A name is supported when at least half
+transliterates it (Twistronics -> ツイストロニクス), names the country it names (Chinese -> 中国),
+or names a place the dictionary glosses as it (Cologne -> ケルン, as the model's context shows it). A name is supported when at least half
 of its words are, one at least.
 
 Japanese answers copy their names from the passages, and copy_repair.py mends a garbled copy.
@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
+from ..places import places_named
 from ..transliteration import KATAKANA_TERM, transliteration_of
 from .context import gloss_places
 
 # A name: capitalised words, acronyms or words with digits (Nano4EARTH), joined by the small
 # words of institution names ("Ministry of Economy, Trade and Industry" is read as two runs).
-_NAME_WORD = r"(?:[A-Z][\w\-]*|[a-z]*\d[\w\-]*[A-Za-z][\w\-]*)"
+# A word with digits is a name only if it starts with a letter: not "6th", "300mm" or "0B" of 25.0B.
+_NAME_WORD = r"(?:[A-Z][\w\-]*|[a-z]+\d[\w\-]*)"
 _NAME = re.compile(rf"(?<![\w\-]){_NAME_WORD}(?:\s+(?:(?:of|and|for|the|de|on)\s+)*{_NAME_WORD})*")
 _WORD = re.compile(r"[A-Za-z0-9][\w\-]*")
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
@@ -81,6 +83,8 @@ class NameChecker:
         if any(re.search(rf"(?<![a-z0-9]){re.escape(form.lower())}(?![a-z0-9])", lower) for form in {word, _singular(word)}):
             return True
         if any(group & tokens for group in self._translated_words(word)):
+            return True
+        if places_named(word) & places_named(passage):  # "Chinese" for a passage on 中国
             return True
         return any(transliteration_of(k, [word, _singular(word)]) for k in katakana)
 
