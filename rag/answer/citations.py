@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..passages import Chunk
-from .numbers import claimed_numbers, is_supported, numbers_in
+from .numbers import LIST_NUMBER, claimed_numbers, is_supported, numbers_in
 
 MARKER = re.compile(r"［(\d+)］|\[(\d+)\]|【(\d+)】")
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
@@ -26,7 +26,7 @@ SENTENCE_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\])|\s*(?:［\d+］|\[\d+\])(?=[
 ENGLISH_END = rf"{NOT_AN_END}[.!?]{SENTENCE_MARKERS}(?=\s+[^a-z]|\s*$)"
 _MARKER_LINE = re.compile(r"[ \t]*\n\s*((?:(?:［\d+］|\[\d+\])[ \t]*)+)(?=\n|$)")
 # Each item of a numbered list is a claim of its own, whatever ends it.
-LIST_ITEM = re.compile(r"\s*\d{1,2}[.)](?:[ \t]|［\d+］|\[\d+\])")
+LIST_ITEM = re.compile(rf"\s*{LIST_NUMBER}(?:[ \t]|［\d+］|\[\d+\])")
 _ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？]{SENTENCE_MARKERS}|{ENGLISH_END}|(?=\n{LIST_ITEM.pattern})|$)", re.S)
 
 
@@ -95,8 +95,9 @@ def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float
     answers the question, so the sentence that matched the question is the likelier source.
 
     The claim's figures (other than the question's own, ``asked``) come first: a quote that lacks
-    them does not support the claim, however close its wording. (「量子技術の研究費は3,108億円」 was once quoted by the passage's opening
-    「2022年度の…研究費は20兆7,040億円」, which shares its words and the question's, not its figure.)
+    them does not support the claim, however close its wording. 「量子技術の研究費は3,108億円」
+    was once quoted by its passage's opening 「2022年度の…研究費は20兆7,040億円」, which shares
+    the claim's words and the question's, not its figure.
     """
     sentences = list(prior) if prior else (chunk_sentences(chunk) or [chunk.text.strip()])
     numbers = {v for _, v in claimed_numbers(claim)} - set(asked)

@@ -71,22 +71,31 @@ class NameChecker:
     def __init__(self, translated_words: Callable[[str], list[set[str]]], tokenize: Callable[[str], list[str]]) -> None:
         self._translated_words, self._tokenize = translated_words, tokenize
         self._passages: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
+        self._glossed: dict[str, str] = {}
 
     def _read(self, passage: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
         if passage not in self._passages:
-            text = gloss_places(unicodedata.normalize("NFKC", passage))
+            text = unicodedata.normalize("NFKC", passage)
             self._passages[passage] = (text.lower(), frozenset(self._tokenize(text)), tuple(set(KATAKANA_TERM.findall(text))))
         return self._passages[passage]
 
+    @staticmethod
+    def _written_in(word: str, lower_text: str) -> bool:
+        return any(re.search(rf"(?<![a-z0-9]){re.escape(form.lower())}(?![a-z0-9])", lower_text)
+                   for form in {word, _singular(word)})
+
     def _writes(self, word: str, passage: str) -> bool:
         lower, tokens, katakana = self._read(passage)
-        if any(re.search(rf"(?<![a-z0-9]){re.escape(form.lower())}(?![a-z0-9])", lower) for form in {word, _singular(word)}):
-            return True
-        if any(group & tokens for group in self._translated_words(word)):
+        if self._written_in(word, lower) or any(group & tokens for group in self._translated_words(word)):
             return True
         if places_named(word) & places_named(passage):  # "Chinese" for a passage on 中国
             return True
-        return any(transliteration_of(k, [word, _singular(word)]) for k in katakana)
+        if any(transliteration_of(k, [word, _singular(word)]) for k in katakana):
+            return True
+        # Last, as the dictionary look-ups cost most: a place glossed in the model's context.
+        if passage not in self._glossed:
+            self._glossed[passage] = gloss_places(unicodedata.normalize("NFKC", passage)).lower()
+        return self._written_in(word, self._glossed[passage])
 
     def supports(self, passage: str, name: Name) -> bool:
         written = sum(self._writes(w, passage) for w in name.words)

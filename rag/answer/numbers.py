@@ -74,14 +74,15 @@ def numbers_in(text: str) -> frozenset[float]:
     return frozenset(found)
 
 
-_LIST_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,2}[.)][ \t]+")
+LIST_NUMBER = r"\d{1,2}[.)]"  # "1." or "2)" opening an item of a numbered list
+_LIST_ITEM_START = re.compile(rf"(?m)^[ \t]*{LIST_NUMBER}[ \t]+")
 
 
 def claimed_numbers(text: str) -> list[tuple[str, float]]:
     """Numbers an answer asserts, as (surface, value); citation markers and the numbers of a
     numbered list ("1. Excellent science") excluded."""
     clean = re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
-    clean = _LIST_NUMBER.sub(" ", clean)
+    clean = _LIST_ITEM_START.sub(" ", clean)
     return [(surface, value) for _, surface, value, _ in _scan(clean)]
 
 

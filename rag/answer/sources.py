@@ -160,7 +160,7 @@ class SourceFinder:
         # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
         # block sat inside it): quote the part of it on one page that holds the claim's figures,
         # else the best sentence that stands whole.
-        piece = self._verbatim_piece(quote, claim)
+        piece = self._verbatim_piece(quote, claim, asked)
         if piece:
             return piece
         for sentence in sorted(chunk_sentences(hit.chunk), key=lambda s: -overlap(claim, s)):
@@ -169,7 +169,7 @@ class SourceFinder:
         parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self.report_folded)]
         return max(parts, key=len) if parts else ""
 
-    def _verbatim_piece(self, sentence: str, claim: str) -> str | None:
+    def _verbatim_piece(self, sentence: str, claim: str, asked: frozenset[float] | set[float]) -> str | None:
         """The longest head or tail of ``sentence`` that stands in the report, cut at a comma so
         that it starts and ends on whole phrases; the one stating more of the claim's figures."""
         def stands(text: str) -> bool:
@@ -180,5 +180,5 @@ class SourceFinder:
         pieces = [p for p in (next((h for h in heads if stands(h)), None), next((t for t in tails if stands(t)), None)) if p]
         if not pieces:
             return None
-        figures = [v for _, v in claimed_numbers(claim)]
+        figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))
