@@ -34,6 +34,7 @@ class Readiness:
             ("preparing the embedding model and building the index", lambda: self.engine.index(show_progress=True)),
             ("loading the encoders", lambda: self.engine.retrieve("ナノテクノロジー")),
             ("preparing and loading the language model", lambda: self.engine.generator),
+            ("warming up the language model", lambda: self.engine.answers.warm_up()),
         ]
         try:
             for label, action in steps:

@@ -170,6 +170,17 @@ def test_bad_questions_get_clear_errors(pipeline):
 
 
 @pytest.mark.slow
+def test_warm_up_reads_both_languages_instructions_before_the_first_question(engine):
+    from rag.answer.context import build_messages
+
+    cached = engine.generator._prefix_cache
+    cached.clear()  # another test may have asked already
+    engine.answers.warm_up()
+    for language in ("ja", "en"):
+        assert build_messages("x", language, [], None)[0]["content"] in cached
+
+
+@pytest.mark.slow
 def test_real_answer_in_the_language_of_the_question(engine):
     events = list(engine.ask_stream("韓国の「K-バッテリー発展戦略」はいつ策定されたか？"))
     kinds = [e.kind for e in events]
