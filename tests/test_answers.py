@@ -736,6 +736,23 @@ def test_a_japanese_answer_that_dropped_the_reports_bound_is_a_near_miss_shown_b
     assert shown.startswith("報告書に正確な数値の記載はありません。") and "1000量子ビット超のプロセッサを発表" in shown
 
 
+def test_a_japanese_answer_gets_back_the_bound_its_copy_dropped(engine, pipeline):
+    from rag.answer.qualifiers import restore_japanese_qualifiers
+
+    question = "IBMが2023年末に発表したプロセッサの量子ビット数は？"
+    hits = engine.retrieve(question, k=4)
+    source = _passage(hits, "1000量子ビット超") + 1
+    text, _, flags = pipeline.verifier.verify(f"量子ビット数は1000量子ビットである［{source}］。", hits, "ja", question)
+    assert "1000量子ビット超" in text and any("restored the report's qualifier: 超" in f for f in flags)
+    # Before the figure (約), after its unit (以上); never on the 2 of CO2, nor where the answer's
+    # unit is not the report's.
+    quote = "30以上の連邦機関が参加し、約12億kWとCO2削減を目指す。"
+    assert restore_japanese_qualifiers("30の連邦機関が参加し、12億kWとCO2を", [(quote, quote)])[0] == (
+        "30以上の連邦機関が参加し、約12億kWとCO2を")
+    ibm = "IBMは1000量子ビット超のプロセッサを発表した。"
+    assert restore_japanese_qualifiers("1000個のプロセッサ", [(ibm, ibm)])[0] == "1000個のプロセッサ"
+
+
 def test_a_municipality_asked_where_the_quotes_name_only_a_prefecture_is_not_answered(engine, pipeline):
     question = "TSMCが28nm世代の量産工場を建設している市町村はどこか？"
     hits = engine.retrieve(question, k=4)

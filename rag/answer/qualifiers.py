@@ -1,4 +1,4 @@
-"""Qualifiers the report puts on a figure, restored where an English answer dropped them.
+"""Qualifiers the report puts on a figure, restored where an answer dropped them.
 
 The report rarely states a bare figure when it is a bound or an estimate: 「30以上の連邦機関」,
 「1000量子ビット超」, 「約12億kW」, 「500 ℃以上」. Translating, the small model keeps the
@@ -8,7 +8,8 @@ check, yet the sentence says more than the report. Where every mention of the fi
 sentences quoted for the claim carries the same qualifier, the English sentence gets that
 qualifier: written before a bare figure, or in place of a qualifier of another kind (a bound is
 not an estimate). A passage whose quote does not state the figure speaks through all of its
-mentions, which must then agree.
+mentions, which must then agree. A Japanese answer that copied 「1000量子ビット超」 as
+「1000量子ビット」 gets the report's word back the same way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .numbers import claimed_numbers, figure_spans, is_supported
 # After the figure and its unit (at most six characters: 量子ビット, 億円, ％, ℃ …).
 _AFTER = re.compile(r"^\s*[^\d\s、。，,（）()「」]{0,6}?(超|以上|未満|以下|余り|程度|前後)")
 _BEFORE = re.compile(r"(約|およそ|最大で?|少なくとも|最低)\s*$")
+_JA_BEFORE = {"約", "およそ", "最大", "最大で", "少なくとも", "最低"}
 _ENGLISH = {"超": "more than", "余り": "more than", "以上": "at least", "少なくとも": "at least", "最低": "at least",
             "未満": "less than", "以下": "at most", "約": "about", "およそ": "about", "程度": "about", "前後": "about",
             "最大": "up to", "最大で": "up to"}
@@ -78,7 +80,7 @@ def restore_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[s
         if None in mentions or len(english) != 1:
             continue  # stated bare somewhere, or with conflicting qualifiers
         # The figure itself, not the same digits inside another number ("3" of "2013").
-        found = re.search(rf"(?<![\d.,]){re.escape(surface)}(?![\d])", sentence)
+        found = re.search(rf"(?<![\d.,A-Za-z]){re.escape(surface)}(?![\d])", sentence)  # not the 2 of CO2
         if not found:
             continue
         start, end = found.span()
@@ -97,6 +99,57 @@ def restore_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[s
             sentence = f"{sentence[:start]}{word} {sentence[start:]}"
             notes.append(f"restored the report's qualifier: {word} {surface}")
     return sentence, notes
+
+
+def _report_qualifier(value: float, tables: list[tuple[dict, dict]]) -> str | None:
+    """The one qualifier every mention of ``value`` carries in the quotes (or, for a passage whose
+    quote does not state it, in the whole passage); None if any mention is bare or they differ."""
+    mentions: set[str | None] = set()
+    for quoted, whole in tables:
+        mentions |= _mentions(value, quoted) or _mentions(value, whole)
+    return mentions.pop() if len(mentions) == 1 and None not in mentions else None
+
+
+def restore_japanese_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[str, list[str]]:
+    """``sentence`` (Japanese) with the report's qualifier put back on a figure it copied bare:
+    「1000量子ビット」 where the quoted sentence says 「1000量子ビット超」, 「12億kW」 for 「約12億kW」.
+    A qualifier that follows the figure goes after the unit the report writes between them, and
+    only where the answer writes that same unit; ``sources`` as for ``restore_qualifiers``."""
+    text = unicodedata.normalize("NFKC", sentence)
+    if len(text) != len(sentence):
+        return sentence, []  # offsets below are the normalised text's
+    tables = [(figure_qualifiers(quote), figure_qualifiers(passage)) for quote, passage in sources]
+    notes: list[str] = []
+    for start, end, value in sorted(figure_spans(text), reverse=True):  # from the end: earlier offsets stay valid
+        if _AFTER.match(text[end:end + 10]) or _BEFORE.search(text[max(0, start - 6):start]):
+            continue  # the answer qualifies it already
+        if start and text[start - 1].isascii() and text[start - 1].isalpha():
+            continue  # the 2 of CO2 or H2 is part of a name
+        qualifier = _report_qualifier(value, tables)
+        if qualifier is None:
+            continue
+        surface = sentence[start:end]
+        if qualifier in _JA_BEFORE:
+            sentence = f"{sentence[:start]}{qualifier}{sentence[start:]}"
+        else:
+            unit = _unit_before(qualifier, value, [quote for quote, _ in sources])
+            if unit is None or not text.startswith(unit, end):
+                continue
+            at = end + len(unit)
+            sentence = f"{sentence[:at]}{qualifier}{sentence[at:]}"
+        notes.append(f"restored the report's qualifier: {qualifier} on {surface}")
+    return sentence, notes
+
+
+def _unit_before(qualifier: str, value: float, quotes: list[str]) -> str | None:
+    """What the quotes write between ``value`` and its ``qualifier`` (量子ビット of 1000量子ビット超)."""
+    for quote in quotes:
+        text = unicodedata.normalize("NFKC", quote)
+        for start, end, stated in figure_spans(text):
+            after = _AFTER.match(text[end:end + 10])
+            if after and after.group(1) == qualifier and is_supported(value, {stated}):
+                return text[end:end + after.start(1)].strip()
+    return None
 
 
 def _qualified(text: str, start: int, end: int) -> bool:

@@ -6,7 +6,8 @@ stand in a cited passage about the same country (re-cited, repaired or visibly m
 and so must every month and every name of an English answer (names.py); repeats and talk about the sources are dropped,
 and each cited passage gets an exact quote of the report. English answers also get their
 leftover Japanese terms translated, the bounds the report puts on their figures (以上 "at
-least") and their closest source; Japanese answers get terms garbled in the copy restored.
+least") and their closest source; Japanese answers get terms garbled in the copy restored, and
+the bounds they dropped in the copy (「1000量子ビット」 for 「1000量子ビット超」).
 Where a sentence comes from, and the sentence of that passage to quote, is found in sources.py.
 """
 
@@ -27,7 +28,7 @@ from .names import NameChecker
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 from .output import answer_left_to_marker, clean_output, complete_sentences
 from .prompts import CANNOT_ANSWER
-from .qualifiers import restore_qualifiers
+from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .sources import MIN_SUPPORT_OVERLAP, SourceFinder
 
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
@@ -220,6 +221,10 @@ class AnswerVerifier:
             if body and language == "en" and self._names:
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
                 body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures, flags)
+            if body and language == "ja" and claimed_numbers(body):
+                sources = [(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
+                body, notes = restore_japanese_qualifiers(body, sources)
+                flags.extend(notes)
             if body and language == "en":
                 sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
                            if claimed_numbers(body) else [])
