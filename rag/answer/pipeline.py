@@ -133,8 +133,9 @@ class AnswerPipeline:
         question = check_question(question, self.engine.settings.app.max_question_chars)
         language = question_language(question)
         query, asked = resolve_followup(question, language, history)
-        notes = [f"follow-up read as: {asked}"] if asked != question else []
+        notes = []
         if asked != question:  # a self-contained question now: the previous exchange would only distract
+            notes.append(f"follow-up read as: {asked}")
             history = None
         hits = self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
         timings = {"retrieve_s": time.perf_counter() - started}

@@ -3,8 +3,8 @@
 Every sentence is checked before it is shown: citation markers must point to a passage (an
 unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
 stand in a cited passage about the same country (re-cited, repaired or visibly marked otherwise),
-and so must every month and every name of an English answer (names.py); repeats and talk about the sources are dropped,
-and each cited passage gets an exact quote of the report. English answers also get their
+and so must every month and every name of an English answer (names.py); repeats and talk about
+the sources are dropped, and each cited passage gets an exact quote of the report. English answers also get their
 leftover Japanese terms translated, the bounds the report puts on their figures (以上 "at
 least") and their closest source; Japanese answers get terms garbled in the copy restored, and
 the bounds they dropped in the copy (「1000量子ビット」 for 「1000量子ビット超」).
@@ -221,15 +221,14 @@ class AnswerVerifier:
             if body and language == "en" and self._names:
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
                 body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures, flags)
-            if body and language == "ja" and claimed_numbers(body):
-                sources = [(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
-                body, notes = restore_japanese_qualifiers(body, sources)
+            # The sentences quoted for the claim decide the bounds and months it restores.
+            sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
+                       if body and claimed_numbers(body) else [])
+            if sources:
+                restore = restore_qualifiers if language == "en" else restore_japanese_qualifiers
+                body, notes = restore(body, sources)
                 flags.extend(notes)
             if body and language == "en":
-                sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
-                           if claimed_numbers(body) else [])
-                body, notes = restore_qualifiers(body, sources)
-                flags.extend(notes)
                 body, notes = restore_months(body, [quote for quote, _ in sources])
                 flags.extend(notes)
                 cited = self.sources.add_closest_source(body, cited, hits, flags)
