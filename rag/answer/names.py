@@ -51,7 +51,7 @@ def claimed_names(sentence: str, question: str = "") -> list[Name]:
     asked = {w.lower() for w in _WORD.findall(question)}
     names = []
     for m in _NAME.finditer(sentence):
-        words = tuple(w for w in _WORD.findall(m.group(0))
+        words = tuple(w for w in _name_words(m.group(0))
                       if w.lower() not in ENGLISH_FUNCTION_WORDS and w.lower() not in _MONTHS
                       and w.lower() not in asked and _singular(w).lower() not in asked)
         if not words:
@@ -61,6 +61,16 @@ def claimed_names(sentence: str, question: str = "") -> list[Name]:
             continue  # "Because …", "Specifically, …", "Alkaline water electrolysis, …"
         names.append(Name(m.group(0), words))
     return names
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name; of a hyphenated word, the parts that carry a capital or a digit:
+    "AI" of "AI-supported", "GAA" of "GAA-type" (the rest is English, not a name)."""
+    words = []
+    for word in _WORD.findall(name):
+        parts = word.split("-")
+        words.extend([word] if len(parts) == 1 else [p for p in parts if p and re.search(r"[A-Z0-9]", p)])
+    return words
 
 
 def _singular(word: str) -> str:
