@@ -132,6 +132,7 @@ def test_names_an_english_answer_asserts_are_the_ones_to_check():
     assert names("It ranked 6th, with 25.0B euros for 300mm wafers.") == []  # ordinals and amounts are not names
     # Of a hyphenated word, the parts with a capital are checked: "AI" of "AI-supported".
     assert [n.words for n in claimed_names("It backs human-centred and AI-supported design.")] == [("AI",)]
+    assert names("It is funded by the U.S. Department of Energy.") == ["U.S. Department of Energy"]
 
 
 def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pipeline):

@@ -28,9 +28,9 @@ from .context import gloss_places
 # A name: capitalised words, acronyms or words with digits (Nano4EARTH), joined by the small
 # words of institution names ("Ministry of Economy, Trade and Industry" is read as two runs).
 # A word with digits is a name only if it starts with a letter: not "6th", "300mm" or "0B" of 25.0B.
-_NAME_WORD = r"(?:[A-Z][\w\-]*|[a-z]+\d[\w\-]*)"
+_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w\-]*|[a-z]+\d[\w\-]*)"  # U.S. and U.K. too
 _NAME = re.compile(rf"(?<![\w\-]){_NAME_WORD}(?:\s+(?:(?:of|and|for|the|de|on)\s+)*{_NAME_WORD})*")
-_WORD = re.compile(r"[A-Za-z0-9][\w\-]*")
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][\w\-]*")
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 # A capitalised word that opens a sentence or a clause is a name only if it looks like one.
 _OPENS_CLAUSE = re.compile(r"(?:^|[:;]|\.\s)\s*$")
