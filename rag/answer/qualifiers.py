@@ -24,6 +24,7 @@ from .numbers import claimed_numbers, figure_spans, is_supported
 _AFTER = re.compile(r"^\s*[^\d\s、。，,（）()「」]{0,6}?(超|以上|未満|以下|余り|程度|前後)")
 _BEFORE = re.compile(r"(約|およそ|最大で?|少なくとも|最低)\s*$")
 _JA_BEFORE = {"約", "およそ", "最大", "最大で", "少なくとも", "最低"}
+_COUNTER = re.compile(r"個|つ|件|人|社|名|校|カ国|か国|ヵ国|機関|拠点|か所|カ所")
 _ENGLISH = {"超": "more than", "余り": "more than", "以上": "at least", "少なくとも": "at least", "最低": "at least",
             "未満": "less than", "以下": "at most", "約": "about", "およそ": "about", "程度": "about", "前後": "about",
             "最大": "up to", "最大で": "up to"}
@@ -135,6 +136,9 @@ def restore_japanese_qualifiers(sentence: str, sources: list[tuple[str, str]]) -
             unit = _unit_before(qualifier, value, [quote for quote, _ in sources])
             if unit is None or not text.startswith(unit, end):
                 continue
+            if not unit:  # 「30以上の機関」 copied as 「30個」: the bound follows the counter, 「30個以上」
+                counter = _COUNTER.match(text, end)
+                unit = counter.group(0) if counter else ""
             at = end + len(unit)
             sentence = f"{sentence[:at]}{qualifier}{sentence[at:]}"
         notes.append(f"restored the report's qualifier: {qualifier} on {surface}")
