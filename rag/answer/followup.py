@@ -19,12 +19,14 @@ _JA_FOLLOWUP = re.compile(r"^(では|じゃあ|それでは|それ|その|それ
 _PRONOUNS = re.compile(r"\b(it|its|they|their|them|this|that|those|these)\b|それ|その|これ|この|同国|同計画", re.I)
 # A question that is only a topic: 「韓国は？」, 「ドイツについては？」, "Korea?".
 # (A topic with の is a question of its own: 「ドイツの水素戦略は？」.)
-_JA_BARE_TOPIC = re.compile(r"^[^、。？?\sの]{1,12}?(?:は|では|の場合は|についてはどう|については|って|も)\s*[？?]?$")
+_JA_BARE_TOPIC = re.compile(
+    r"^[^、。？?\sの]{1,12}?(?:は|では|の場合は|についてはどう|については|って|も)\s*[？?]?$")
 _EN_BARE_TOPIC = re.compile(
     r"^(?!(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|will|would|"
     r"should|has|have|had|list|name|give|tell|explain|describe|summari[sz]e)\b)(?:for\s+)?[A-Z][\w.\- ]{0,25}\?$", re.I)
 SHORT = {"en": 40, "ja": 20}
-_TAKES_THE = {"US", "U.S.", "USA", "UK", "U.K.", "EU", "United States", "United Kingdom", "European Union", "Netherlands"}
+_TAKES_THE = {"US", "U.S.", "USA", "UK", "U.K.", "EU", "United States", "United Kingdom", "European Union",
+              "Netherlands"}
 
 
 def is_followup(question: str, language: str) -> bool:

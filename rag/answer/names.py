@@ -7,8 +7,8 @@ National Institutes of Health (NIH)" for a passage about BARDA, "Croil" for ク�
 the word in Latin script (the report writes NNI, Horizon Europe, GlobalFoundries), writes a
 Japanese word the lexicon translates it to (National -> 国立), writes a katakana word that
 transliterates it (Twistronics -> ツイストロニクス), names the country it names (Chinese -> 中国),
-or names a place the dictionary glosses as it (Cologne -> ケルン, as the model's context shows it). A name is supported when at least half
-of its words are, one at least.
+or names a place the dictionary glosses as it (Cologne -> ケルン, as the model's context shows
+it). A name is supported when at least half of its words are, one at least.
 
 Japanese answers copy their names from the passages, and copy_repair.py mends a garbled copy.
 """
@@ -86,7 +86,8 @@ class NameChecker:
     def _read(self, passage: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
         if passage not in self._passages:
             text = unicodedata.normalize("NFKC", passage)
-            self._passages[passage] = (text.lower(), frozenset(self._tokenize(text)), tuple(set(KATAKANA_TERM.findall(text))))
+            katakana = tuple(set(KATAKANA_TERM.findall(text)))
+            self._passages[passage] = (text.lower(), frozenset(self._tokenize(text)), katakana)
         return self._passages[passage]
 
     @staticmethod

@@ -149,7 +149,7 @@ def _unit_before(qualifier: str, value: float, quotes: list[str]) -> str | None:
     """What the quotes write between ``value`` and its ``qualifier`` (量子ビット of 1000量子ビット超)."""
     for quote in quotes:
         text = unicodedata.normalize("NFKC", quote)
-        for start, end, stated in figure_spans(text):
+        for _, end, stated in figure_spans(text):
             after = _AFTER.match(text[end:end + 10])
             if after and after.group(1) == qualifier and is_supported(value, {stated}):
                 return text[end:end + after.start(1)].strip()

@@ -175,9 +175,10 @@ class SourceFinder:
         def stands(text: str) -> bool:
             return quote_in_report(text, self.report_folded)
 
-        heads = [sentence[:n] for n in range(len(sentence) - 1, MIN_PIECE_CHARS - 1, -1) if sentence[n - 1] in _PHRASE_END]
-        tails = [sentence[n:] for n in range(1, len(sentence) - MIN_PIECE_CHARS + 1) if sentence[n - 1] in _PHRASE_END]
-        pieces = [p for p in (next((h for h in heads if stands(h)), None), next((t for t in tails if stands(t)), None)) if p]
+        cuts = [n for n in range(1, len(sentence)) if sentence[n - 1] in _PHRASE_END]
+        heads = [sentence[:n] for n in reversed(cuts) if n >= MIN_PIECE_CHARS]  # longest first
+        tails = [sentence[n:] for n in cuts if len(sentence) - n >= MIN_PIECE_CHARS]
+        pieces = [p for p in (next(filter(stands, heads), None), next(filter(stands, tails), None)) if p]
         if not pieces:
             return None
         figures = [v for _, v in claimed_numbers(claim) if v not in asked]
