@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..language import detect_language
 from ..places import place_mentions
 
 _EN_FOLLOWUP = re.compile(r"^(and|what about|how about|and what|also|then|same for|what of)\b", re.I)
@@ -49,10 +50,10 @@ def ask_about_other_place(question: str, previous: str) -> str | None:
     # Offsets found in the normalised text hold in the original when normalising kept the length
     # (full-width ？ becomes ?): the rewritten question then keeps the user's characters.
     text = previous.strip() if len(previous.strip()) == len(normal) else normal
-    new, old = place_mentions(_normal(question)), place_mentions(normal)
+    asked = _normal(question)
+    new, old = place_mentions(asked), place_mentions(normal)
     if len({p for p, _, _ in new}) != 1 or len({p for p, _, _ in old}) != 1 or new[0][0] == old[0][0]:
         return None
-    asked = _normal(question)
     surface = asked[new[0][1]:new[0][2]]
     if asked[max(0, new[0][1] - 4):new[0][1]].lower() == "the ":
         surface = "the " + surface
@@ -71,15 +72,8 @@ def resolve_followup(question: str, language: str, history: list[tuple[str, str]
         return question, question
     # In "And Korea?" after "And Germany?", the question both follow is the one before them.
     previous = next((q for q, _ in reversed(history) if not is_followup(q, language)), history[-1][0])
-    swapped = ask_about_other_place(question, previous) if _same_script(question, previous) else None
+    # A Japanese follow-up to an English question is not rewritten into English.
+    swapped = ask_about_other_place(question, previous) if detect_language(previous) == language else None
     if swapped:
         return swapped, swapped
     return f"{previous} {question}", question
-
-
-def _same_script(a: str, b: str) -> bool:
-    """Both questions Japanese or both English: a Japanese follow-up to an English question must
-    not be rewritten into English."""
-    def japanese(text: str) -> bool:
-        return bool(re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text))
-    return japanese(a) == japanese(b)

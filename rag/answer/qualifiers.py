@@ -23,7 +23,6 @@ from .numbers import claimed_numbers, figure_spans, is_supported
 # After the figure and its unit (at most six characters: 量子ビット, 億円, ％, ℃ …).
 _AFTER = re.compile(r"^\s*[^\d\s、。，,（）()「」]{0,6}?(超|以上|未満|以下|余り|程度|前後)")
 _BEFORE = re.compile(r"(約|およそ|最大で?|少なくとも|最低)\s*$")
-_JA_BEFORE = {"約", "およそ", "最大", "最大で", "少なくとも", "最低"}
 _COUNTER = re.compile(r"個|つ|件|人|社|名|校|カ国|か国|ヵ国|機関|拠点|か所|カ所")
 _ENGLISH = {"超": "more than", "余り": "more than", "以上": "at least", "少なくとも": "at least", "最低": "at least",
             "未満": "less than", "以下": "at most", "約": "about", "およそ": "about", "程度": "about", "前後": "about",
@@ -65,6 +64,19 @@ def _mentions(value: float, table: dict[float, set[str | None]]) -> set[str | No
     return set().union(*(qualifiers for stated, qualifiers in table.items() if is_supported(value, {stated})))
 
 
+def _source_mentions(value: float, tables: list[tuple[dict, dict]]) -> set[str | None]:
+    """The qualifiers of ``value``'s mentions: per cited passage, those in its quote, or all of the
+    passage's when the quote does not state the figure (``tables`` from ``_tables``)."""
+    mentions: set[str | None] = set()
+    for quoted, whole in tables:
+        mentions |= _mentions(value, quoted) or _mentions(value, whole)
+    return mentions
+
+
+def _tables(sources: list[tuple[str, str]]) -> list[tuple[dict, dict]]:
+    return [(figure_qualifiers(quote), figure_qualifiers(passage)) for quote, passage in sources]
+
+
 def restore_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[str, list[str]]:
     """``sentence`` (English) with the report's qualifiers written before its bare figures.
 
@@ -72,11 +84,9 @@ def restore_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[s
     quote's mentions of a figure decide when it states the figure ("IBM … 1000量子ビット超"
     beside "1000個まで増やせば" in the same passage), else all of the passage's."""
     notes: list[str] = []
-    tables = [(figure_qualifiers(quote), figure_qualifiers(passage)) for quote, passage in sources]
+    tables = _tables(sources)
     for surface, value in claimed_numbers(sentence):
-        mentions: set[str | None] = set()
-        for quoted, whole in tables:
-            mentions |= _mentions(value, quoted) or _mentions(value, whole)
+        mentions = _source_mentions(value, tables)
         english = {_ENGLISH[q] for q in mentions if q is not None}
         if None in mentions or len(english) != 1:
             continue  # stated bare somewhere, or with conflicting qualifiers
@@ -102,15 +112,6 @@ def restore_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[s
     return sentence, notes
 
 
-def _report_qualifier(value: float, tables: list[tuple[dict, dict]]) -> str | None:
-    """The one qualifier every mention of ``value`` carries in the quotes (or, for a passage whose
-    quote does not state it, in the whole passage); None if any mention is bare or they differ."""
-    mentions: set[str | None] = set()
-    for quoted, whole in tables:
-        mentions |= _mentions(value, quoted) or _mentions(value, whole)
-    return mentions.pop() if len(mentions) == 1 and None not in mentions else None
-
-
 def restore_japanese_qualifiers(sentence: str, sources: list[tuple[str, str]]) -> tuple[str, list[str]]:
     """``sentence`` (Japanese) with the report's qualifier put back on a figure it copied bare:
     「1000量子ビット」 where the quoted sentence says 「1000量子ビット超」, 「12億kW」 for 「約12億kW」.
@@ -119,18 +120,19 @@ def restore_japanese_qualifiers(sentence: str, sources: list[tuple[str, str]]) -
     text = unicodedata.normalize("NFKC", sentence)
     if len(text) != len(sentence):
         return sentence, []  # offsets below are the normalised text's
-    tables = [(figure_qualifiers(quote), figure_qualifiers(passage)) for quote, passage in sources]
+    tables = _tables(sources)
     notes: list[str] = []
     for start, end, value in sorted(figure_spans(text), reverse=True):  # from the end: earlier offsets stay valid
-        if _AFTER.match(text[end:end + 10]) or _BEFORE.search(text[max(0, start - 6):start]):
-            continue  # the answer qualifies it already
+        if _qualified_in_japanese(text, start, end):
+            continue
         if start and text[start - 1].isascii() and text[start - 1].isalpha():
             continue  # the 2 of CO2 or H2 is part of a name
-        qualifier = _report_qualifier(value, tables)
-        if qualifier is None:
-            continue
+        mentions = _source_mentions(value, tables)
+        if len(mentions) != 1 or None in mentions:
+            continue  # stated bare somewhere, or with conflicting qualifiers
+        qualifier = mentions.pop()
         surface = sentence[start:end]
-        if qualifier in _JA_BEFORE:
+        if _BEFORE.fullmatch(qualifier):
             sentence = f"{sentence[:start]}{qualifier}{sentence[start:]}"
         else:
             unit = _unit_before(qualifier, value, [quote for quote, _ in sources])
@@ -156,9 +158,13 @@ def _unit_before(qualifier: str, value: float, quotes: list[str]) -> str | None:
     return None
 
 
+def _qualified_in_japanese(text: str, start: int, end: int) -> bool:
+    return bool(_AFTER.match(text[end:end + 10]) or _BEFORE.search(text[max(0, start - 6):start]))  # 超, 約
+
+
 def _qualified(text: str, start: int, end: int) -> bool:
-    if _AFTER.match(text[end:end + 10]) or _BEFORE.search(text[max(0, start - 6):start]):
-        return True  # 1000量子ビット超, 約30
+    if _qualified_in_japanese(text, start, end):
+        return True
     return bool(_QUALIFIED_BEFORE.search(text[:start]) or _QUALIFIED_AFTER.match(text[end:end + 25]))
 
 

@@ -4,9 +4,9 @@ Every sentence is checked before it is shown: citation markers must point to a p
 unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
 stand in a cited passage about the same country (re-cited, repaired or visibly marked otherwise),
 and so must every month and every name of an English answer (names.py); repeats and talk about
-the sources are dropped, and each cited passage gets an exact quote of the report. English answers also get their
-leftover Japanese terms translated, the bounds the report puts on their figures (以上 "at
-least") and their closest source; Japanese answers get terms garbled in the copy restored, and
+the sources are dropped, and each cited passage gets an exact quote of the report. English
+answers also get their leftover Japanese terms translated, the bounds the report puts on their
+figures (以上 "at least") and their closest source; Japanese answers get terms garbled in the copy restored, and
 the bounds they dropped in the copy (「1000量子ビット」 for 「1000量子ビット超」).
 Where a sentence comes from, and the sentence of that passage to quote, is found in sources.py.
 """
