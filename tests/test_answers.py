@@ -161,6 +161,34 @@ def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pip
     assert any("marked: Croil" in f for f in flags)
 
 
+def test_quoted_terms_are_checked_and_names_only_another_countrys_passage_gives_do_not_count(engine, pipeline):
+    from rag.answer.names import claimed_names
+
+    # A quoted term is a name, capitalised or not; a longer quoted phrase is not one.
+    assert [n.surface for n in claimed_names('It is called "selecosis" and "the social revolution of the world".')] == [
+        '"selecosis"']
+    question = "To cope with differences between tumours, what approach merges treatment with diagnostic evaluation?"
+    hits = engine.retrieve(question, k=4)
+    assert any("セラノスティクス" in h.chunk.text for h in hits)
+    # The model's coinage for セラノスティクス is marked, and the sentence is kept; the right
+    # transliteration of the report's loanword is not marked.
+    text, _, flags = pipeline.verifier.verify('The approach is called "selecosis".[1]', hits, "en", question)
+    assert text.startswith('The approach is called "selecosis" (term not verified in the report).')
+    assert any('term not found in the passages, marked: "selecosis"' in f for f in flags)
+    text, _, flags = pipeline.verifier.verify('The approach is called "theranostics".[1]', hits, "en", question)
+    assert "not verified" not in text and not any("marked" in f for f in flags)
+    # The UK's strategy does not name Japan's: a sentence about Japan citing only the UK
+    # passage for its name asserts nothing the report says about Japan.
+    question = "What is the name of the semiconductor strategy the UK announced in May 2023?"
+    uk = [h for h in engine.retrieve(question, k=4) if "National Semiconductor Strategy" in h.chunk.text][:1]
+    assert uk
+    raw = "Japan adopted the National Semiconductor Strategy.[1]"
+    text, _, flags = pipeline.verifier.verify(raw, uk, "en", "Which strategy did Japan adopt?")
+    assert text == "" and any("named only for another country" in f for f in flags)
+    text, _, flags = pipeline.verifier.verify("The UK announced the National Semiconductor Strategy.[1]", uk, "en", question)
+    assert text.startswith("The UK announced the National Semiconductor Strategy.") and not flags
+
+
 def test_bad_questions_get_clear_errors(pipeline):
     with pytest.raises(InputError, match="empty"):
         pipeline.ask("   ")

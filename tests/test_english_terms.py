@@ -53,6 +53,16 @@ def test_names_come_from_the_dictionarys_named_entities():
     assert text == "It was funded by Ministry of Economy, Trade and Industry and led by Koeln university."
 
 
+def test_a_long_term_is_translated_part_by_part_in_the_senses_the_question_uses():
+    # The real JMdict: 材料 is "ingredients" first, "material" in a question about materials; the
+    # particles の and と link the parts of the title, and no kana is left.
+    question = "What is China's plan for new materials called?"
+    text, notes = EnglishTerms().replace('It is called "材料ゲノム工学のキーテクノロジーと支援プラットフォーム".', question)
+    assert text == 'It is called "material genome engineering key technology and support platform".' and notes
+    text, _ = EnglishTerms().replace("It uses 材料 from Asia.", "Where do they come from?")
+    assert text == "It uses ingredients from Asia."
+
+
 def test_a_learned_society_is_named_after_its_discipline():
     text, notes = EnglishTerms().replace("It was launched by the応用物理学会 in 2019.[1]", "Which society?")
     assert text == "It was launched by the Society of Applied Physics in 2019.[1]" and notes

@@ -19,9 +19,12 @@ A compound the dictionary renders as "X and Y" (科学技術 "science and techno
 "research and development") that the model translated word by word ("scientific technology")
 gets the dictionary's phrase back, when a context passage writes the compound.
 
-A term mixing katakana and kanji (ケルン大学) is translated part by part. Kanji that none of
-the first four resolve stay as written: the reader sees the report's term, and its citation
-shows it in context.
+A term mixing katakana and kanji (ケルン大学) is translated part by part, its particles と and
+や read as "and" and の left out (材料ゲノム工学のキーテクノロジーと支援プラットフォーム ->
+"materials genome engineering key technology and support platform"). Kanji that none of the
+first four resolve stay as written: the reader sees the report's term, and its citation shows it
+in context. Of a word's dictionary senses, the first that shares a word with the question is
+taken: 材料 is "ingredients" first, "materials" in a question about materials.
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ _JA_TERM = re.compile(r"[\u3040-\u30ff\u3400-\u9fff々〆ー・]+")
 _HAS_KANA = re.compile(r"[\u3040-\u30ff]")
 _FOUR_KANJI = re.compile(r"(?=([\u4e00-\u9fff]{4}))")  # every window: 科学技術 inside 科学技術政策
 _AND_GLOSS = re.compile(r"([a-z]+) and ([a-z]+)")
+# A particle between two words of a term: と and や join ("and"), の links (left out).
+_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff々\u30a0-\u30ffー])([のとや])(?=[\u4e00-\u9fff々\u30a0-\u30ffー])")
+_PARTICLE_ENGLISH = {"の": "", "と": "and", "や": "and"}
+_ENGLISH_WORD = re.compile(r"[a-z]+")
 _QUOTE = "\"'“”‘’「」『』"
 # 「ツイストロニクス (Twistronics)」 and 「Twistronics (ツイストロニクス)」: keep the English side.
 _JA_THEN_EN = re.compile(rf"([{_QUOTE}]?)({_JA_TERM.pattern})([{_QUOTE}]?)\s*[(（]([A-Za-z][^()（）\u3040-\u30ff\u3400-\u9fff]*)[)）]")
@@ -54,7 +61,7 @@ class EnglishTerms:
                 self._gloss[pair.japanese] = pair.english
         self._dictionary = glosses
 
-    def _english_for(self, term: str, question_phrases: list[str]) -> str | None:
+    def _english_for(self, term: str, question_phrases: list[str], asked: frozenset[str] = frozenset()) -> str | None:
         if term in self._gloss:
             return self._gloss[term]
         katakana = KATAKANA_TERM.fullmatch(term)
@@ -62,16 +69,33 @@ class EnglishTerms:
             found = transliteration_of(term, question_phrases)
             if found:
                 return found
-        english = self._gloss_of(term)
+        english = self._gloss_of(term, asked)
         if english:
             return english
         if katakana:
             return romanize(term).strip()
         return self._society(term) if _KANJI_ONLY.fullmatch(term) else None
 
-    def _gloss_of(self, word: str) -> str | None:
-        glosses = self._dictionary(word)
-        return re.sub(r"\s*\([^)]*\)", "", glosses[0]).strip() or None if glosses else None
+    def _gloss_of(self, word: str, asked: frozenset[str] = frozenset()) -> str | None:
+        """The first dictionary sense of ``word``, or the first that shares a word stem with the
+        question (``asked``: its words cut to five letters, so "material" meets "materials")."""
+        glosses = [re.sub(r"\s*\([^)]*\)", "", g).strip() for g in self._dictionary(word)]
+        glosses = [g for g in glosses if g]
+        if not glosses:
+            return None
+        return next((g for g in glosses if _stems(g) & asked), glosses[0])
+
+    def _by_parts(self, term: str, phrases: list[str], asked: frozenset[str]) -> str:
+        """A term mixing katakana and kanji, translated part by part ("Koeln university"); a
+        kanji part without a translation stays."""
+        words = []
+        for piece in _PARTICLE.split(term):
+            if piece in _PARTICLE_ENGLISH:
+                words.append(_PARTICLE_ENGLISH[piece])
+                continue
+            for part in re.findall(rf"{KATAKANA_TERM.pattern}|[^\u30a0-\u30ffー・]+", piece):
+                words.append(self._english_for(part, phrases, asked) or part)
+        return " ".join(w for w in words if w)
 
     def _society(self, term: str) -> str | None:
         """「応用物理学会」 -> "Society of Applied Physics": the report names learned societies
@@ -88,6 +112,7 @@ class EnglishTerms:
         """``answer`` with English for its Japanese terms, and a note per replacement."""
         notes: list[str] = []
         phrases = english_phrases(question)
+        asked = _stems(question)
 
         def beside(match: re.Match) -> str:
             # The user's own word wins over the model's rendering ("twistronics", not "Twistronic").
@@ -102,12 +127,9 @@ class EnglishTerms:
 
         def translate(match: re.Match) -> str:
             term = match.group(0)
-            english = self._english_for(term, phrases)
+            english = self._english_for(term, phrases, asked)
             if english is None and _HAS_KANA.search(term):
-                # 「ケルン大学」: translate the katakana and kanji parts apart ("Koeln university");
-                # a kanji part without a translation stays.
-                parts = re.findall(rf"{KATAKANA_TERM.pattern}|[^\u30a0-\u30ffー・]+", term)
-                english = " ".join(self._english_for(part, phrases) or part for part in parts)
+                english = self._by_parts(term, phrases, asked)
             if english is None or english == term:
                 english = term  # kept, but not glued to the English words around it
             else:
@@ -144,3 +166,7 @@ class EnglishTerms:
 
             answer = calque.sub(english, answer)
         return answer, notes
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in _ENGLISH_WORD.findall(text.lower()) if len(w) >= 4)

@@ -10,6 +10,11 @@ transliterates it (Twistronics -> ツイストロニクス), names the country i
 or names a place the dictionary glosses as it (Cologne -> ケルン, as the model's context shows
 it). A name is supported when at least half of its words are, one at least.
 
+A term the answer puts in quotation marks is a name too, capitalised or not: the model coins
+one where it cannot read the passage's loanword ("selecosis" for セラノスティクス, theranostics).
+An unsupported term is marked, never the reason to drop a sentence: the rest of the sentence may
+well be right, and the quote of the passage shows the report's own term.
+
 Japanese answers copy their names from the passages, and copy_repair.py mends a garbled copy.
 """
 
@@ -35,25 +40,44 @@ _MONTHS = frozenset("january february march april may june july august september
 # A capitalised word that opens a sentence or a clause is a name only if it looks like one.
 _OPENS_CLAUSE = re.compile(r"(?:^|[:;]|\.\s)\s*$")
 _LOOKS_LIKE_A_NAME = re.compile(r"[A-Z].*[A-Z]|\d")  # NNI, GlobalFoundries, H2, Nano4EARTH
+# A term in double quotation marks, of at most four words. Single quotes are left alone: they
+# are also apostrophes ("the world's 'democratic movements, and the world's").
+_QUOTED_TERM = re.compile(r'"([^"\n]{2,60})"|“([^”\n]{2,60})”')
+MAX_TERM_WORDS = 4
 
 
 UNVERIFIED_NAME = "(name not verified in the report)"
+UNVERIFIED_TERM = "(term not verified in the report)"
 
 
 @dataclass(frozen=True)
 class Name:
     surface: str
     words: tuple[str, ...]  # the words to check: the question's own and small words left out
+    quoted: bool = False  # a term in quotation marks: marked when unsupported, never dropped
 
 
 def claimed_names(sentence: str, question: str = "") -> list[Name]:
     """The names an English sentence asserts, less the words the question itself uses."""
     asked = {w.lower() for w in _WORD.findall(question)}
-    names = []
+
+    def to_check(words: list[str]) -> tuple[str, ...]:
+        return tuple(w for w in words if w.lower() not in ENGLISH_FUNCTION_WORDS and w.lower() not in _MONTHS
+                     and w.lower() not in asked and _singular(w).lower() not in asked)
+
+    names, quoted_spans = [], []
+    for m in _QUOTED_TERM.finditer(sentence):
+        term = m.group(1) or m.group(2)
+        if len(_WORD.findall(term)) > MAX_TERM_WORDS:
+            continue  # a quoted phrase or title: its names are checked one by one below
+        quoted_spans.append(m.span())
+        words = to_check([part for w in _WORD.findall(term) for part in w.split("-") if part])
+        if words:
+            names.append(Name(m.group(0), words, quoted=True))
     for m in _NAME.finditer(sentence):
-        words = tuple(w for w in _name_words(m.group(0))
-                      if w.lower() not in ENGLISH_FUNCTION_WORDS and w.lower() not in _MONTHS
-                      and w.lower() not in asked and _singular(w).lower() not in asked)
+        if any(start <= m.start() < end for start, end in quoted_spans):
+            continue  # checked as the quoted term
+        words = to_check(_name_words(m.group(0)))
         if not words:
             continue
         if len(words) == 1 == len(_WORD.findall(m.group(0))) and _OPENS_CLAUSE.search(sentence[:m.start()]) \
@@ -113,26 +137,34 @@ class NameChecker:
         return written > 0 and 2 * written >= len(name.words)
 
     def check(self, body: str, cited: list[int], passages: list[str], question: str, has_figures: bool,
-              flags: list[str]) -> tuple[str, list[int]]:
+              flags: list[str], foreign: set[int] = frozenset()) -> tuple[str, list[int]]:
         """Every name of an English sentence must be supported by a cited passage: cite the
         context passage that supports it, or mark it as unverified. A sentence whose every name is
         unsupported and that states no figure asserts nothing the report says, and is dropped
-        ("The capital of Japan is Tokyo.")."""
+        ("The capital of Japan is Tokyo."). As with figures, a passage about another country than
+        the sentence's (``foreign``, places.py) supports none of its names: "the strategy Japan
+        adopted … the National Semiconductor Strategy" quotes the UK's."""
         names = claimed_names(body, question)
-        missing = [n for n in names if not any(self.supports(passages[m - 1], n) for m in cited)]
+        home = [m for m in cited if m not in foreign]
+        missing = [n for n in names if not any(self.supports(passages[m - 1], n) for m in home)]
         if not missing:
             return body, cited
-        others = [i for i in range(1, len(passages) + 1) if all(self.supports(passages[i - 1], n) for n in missing)]
+        others = [i for i in range(1, len(passages) + 1)
+                  if i not in foreign and all(self.supports(passages[i - 1], n) for n in missing)]
+        for name in missing:
+            if any(self.supports(passages[m - 1], name) for m in foreign):
+                flags.append(f"{name.surface} is named only for another country")
         if others:
             flags.append(f"cited the passage [{others[0]}] that names {', '.join(n.surface for n in missing)}")
             return body, sorted({*cited, others[0]})
-        if len(missing) == len(names) and not has_figures:
+        if len(missing) == len(names) and not has_figures and not all(n.quoted for n in names):
             flags.append(f"sentence with names no passage gives removed: {body[:60]}")
             return "", cited
         for name in missing:
-            flags.append(f"name not found in the passages, marked: {name.surface}")
+            kind = "term" if name.quoted else "name"
+            flags.append(f"{kind} not found in the passages, marked: {name.surface}")
             at = body.find(name.surface)
             end = at + len(name.surface)
             end += body[end:end + 1] == ")" and body[at - 1:at] == "("  # "(NIH)": mark after the bracket
-            body = f"{body[:end]} {UNVERIFIED_NAME}{body[end:]}"
+            body = f"{body[:end]} {UNVERIFIED_TERM if name.quoted else UNVERIFIED_NAME}{body[end:]}"
         return body, cited

@@ -220,7 +220,10 @@ class AnswerVerifier:
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
-                body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures, flags)
+                foreign = passages_about_other_places(
+                    body, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
+                body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures,
+                                                flags, foreign)
             # The sentences quoted for the claim decide the bounds and months it restores.
             sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
                        if body and claimed_numbers(body) else [])
