@@ -96,6 +96,20 @@ def test_answer_sentences_keep_their_markers():
     assert split_answer("2021年7月に策定された［1］。投資は40兆ウォン［2］。") == ["2021年7月に策定された［1］。", "投資は40兆ウォン［2］。"]
     assert split_answer("It was adopted in July 2021 [1]. It targets 2030 [2].") == [
         "It was adopted in July 2021 [1].", "It targets 2030 [2]."]
+    # A title before a name does not end the sentence (the name is then checked with it).
+    assert split_answer("The president is Mr. Shinzo Abe.[1] Dr. Smith agreed.") == [
+        "The president is Mr. Shinzo Abe.[1]", "Dr. Smith agreed."]
+
+
+def test_a_share_is_supported_only_by_a_share_and_marks_land_on_the_figure():
+    from rag.answer.numbers import claimed_percentages, percentages_in, replace_figure
+
+    passage = "国防総省に20億ドルを割り当て、EUは2030年にシェアを20%に倍増、16.9％増、3ポイント上昇"
+    assert percentages_in(passage) == {20.0, 16.9, 3.0}
+    assert percentages_in("国防総省に20億ドル") == frozenset() and 20 in numbers_in("国防総省に20億ドル")
+    assert claimed_percentages("a 20% share, up 5 percent [1], in 2030") == {20.0, 5.0}
+    # The 3 of "3%" is marked, not the 3 of "2013" before it.
+    assert replace_figure("down since 2013 by 3% and 3.5%", "3", "X") == "down since 2013 by X% and 3.5%"
 
 
 def test_verification_maps_markers_quotes_and_numbers(engine, pipeline):
@@ -159,6 +173,22 @@ def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pip
     text, _, flags = pipeline.verifier.verify(raw, engine.retrieve(question, k=4), "en", question)
     assert text.startswith("STMicroelectronics and GlobalFoundries will build it in Croil (name not verified in the report).")
     assert any("marked: Croil" in f for f in flags)
+
+
+def test_figures_as_shares_and_figures_from_two_passages(engine, pipeline):
+    question = "What share of the global semiconductor market does the EU aim for by 2030, and what does the US DOD get?"
+    hits = [h for h in engine.retrieve("EUの2030年の世界市場シェア目標", k=10) if "20%に倍増" in h.chunk.text][:1]
+    hits += [h for h in engine.retrieve("米国CHIPS法 国防総省 20億ドル", k=10) if "国防総省に20億ドル" in h.chunk.text][:1]
+    assert len(hits) == 2
+    # The EU passage states the share; the 20 of 20億ドル does not state "20%".
+    text, citations, flags = pipeline.verifier.verify("The EU aims for a 20% share by 2030.[2]", hits, "en", question)
+    assert text.startswith("The EU aims for a 20% share by 2030.") and [c.chunk.id for c in citations] == [hits[0].chunk.id]
+    text, _, flags = pipeline.verifier.verify("The DOD receives 20% of the funds.[2]", hits[1:], "en", question)
+    assert text == "" and any("unsupported numbers removed" in f for f in flags)
+    # Two figures of one sentence, each from its own passage: both passages are cited.
+    raw = "The EU aims for a 20% share by 2030, and the US DOD gets 2 billion dollars.[1]"
+    text, citations, _ = pipeline.verifier.verify(raw, hits[1:] + hits[:1], "en", question)
+    assert "not verified" not in text and {c.chunk.id for c in citations} == {h.chunk.id for h in hits}
 
 
 def test_quoted_terms_are_checked_and_names_only_another_countrys_passage_gives_do_not_count(engine, pipeline):

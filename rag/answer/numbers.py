@@ -74,6 +74,39 @@ def numbers_in(text: str) -> frozenset[float]:
     return frozenset(found)
 
 
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|パーセント|ポイント|percentage point)", re.I)
+
+
+def _percentages(text: str) -> frozenset[float]:
+    # 2割 (20%) is not read as 20: the evaluation counts a figure as faithful only where the
+    # passage states that number, and the report's 割 figures are few.
+    return frozenset(value for start, surface, value, _ in _scan(text) if _PERCENT_AFTER.match(text, start + len(surface)))
+
+
+def states_figure(value: float, text: str, shares: frozenset[float] = frozenset()) -> bool:
+    """``text`` states ``value``; as a percentage if the claim gives it as one (``shares``)."""
+    return is_supported(value, (percentages_in if value in shares else numbers_in)(text))
+
+
+def replace_figure(text: str, surface: str, replacement: str) -> str:
+    """``text`` with its first figure written ``surface`` replaced: the 3 of "3%", not the 3 of
+    "2013" before it."""
+    figure = re.compile(rf"(?<![\d.,]){re.escape(surface)}(?!\d|[.,]\d)")
+    return figure.sub(lambda m: replacement, text, count=1)
+
+
+@lru_cache(maxsize=4096)
+def percentages_in(text: str) -> frozenset[float]:
+    """The numbers ``text`` states as percentages (or percentage points): 20% is a share, and
+    the 20 of 20億ドル does not state it."""
+    return _percentages(unicodedata.normalize("NFKC", text))
+
+
+def claimed_percentages(text: str) -> frozenset[float]:
+    """The numbers an answer states as percentages."""
+    return _percentages(re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text)))
+
+
 LIST_NUMBER = r"\d{1,2}[.)]"  # "1." or "2)" opening an item of a numbered list
 _LIST_ITEM_START = re.compile(rf"(?m)^[ \t]*{LIST_NUMBER}[ \t]+")
 

@@ -25,7 +25,8 @@ from .copy_repair import restore_copied_text
 from .dates import claimed_months, month_supported, months_in, restore_months
 from .english_terms import EnglishTerms
 from .names import NameChecker
-from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
+from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
+                      states_figure)
 from .output import answer_left_to_marker, clean_output, complete_sentences
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
@@ -72,8 +73,10 @@ def _drop_citations_without_figures(body: str, cited: list[int], hits: list[Hit]
     if len(cited) < 2 or not figures:
         return cited
 
+    shares = claimed_percentages(body)
+
     def states(m: int, value: float) -> bool:
-        return is_supported(value, numbers_in(hits[m - 1].chunk.text))
+        return states_figure(value, hits[m - 1].chunk.text, shares)
 
     if not any(all(states(m, v) for v in figures) for m in cited):
         return cited
@@ -140,9 +143,11 @@ class AnswerVerifier:
         foreign = passages_about_other_places(
             body, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
         passages = range(1, len(hits) + 1)
+        percentages = claimed_percentages(body)
 
         def states(i: int, value: float) -> bool:
-            return is_supported(value, numbers_in(hits[i - 1].chunk.text)) and (value in asked or i not in foreign)
+            # A share must stand as a share: "a 20% share" is not the 20 of 20億ドル.
+            return states_figure(value, hits[i - 1].chunk.text, percentages) and (value in asked or i not in foreign)
 
         missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:
@@ -150,14 +155,20 @@ class AnswerVerifier:
         others = [i for i in passages if all(states(i, v) for _, v in missing)]
         if others:
             return body, sorted(set(cited) | {others[0]})
+        # Else each figure from the passage that states it: a sentence may join two passages'
+        # facts ("8% … in basic research and 17% of GDP for emerging industries").
+        sources = [next((i for i in passages if states(i, v)), None) for _, v in missing]
+        if None not in sources:
+            return body, sorted(set(cited) | set(sources))
         unrepaired = []
         for surface, value in missing:
+            # A share is never a slipped 万/億 ("40%" is not "40 trillion").
             repaired, source = (_repair_scale(surface, [m for m in cited if m not in foreign],
                                               [i for i in passages if i not in foreign], hits)
-                                if language == "en" else (None, 0))
+                                if language == "en" and value not in percentages else (None, 0))
             if repaired:
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
-                body = body.replace(surface, repaired, 1)
+                body = replace_figure(body, surface, repaired)
                 cited = sorted({*cited, source})
             else:
                 unrepaired.append(surface)
@@ -170,7 +181,7 @@ class AnswerVerifier:
             return "", cited
         for surface in unrepaired:
             flags.append(f"number not found in the cited passages, marked: {surface}")
-            body = body.replace(surface, UNVERIFIED[language], 1)
+            body = replace_figure(body, surface, UNVERIFIED[language])
         return body, cited
 
     def verify(self, raw: str, hits: list[Hit], language: str, question: str = "",
