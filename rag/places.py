@@ -102,7 +102,7 @@ def places_of_passage(text: str, heading_path: list[str]) -> frozenset[str]:
     return places_named(text + " " + " ".join(heading_path[1:]))
 
 
-def passages_about_other_places(sentence: str, passages: list[frozenset[str]]) -> set[int]:
+def passages_about_other_places(sentence: str, passages: list[frozenset[str]], home_alone: bool = False) -> set[int]:
     """The passages (1-based, given by their places) about other countries than the one a
     sentence speaks of.
 
@@ -112,11 +112,18 @@ def passages_about_other_places(sentence: str, passages: list[frozenset[str]]) -
     that names Japan beside others is about Japan too. A sentence about Japan alone is not
     sourced by a passage that names only other countries ("Japan's … QDNL spent 615 million
     euros", from the Dutch passage).
+
+    ``home_alone``: a text naming Japan alone is about Japan, not about the other countries a
+    sentence names. Right for the one sentence that states a figure (「2022年度の我が国の科学技術
+    研究費は20兆7,040億円」 is not Germany's), too strict for a whole passage: one about the
+    Kumamoto plant names Japan alone and is the source of a sentence about the Taiwanese foundry.
     """
     named = places_named(sentence)
     if named == {HOME}:
         return {i for i, places in enumerate(passages, start=1) if places and HOME not in places}
-    named -= {HOME}
-    if not named:
+    others = named - {HOME}
+    if not others:
         return set()
-    return {i for i, places in enumerate(passages, start=1) if places - {HOME} and not (places - {HOME}) & named}
+    return {i for i, places in enumerate(passages, start=1)
+            if (places - {HOME} and not (places - {HOME}) & others)
+            or (home_alone and places == {HOME} and HOME not in named)}

@@ -28,7 +28,7 @@ def test_a_question_about_a_country_the_passages_never_mention_is_refused(pipeli
 
 
 def test_passages_about_other_countries_are_told_apart_and_japan_goes_unnamed():
-    from rag.places import passages_about_other_places, places_of_passage
+    from rag.places import passages_about_other_places, places_named, places_of_passage
 
     passages = [places_of_passage("NNIの2024年度予算は21.6億ドル", ["1.2 世界の潮流と日本の位置づけ", "1.2.4 政策", "米国"]),
                 places_of_passage("第14次5カ年計画", ["1.2 世界の潮流と日本の位置づけ", "1.2.4 政策", "中国"]),
@@ -40,3 +40,23 @@ def test_passages_about_other_countries_are_told_apart_and_japan_goes_unnamed():
     # A passage naming Japan beside another country speaks of Japan too.
     both = places_of_passage("日本と米国の予算", ["1.2 世界の潮流と日本の位置づけ", "1.2.3 動向"])
     assert passages_about_other_places("日本政府は4,000億円超を支援する", [both]) == set()
+    # A sentence naming Japan alone is about Japan: it states no figure for Germany, even though
+    # one naming no country may. A whole passage naming Japan alone may still be about a foreign
+    # company's plant in Japan, so it counts only when asked for (the figure's own sentence).
+    japan = places_named("2022年度の我が国の科学技術研究費は20兆7,040億円")
+    germany = "ドイツの研究開発費は20兆7,040億円"
+    assert passages_about_other_places(germany, [japan, set(), both], home_alone=True) == {1, 3}
+    assert passages_about_other_places(germany, [japan, set(), both]) == {3}
+
+
+def test_a_figure_stated_for_another_country_does_not_support_a_sentence(engine, pipeline):
+    # The real passage on Japan's R&D spending also speaks of other countries' figures elsewhere
+    # in the report, but the sentence that states 20兆7,040億円 is about 我が国.
+    question = "ドイツの2022年の研究開発費はいくらか？"
+    hits = [h for h in engine.retrieve("2022年度の我が国の科学技術研究費", k=10) if "20兆7,040億円" in h.chunk.text][:1]
+    assert hits
+    text, _, flags = pipeline.verifier.verify("2022年度のドイツの研究開発費は20兆7,040億円である。［1］", hits, "ja", question)
+    assert text == "" and any("stated only for another country" in f for f in flags)
+    # The question's own year is not flagged; the figure, said of Japan, is supported.
+    text, _, flags = pipeline.verifier.verify("2022年度の日本の研究費は20兆7,040億円である。［1］", hits, "ja", "日本の2022年度の研究費は？")
+    assert text.startswith("2022年度の日本の研究費は20兆7,040億円である。") and not flags

@@ -17,9 +17,9 @@ import re
 from typing import Callable
 
 from ..chunking import short_heading
-from ..places import passages_about_other_places, places_of_passage
+from ..places import passages_about_other_places, places_named, places_of_passage
 from ..retrieval import Hit
-from .citations import (LIST_ITEM, Citation, markers_in, overlap, split_answer,
+from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, overlap, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
 from .dates import claimed_months, month_supported, months_in, restore_months
@@ -145,9 +145,19 @@ class AnswerVerifier:
         passages = range(1, len(hits) + 1)
         percentages = claimed_percentages(body)
 
+        def elsewhere(i: int, value: float) -> bool:
+            """Passage i states the figure for another country only: the passage is about
+            another one, or every sentence of it that states the figure is ("2022年度の我が国の
+            研究費は20兆7,040億円" in a passage that also speaks of Germany)."""
+            if i in foreign:
+                return True
+            sentences = [s for s in chunk_sentences(hits[i - 1].chunk) if states_figure(value, s, percentages)]
+            about = passages_about_other_places(body, [places_named(s) for s in sentences], home_alone=True)
+            return bool(sentences) and len(about) == len(sentences)
+
         def states(i: int, value: float) -> bool:
             # A share must stand as a share: "a 20% share" is not the 20 of 20億ドル.
-            return states_figure(value, hits[i - 1].chunk.text, percentages) and (value in asked or i not in foreign)
+            return states_figure(value, hits[i - 1].chunk.text, percentages) and (value in asked or not elsewhere(i, value))
 
         missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:
@@ -172,7 +182,8 @@ class AnswerVerifier:
                 cited = sorted({*cited, source})
             else:
                 unrepaired.append(surface)
-                if any(is_supported(value, numbers_in(hits[i - 1].chunk.text)) for i in foreign):
+                if value not in asked and any(states_figure(value, hits[i - 1].chunk.text, percentages)
+                                              and elsewhere(i, value) for i in passages):
                     flags.append(f"{surface} is stated only for another country")
         # The question's own figures, restated, do not make a sentence whose answer is wrong
         # worth keeping: "第14次5カ年計画の予算は21.6億ドル" asserts only the second.
