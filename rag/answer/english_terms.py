@@ -21,10 +21,10 @@ gets the dictionary's phrase back, when a context passage writes the compound.
 
 A term mixing katakana and kanji (ケルン大学) is translated part by part, its particles と and
 や read as "and" and の left out (材料ゲノム工学のキーテクノロジーと支援プラットフォーム ->
-"materials genome engineering key technology and support platform"). Kanji that none of the
+"material genome engineering key technology and support platform"). Kanji that none of the
 first four resolve stay as written: the reader sees the report's term, and its citation shows it
 in context. Of a word's dictionary senses, the first that shares a word with the question is
-taken: 材料 is "ingredients" first, "materials" in a question about materials.
+taken: 材料 is "ingredients" first, "material" in a question about materials.
 """
 
 from __future__ import annotations

@@ -92,6 +92,11 @@ def _drop_citations_without_figures(body: str, cited: list[int], hits: list[Hit]
     return kept
 
 
+def _about_other_places(sentence: str, hits: list[Hit]) -> set[int]:
+    """The context passages (1-based) about other countries than the sentence's (places.py)."""
+    return passages_about_other_places(sentence, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
+
+
 def _repair_scale(surface: str, cited: list[int], usable: list[int], hits: list[Hit]) -> tuple[str | None, int]:
     """A 万/億 slip repaired from the cited passages, else from another usable context passage
     (the model numbered its source wrongly), with the passage it was repaired from."""
@@ -140,8 +145,7 @@ class AnswerVerifier:
         own figures (``asked``) are exempt from that rule and from the count for dropping.
         """
         claims = claimed_numbers(body)
-        foreign = passages_about_other_places(
-            body, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
+        foreign = _about_other_places(body, hits)
         passages = range(1, len(hits) + 1)
         percentages = claimed_percentages(body)
 
@@ -242,10 +246,8 @@ class AnswerVerifier:
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
-                foreign = passages_about_other_places(
-                    body, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
                 body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures,
-                                                flags, foreign)
+                                                flags, _about_other_places(body, hits))
             # The sentences quoted for the claim decide the bounds and months it restores.
             sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
                        if body and claimed_numbers(body) else [])
