@@ -79,7 +79,9 @@ def english_keys(text: str) -> list[str]:
     """Stemmed content words of ``text`` and its adjacent word pairs, the lexicon's key space."""
     words = [w for w in _WORD.findall(unicodedata.normalize("NFKC", text).lower()) if w not in _STOP]
     stems = _stemmer().stemWords(words)
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])]
+    # A single letter alone ("r" and "d" of "R&D") finds only noise (d -> 可, the grade); in a
+    # pair ("r d") it is kept.
+    return [s for s in stems if len(s) > 1] + [f"{a} {b}" for a, b in zip(stems, stems[1:])]
 
 
 def _gloss_key(gloss: str) -> str | None:

@@ -53,6 +53,8 @@ def test_lexicon_holds_report_words_for_english_keys(lexicon):
     assert "電池" in lexicon.mapping["batteri"]
     assert all(any(form in "".join(DOCS) for form in forms) for forms in lexicon.mapping.values())
     assert english_keys("Semiconductor factories") == ["semiconductor", "factori", "semiconductor factori"]
+    # The letters of "R&D" are looked up as a pair only: "d" alone is a school grade (可).
+    assert english_keys("R&D spending") == ["spend", "r d", "d spend"]
     # Derived forms the stemmer keeps apart fall back to the longest known prefix.
     assert Lexicon({"japan": ["日本"]}).translate("Japanese budget") == [["日本"]]
 
