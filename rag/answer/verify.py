@@ -137,12 +137,14 @@ class AnswerVerifier:
                        flags: list[str], asked: frozenset[float] | set[float] = frozenset()) -> tuple[str, list[int]]:
         """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
 
-        In order: cite the context passage that states the number; repair a 万/億 conversion
-        slip ("33 billion" where the passage says 33億 = 3.3 billion); otherwise replace the
-        number by a visible marker so it is never shown as if the report said it. A sentence
-        whose numbers are mostly unsupported is dropped. A figure only a passage about another
-        country states does not support a sentence about this one (places.py); the question's
-        own figures (``asked``) are exempt from that rule and from the count for dropping.
+        In order: cite the context passage that states the number (or, figure by figure, the
+        passages that do); repair a 万/億 conversion slip ("33 billion" where the passage says
+        33億 = 3.3 billion); otherwise replace the number by a visible marker so it is never shown
+        as if the report said it. A sentence whose numbers are mostly unsupported is dropped. A
+        percentage is stated only by a percentage. A figure only a passage about another country
+        states, or only sentences of a passage naming other countries, does not support a
+        sentence about this one (places.py); the question's own figures (``asked``) are exempt
+        from that rule and from the count for dropping.
         """
         claims = claimed_numbers(body)
         foreign = _about_other_places(body, hits)
