@@ -75,9 +75,40 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+# Words of research-policy questions whose JMdict translations miss the report's sense, by stem:
+# "spending" is only 使う there, "talent" 才能, "share" 共有, "chip" 創 (wound), "published"
+# 出す; the report writes 研究費, 人材, シェア, 半導体 and 論文. Each replaces the dictionary's group;
+# every word is one the report uses.
+_POLICY_TERMS = {
+    "spend": ["支出", "研究費", "経費"],
+    "expenditur": ["支出", "研究費", "経費"],
+    "talent": ["人材"],
+    "workforc": ["人材", "労働力"],
+    "publish": ["論文", "発表", "発行"],
+    "share": ["シェア", "割合", "共有"],
+    "startup": ["スタートアップ", "ベンチャー"],
+    "chip": ["半導体", "チップ"],
+    "decarbon": ["脱炭素"],
+}
+# Derived words the stemmer cuts to another word's stem ("publication" to "public").
+_DERIVED = {"publication": "publish", "publications": "publish"}
+
+
+@lru_cache(maxsize=1)
+def _place_keys() -> dict[str, list[str]]:
+    from .places import japanese_names
+
+    keys: dict[str, list[str]] = {}
+    for name, forms in japanese_names().items():
+        words = [w for w in _WORD.findall(name) if w not in _STOP]
+        if words:
+            keys.setdefault(" ".join(_stemmer().stemWords(words)), list(forms))
+    return keys
+
+
 def english_keys(text: str) -> list[str]:
     """Stemmed content words of ``text`` and its adjacent word pairs, the lexicon's key space."""
-    words = [w for w in _WORD.findall(unicodedata.normalize("NFKC", text).lower()) if w not in _STOP]
+    words = [_DERIVED.get(w, w) for w in _WORD.findall(unicodedata.normalize("NFKC", text).lower()) if w not in _STOP]
     stems = _stemmer().stemWords(words)
     # A single letter alone ("r" and "d" of "R&D") finds only noise (d -> 可, the grade); in a
     # pair ("r d") it is kept.
@@ -221,6 +252,12 @@ class Lexicon:
         return groups
 
     def _lookup(self, key: str) -> list[str] | None:
+        if key in _POLICY_TERMS:
+            return _POLICY_TERMS[key]
+        # A country by the forms places.py knows: JMdict's "Japan" is 日本 or 和 but never 我が国,
+        # the report's usual name for Japan.
+        if key in _place_keys():
+            return _place_keys()[key]
         if key in self.mapping:
             return self.mapping[key]
         if " " in key:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -56,7 +58,22 @@ def test_lexicon_holds_report_words_for_english_keys(lexicon):
     # The letters of "R&D" are looked up as a pair only: "d" alone is a school grade (可).
     assert english_keys("R&D spending") == ["spend", "r d", "d spend"]
     # Derived forms the stemmer keeps apart fall back to the longest known prefix.
-    assert Lexicon({"japan": ["日本"]}).translate("Japanese budget") == [["日本"]]
+    assert Lexicon({"semiconduct": ["半導体"]}).translate("semiconductors") == [["半導体"]]
+
+
+def test_policy_words_and_countries_get_the_reports_terms(lexicon):
+    # JMdict gives "spending" only as 使う, "published" as 出す, "chip" as 創 (a wound) and
+    # "Japan" never as 我が国; the report writes 研究費, 論文, 半導体 and 我が国.
+    groups = lexicon.translate("How much did Japan spend on chips, and how many papers were published?")
+    assert ["日本", "我が国", "わが国"] in groups
+    assert any("研究費" in g for g in groups) and any("半導体" in g for g in groups)
+    assert any("論文" in g for g in groups) and not any("創" in g or "使う" in g for g in groups)
+    assert english_keys("publications") == ["publish"]  # not "public" (公共)
+    # Every word the override gives is one the report uses.
+    from rag.lexicon import _POLICY_TERMS
+
+    report = (Path(__file__).resolve().parents[1] / "data" / "crds-nanotech-2024-s1.2.txt").read_text(encoding="utf-8")
+    assert all(form in report for forms in _POLICY_TERMS.values() for form in forms)
 
 
 def test_translated_keywords_find_japanese_passages(lexicon, tokenizer):
