@@ -108,7 +108,8 @@ def _place_keys() -> dict[str, list[str]]:
 
 def english_keys(text: str) -> list[str]:
     """Stemmed content words of ``text`` and its adjacent word pairs, the lexicon's key space."""
-    words = [_DERIVED.get(w, w) for w in _WORD.findall(unicodedata.normalize("NFKC", text).lower()) if w not in _STOP]
+    text = re.sub(r"\b([a-z])\.([a-z])\.", r"\1\2", unicodedata.normalize("NFKC", text).lower())  # U.S. -> us
+    words = [_DERIVED.get(w, w) for w in _WORD.findall(text) if w not in _STOP]
     stems = _stemmer().stemWords(words)
     # A single letter alone ("r" and "d" of "R&D") finds only noise (d -> 可, the grade); in a
     # pair ("r d") it is kept.

@@ -69,6 +69,7 @@ def test_policy_words_and_countries_get_the_reports_terms(lexicon):
     assert any("研究費" in g for g in groups) and any("半導体" in g for g in groups)
     assert any("論文" in g for g in groups) and not any("創" in g or "使う" in g for g in groups)
     assert english_keys("publications") == ["publish"]  # not "public" (公共)
+    assert lexicon.translate("the U.S.") == [["米国", "アメリカ", "合衆国"]]
     # Every word the override gives is one the report uses.
     from rag.lexicon import _POLICY_TERMS
 
