@@ -25,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .keywords import ENGLISH_FUNCTION_WORDS
+from .places import japanese_names
 from .transliteration import MIN_SKELETON_CHARS, katakana_skeleton, skeleton
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,6 @@ _DERIVED = {"publication": "publish", "publications": "publish"}
 
 @lru_cache(maxsize=1)
 def _place_keys() -> dict[str, list[str]]:
-    from .places import japanese_names
-
     keys: dict[str, list[str]] = {}
     for name, forms in japanese_names().items():
         words = [w for w in _WORD.findall(name) if w not in _STOP]

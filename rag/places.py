@@ -51,6 +51,8 @@ _PLACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "south_africa": (("South Africa", "South African"), ("南アフリカ",)),
     "new_zealand": (("New Zealand",), ("ニュージーランド",)),
 }
+
+
 def japanese_names() -> dict[str, tuple[str, ...]]:
     """English name or adjective of a place (lower case) -> the Japanese forms the report writes."""
     return {name.lower(): japanese for english, japanese in _PLACES.values() for name in english}
