@@ -33,7 +33,7 @@ import re
 from typing import Callable, Iterable
 
 from ..glossary import TermPair
-from ..lexicon import english_glosses
+from ..lexicon import english_glosses, english_keys
 from ..transliteration import KATAKANA_TERM, english_phrases, romanize, transliteration_of
 
 _KANJI_ONLY = re.compile(r"[\u3400-\u9fff々]+")
@@ -44,7 +44,6 @@ _AND_GLOSS = re.compile(r"([a-z]+) and ([a-z]+)")
 # A particle between two words of a term: と and や join ("and"), の links (left out).
 _PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff々\u30a0-\u30ffー])([のとや])(?=[\u4e00-\u9fff々\u30a0-\u30ffー])")
 _PARTICLE_ENGLISH = {"の": "", "と": "and", "や": "and"}
-_ENGLISH_WORD = re.compile(r"[a-z]+")
 _QUOTE = "\"'“”‘’「」『』"
 # 「ツイストロニクス (Twistronics)」 and 「Twistronics (ツイストロニクス)」: keep the English side.
 _JA_THEN_EN = re.compile(rf"([{_QUOTE}]?)({_JA_TERM.pattern})([{_QUOTE}]?)\s*[(（]([A-Za-z][^()（）\u3040-\u30ff\u3400-\u9fff]*)[)）]")
@@ -77,13 +76,13 @@ class EnglishTerms:
         return self._society(term) if _KANJI_ONLY.fullmatch(term) else None
 
     def _gloss_of(self, word: str, asked: frozenset[str] = frozenset()) -> str | None:
-        """The first dictionary sense of ``word``, or the first that shares a word stem with the
-        question (``asked``: its words cut to five letters, so "material" meets "materials")."""
+        """The first dictionary sense of ``word``, or the first that shares a word with the question
+        (``asked``: the question's lexicon keys, stems, so "material" meets "materials")."""
         glosses = [re.sub(r"\s*\([^)]*\)", "", g).strip() for g in self._dictionary(word)]
         glosses = [g for g in glosses if g]
         if not glosses:
             return None
-        return next((g for g in glosses if _stems(g) & asked), glosses[0])
+        return next((g for g in glosses if asked.intersection(english_keys(g))), glosses[0])
 
     def _by_parts(self, term: str, phrases: list[str], asked: frozenset[str]) -> str:
         """A term mixing katakana and kanji, translated part by part ("Koeln university"); a
@@ -112,7 +111,7 @@ class EnglishTerms:
         """``answer`` with English for its Japanese terms, and a note per replacement."""
         notes: list[str] = []
         phrases = english_phrases(question)
-        asked = _stems(question)
+        asked = frozenset(english_keys(question))
 
         def beside(match: re.Match) -> str:
             # The user's own word wins over the model's rendering ("twistronics", not "Twistronic").
@@ -166,7 +165,3 @@ class EnglishTerms:
 
             answer = calque.sub(english, answer)
         return answer, notes
-
-
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(w[:5] for w in _ENGLISH_WORD.findall(text.lower()) if len(w) >= 4)

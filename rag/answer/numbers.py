@@ -102,9 +102,14 @@ def percentages_in(text: str) -> frozenset[float]:
     return _percentages(unicodedata.normalize("NFKC", text))
 
 
+def _without_markers(text: str) -> str:
+    """``text`` NFKC-normalised, its citation markers blanked: [1] states no figure."""
+    return re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
+
+
 def claimed_percentages(text: str) -> frozenset[float]:
     """The numbers an answer states as percentages."""
-    return _percentages(re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text)))
+    return _percentages(_without_markers(text))
 
 
 LIST_NUMBER = r"\d{1,2}[.)]"  # "1." or "2)" opening an item of a numbered list
@@ -114,8 +119,7 @@ _LIST_ITEM_START = re.compile(rf"(?m)^[ \t]*{LIST_NUMBER}[ \t]+")
 def claimed_numbers(text: str) -> list[tuple[str, float]]:
     """Numbers an answer asserts, as (surface, value); citation markers and the numbers of a
     numbered list ("1. Excellent science") excluded."""
-    clean = re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
-    clean = _LIST_ITEM_START.sub(" ", clean)
+    clean = _LIST_ITEM_START.sub(" ", _without_markers(text))
     return [(surface, value) for _, surface, value, _ in _scan(clean)]
 
 
