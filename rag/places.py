@@ -102,6 +102,25 @@ def place_mentions(text: str) -> list[tuple[str, int, int]]:
 
 HOME = "japan"  # the report's own country: passages about it often leave it unnamed
 
+# EU members the report files under headings of their own: a question about Europe is about them too.
+EU_MEMBERS = frozenset({"germany", "france", "netherlands", "italy", "spain", "sweden", "finland", "denmark",
+                        "belgium", "austria"})
+
+
+def filed_elsewhere(question_places: frozenset[str], heading_places: frozenset[str]) -> bool:
+    """Whether a passage filed under ``heading_places`` (the countries its headings name) is
+    about another country than a question naming exactly one, ``question_places``.
+
+    False when the question names no country or several (a comparison), when the headings name
+    none (world trends, themes), or when they name the question's country or, for Europe, one
+    of its members."""
+    if len(question_places) != 1 or not heading_places:
+        return False
+    (place,) = question_places
+    if place in heading_places:
+        return False
+    return not (place == "eu" and heading_places & EU_MEMBERS)
+
 
 def places_of_passage(text: str, heading_path: list[str]) -> frozenset[str]:
     """The places a passage speaks of: those its text or its headings name. The report's top

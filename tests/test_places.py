@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rag.answer.prompts import CANNOT_ANSWER
-from rag.places import places_named
+from rag.places import filed_elsewhere, places_named
 
 
 def test_places_are_found_in_both_languages():
@@ -17,6 +17,17 @@ def test_short_names_count_only_as_whole_words():
     assert places_named("タイプ別のEUV露光装置") == set()  # タイ in タイプ, EU in EUV
     assert places_named("タイとの協力、EUの予算") == {"thailand", "eu"}
     assert places_named("Tell us about the status of this") == set()  # "us" is not the US
+
+
+def test_a_passage_is_filed_elsewhere_only_under_another_countrys_heading():
+    japan, eu = frozenset({"japan"}), frozenset({"eu"})
+    assert filed_elsewhere(japan, frozenset({"korea"}))
+    assert not filed_elsewhere(japan, frozenset({"japan"}))
+    assert not filed_elsewhere(japan, frozenset())  # world trends, themes: no country heading
+    assert not filed_elsewhere(frozenset({"japan", "korea"}), frozenset({"korea"}))  # a comparison
+    assert not filed_elsewhere(frozenset(), frozenset({"korea"}))
+    assert not filed_elsewhere(eu, frozenset({"germany"}))  # a member state is Europe too
+    assert filed_elsewhere(frozenset({"germany"}), eu)
 
 
 def test_a_question_about_a_country_the_passages_never_mention_is_refused(pipeline):

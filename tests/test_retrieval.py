@@ -107,6 +107,19 @@ def test_hybrid_retrieval_finds_the_passage(engine, question, needle):
     assert set(hits[0].ranks) == {"dense", "use", "bm25"}
 
 
+def test_passages_filed_under_another_country_rank_below_the_asked_countrys(engine):
+    # Korea's battery-investment passage matches 電池 and 支援 as well as Japan's does; the
+    # question names Japan, so Japan's (4,000億円超) must come first in the fused ranking.
+    question = "国内で電池やその部材をもっと作れるようにするため、日本政府が後押しを決めた金額の規模は？"
+    hits = engine.retrieve(question, k=5)
+    assert "4,000億円超" in hits[0].chunk.text
+    korean = [h for h in hits if "韓国" in " ".join(h.chunk.heading_path)]
+    assert all(h.score < hits[0].score for h in korean)
+    # The single retrievers are left as they are: the prior belongs to the fusion.
+    bm25 = engine.retrieve(question, k=3, mode="bm25")
+    assert "4,000億円超" not in bm25[0].chunk.text
+
+
 def test_single_retrievers_are_available(engine):
     for mode in ("dense", "use", "bm25"):
         assert len(engine.retrieve("水素", k=3, mode=mode)) == 3
