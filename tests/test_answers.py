@@ -846,3 +846,31 @@ def test_a_verified_english_answer_dates_the_event_as_the_report_does(engine, pi
     text, citations, flags = pipeline.verifier.verify(f"The NNCO announced Nano4EARTH in 2022.[{source}]", hits, "en", question)
     assert text == "The NNCO announced Nano4EARTH in October 2022.[1]"
     assert "2022年10月" in citations[0].quote
+
+
+def test_a_sentence_cites_the_passage_that_names_its_subject_when_the_cited_one_does_not(engine, pipeline):
+    # en-004 in dev: the model cited the UK quantum passage, whose "2017年より開始された" passed
+    # the figure check; the Faraday Battery Challenge and its 2017 stand in another passage.
+    question = "What is the time frame of the UK's Faraday Battery Challenge mentioned in the report?"
+    hits = engine.retrieve(question, k=6)
+    faraday = _passage(hits, "Faraday Battery Challenge")
+    quantum = _passage(hits, "2017年より開始", lacking="Faraday")
+    raw = f"The Faraday Battery Challenge was launched in 2017.[{quantum + 1}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert [c.chunk.id for c in citations] == [hits[faraday].chunk.id]
+    assert "2017-2025" in citations[0].quote and any("names The Faraday Battery Challenge" in f for f in flags)
+    # A cited passage that names the subject is left as the model chose it.
+    _, citations, _ = pipeline.verifier.verify(f"The Faraday Battery Challenge began in 2017.[{faraday + 1}]",
+                                               hits, "en", question)
+    assert [c.chunk.id for c in citations] == [hits[faraday].chunk.id]
+
+
+def test_the_subject_must_stand_in_a_sentence_that_states_the_figure(engine, pipeline):
+    # The passage on Japan's history names the NNI, but its 2001 is Japan's 「第2期（2001～2005年度）」.
+    question = "When did the National Nanotechnology Initiative start?"
+    hits = engine.retrieve(question, k=6)
+    history = _passage(hits, "第2期（2001～2005年度）")
+    launch = _passage(hits, "2001年の開始")
+    raw = f"The National Nanotechnology Initiative started in 2001.[{history + 1}]"
+    _, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert [c.chunk.id for c in citations] == [hits[launch].chunk.id] and "2001年の開始" in citations[0].quote

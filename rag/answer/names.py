@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
-from ..places import places_named
+from ..places import place_mentions, places_named
 from ..transliteration import KATAKANA_TERM, transliteration_of
 from .context import gloss_places
 
@@ -87,6 +87,25 @@ def claimed_names(sentence: str, question: str = "") -> list[Name]:
     return names
 
 
+def asked_names(sentence: str, question: str) -> list[Name]:
+    """The names of an English sentence that the question itself uses, places left out: what
+    the sentence is about ("the Faraday Battery Challenge" of "What is the time frame of the
+    UK's Faraday Battery Challenge?"). Places are left out because the report often leaves
+    Japan unnamed in passages about it; what remains must be two words or look like a name (NNI)."""
+    asked = {w.lower() for w in _WORD.findall(question)}
+    names = []
+    for m in _NAME.finditer(sentence):
+        surface = unicodedata.normalize("NFKC", m.group(0))
+        for _, start, end in reversed(place_mentions(surface)):  # "South Korea and China": no subject left
+            surface = surface[:start] + " " + surface[end:]
+        words = tuple(w for w in _name_words(surface) if w.lower() not in ENGLISH_FUNCTION_WORDS)
+        if not words or not (len(words) > 1 or _LOOKS_LIKE_A_NAME.search(words[0])):
+            continue  # "the Japanese Government": one plain word identifies nothing
+        if all(w.lower() in asked or _singular(w).lower() in asked for w in words):
+            names.append(Name(m.group(0), words))
+    return names
+
+
 def _name_words(name: str) -> list[str]:
     """The words of a name; of a hyphenated word, the parts that carry a capital or a digit:
     "AI" of "AI-supported", "GAA" of "GAA-type" (the rest is English, not a name)."""
@@ -135,6 +154,39 @@ class NameChecker:
     def supports(self, passage: str, name: Name) -> bool:
         written = sum(self._writes(w, passage) for w in name.words)
         return written > 0 and 2 * written >= len(name.words)
+
+    def subject_source(self, body: str, cited: list[int], passages: list[str], question: str,
+                       candidates: list[int]) -> tuple[int, str] | None:
+        """The passage to cite instead when no cited passage names what the sentence is about.
+
+        The model numbers its source wrongly now and then: "The Faraday Battery Challenge was
+        initiated in 2017 [2]" cited the UK's quantum programme, whose 2017 passed the figure
+        check. When none of the cited passages writes the names the sentence shares with the
+        question, the first of ``candidates`` (context passages, 1-based, that state every
+        figure of the sentence) that writes them all is cited instead. Returns it with the names.
+        """
+        subjects = asked_names(body, question)
+        if not subjects:
+            return None
+        # Support word by word is lenient ("National" is 国家, half the report); a passage that
+        # writes the name itself, or its initials, is better evidence than one that does not.
+        for names_it in (self.supports, self.writes_name):
+            if any(names_it(passages[m - 1], n) for m in cited for n in subjects):
+                continue
+            for i in candidates:
+                if all(names_it(passages[i - 1], n) for n in subjects):
+                    return i, ", ".join(n.surface for n in subjects)
+        return None
+
+    def writes_name(self, passage: str, name: Name) -> bool:
+        """Whether the passage writes the name in Latin script, whole or as its initials
+        ("National Nanotechnology Initiative" or NNI)."""
+        lower = self._read(passage)[0]
+        phrase = r"[\s\-・]*".join(re.escape(w.lower()) for w in name.words)
+        if re.search(rf"(?<![a-z0-9]){phrase}(?![a-z0-9])", lower):
+            return True
+        initials = "".join(w[0] for w in name.words if w[0].isupper())
+        return len(initials) >= 2 and self._written_in(initials, lower)
 
     def check(self, body: str, cited: list[int], passages: list[str], question: str, has_figures: bool,
               flags: list[str], foreign: set[int] = frozenset()) -> tuple[str, list[int]]:

@@ -133,6 +133,26 @@ class AnswerVerifier:
             body = body.replace(surface, UNVERIFIED_MONTH, 1)
         return body, cited
 
+    def _cite_the_subject(self, body: str, cited: list[int], hits: list[Hit], question: str,
+                          flags: list[str]) -> list[int]:
+        """Cite the context passage that names what an English sentence is about and states its
+        figures, when the cited ones do not name it (names.NameChecker.subject_source)."""
+        figures = [v for _, v in claimed_numbers(body)]
+        shares = claimed_percentages(body)
+        foreign = _about_other_places(body, hits)
+        candidates = [i for i in range(1, len(hits) + 1) if i not in cited and i not in foreign
+                      and all(states_figure(v, hits[i - 1].chunk.text, shares) for v in figures)]
+        # With figures, the name must stand in a sentence that states one of them: the passage
+        # on Japan's history names the NNI, but its 2001 is 「第2期（2001～2005年度）」.
+        evidence = [" ".join(s for s in chunk_sentences(h.chunk) if any(states_figure(v, s, shares) for v in figures))
+                    if figures else h.chunk.text for h in hits]
+        found = self._names.subject_source(body, cited, evidence, question, candidates)
+        if found is None:
+            return cited
+        source, names = found
+        flags.append(f"cited the passage [{source}] that names {names}, not {', '.join(f'[{m}]' for m in cited)}")
+        return [source]
+
     def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
                        flags: list[str], asked: frozenset[float] | set[float] = frozenset()) -> tuple[str, list[int]]:
         """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
@@ -246,6 +266,8 @@ class AnswerVerifier:
                 body, cited = self._check_months(body, cited, hits, flags)
             body, cited = self._check_numbers(body, cited, hits, language, flags, asked)
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
+            if body and language == "en" and self._names:
+                cited = self._cite_the_subject(body, cited, hits, question, flags)
             if body and language == "en" and self._names:
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
                 body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures,
