@@ -169,7 +169,6 @@ class Retriever:
         log.debug("retrieved %d hits in %.1f ms", len(hits), 1000 * (time.perf_counter() - started))
         return hits
 
-
     def _filed_elsewhere(self, question: str) -> np.ndarray:
         """1 for each chunk filed under another country than the one the question names, else 0."""
         asked = places_named(question)

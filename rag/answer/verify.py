@@ -268,7 +268,6 @@ class AnswerVerifier:
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
                 cited = self._cite_the_subject(body, cited, hits, question, flags)
-            if body and language == "en" and self._names:
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
                 body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures,
                                                 flags, _about_other_places(body, hits))
