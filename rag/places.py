@@ -122,10 +122,15 @@ def filed_elsewhere(question_places: frozenset[str], heading_places: frozenset[s
     return not (place == "eu" and heading_places & EU_MEMBERS)
 
 
+def heading_places(heading_path: list[str]) -> frozenset[str]:
+    """The places a passage's headings name. The report's top heading names 日本 on every
+    passage, so only the headings below it count."""
+    return places_named(" ".join(heading_path[1:]))
+
+
 def places_of_passage(text: str, heading_path: list[str]) -> frozenset[str]:
-    """The places a passage speaks of: those its text or its headings name. The report's top
-    heading names 日本 on every passage, so only the headings below it count."""
-    return places_named(text + " " + " ".join(heading_path[1:]))
+    """The places a passage speaks of: those its text or its headings name."""
+    return places_named(text) | heading_places(heading_path)
 
 
 def passages_about_other_places(sentence: str, passages: list[frozenset[str]], home_alone: bool = False) -> set[int]:

@@ -28,7 +28,7 @@ from .keywords import BM25, JapaneseTokenizer
 from .language import detect_language
 from .lexicon import Lexicon
 from .passages import Chunk
-from .places import filed_elsewhere, places_named
+from .places import filed_elsewhere, heading_places, places_named
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,7 @@ class Retriever:
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.glossary = glossary if glossary is not None else Glossary.from_texts(c.text for c in chunks)
         self.lexicon = lexicon or Lexicon({})
-        # The countries each chunk's headings name; the top heading (日本) is on every chunk.
-        self.heading_places = [places_named(" ".join(c.heading_path[1:])) for c in chunks]
+        self.heading_places = [heading_places(c.heading_path) for c in chunks]
 
     @property
     def modes(self) -> tuple[str, ...]:

@@ -97,6 +97,11 @@ def _about_other_places(sentence: str, hits: list[Hit]) -> set[int]:
     return passages_about_other_places(sentence, [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits])
 
 
+def _sentences_stating(hit: Hit, values: list[float], shares: frozenset[float]) -> list[str]:
+    """The sentences of a passage that state at least one of ``values``."""
+    return [s for s in chunk_sentences(hit.chunk) if any(states_figure(v, s, shares) for v in values)]
+
+
 def _repair_scale(surface: str, cited: list[int], usable: list[int], hits: list[Hit]) -> tuple[str | None, int]:
     """A 万/億 slip repaired from the cited passages, else from another usable context passage
     (the model numbered its source wrongly), with the passage it was repaired from."""
@@ -134,18 +139,17 @@ class AnswerVerifier:
         return body, cited
 
     def _cite_the_subject(self, body: str, cited: list[int], hits: list[Hit], question: str,
-                          flags: list[str]) -> list[int]:
+                          foreign: set[int], flags: list[str]) -> list[int]:
         """Cite the context passage that names what an English sentence is about and states its
-        figures, when the cited ones do not name it (names.NameChecker.subject_source)."""
+        figures, when the cited ones do not name it (names.NameChecker.subject_source).
+        ``foreign``: the passages about other countries, which are never chosen."""
         figures = [v for _, v in claimed_numbers(body)]
         shares = claimed_percentages(body)
-        foreign = _about_other_places(body, hits)
         candidates = [i for i in range(1, len(hits) + 1) if i not in cited and i not in foreign
                       and all(states_figure(v, hits[i - 1].chunk.text, shares) for v in figures)]
         # With figures, the name must stand in a sentence that states one of them: the passage
         # on Japan's history names the NNI, but its 2001 is 「第2期（2001～2005年度）」.
-        evidence = [" ".join(s for s in chunk_sentences(h.chunk) if any(states_figure(v, s, shares) for v in figures))
-                    if figures else h.chunk.text for h in hits]
+        evidence = [" ".join(_sentences_stating(h, figures, shares)) if figures else h.chunk.text for h in hits]
         found = self._names.subject_source(body, cited, evidence, question, candidates)
         if found is None:
             return cited
@@ -177,7 +181,7 @@ class AnswerVerifier:
             研究費は20兆7,040億円" in a passage that also speaks of Germany)."""
             if i in foreign:
                 return True
-            sentences = [s for s in chunk_sentences(hits[i - 1].chunk) if states_figure(value, s, percentages)]
+            sentences = _sentences_stating(hits[i - 1], [value], percentages)
             about = passages_about_other_places(body, [places_named(s) for s in sentences], home_alone=True)
             return bool(sentences) and len(about) == len(sentences)
 
@@ -267,10 +271,11 @@ class AnswerVerifier:
             body, cited = self._check_numbers(body, cited, hits, language, flags, asked)
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
-                cited = self._cite_the_subject(body, cited, hits, question, flags)
+                foreign = _about_other_places(body, hits)
+                cited = self._cite_the_subject(body, cited, hits, question, foreign, flags)
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
                 body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures,
-                                                flags, _about_other_places(body, hits))
+                                                flags, foreign)
             # The sentences quoted for the claim decide the bounds and months it restores.
             sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
                        if body and claimed_numbers(body) else [])
