@@ -101,9 +101,10 @@ class Engine:
     @cached_property
     def generator(self):
         from .answer.backends import make_generator
-        from .models.registry import generator_model_path
+        from .models.registry import generation_backend, generator_model_path
 
-        return make_generator(self.settings.generation, generator_model_path(self.settings))
+        return make_generator(self.settings.generation, generator_model_path(self.settings),
+                              generation_backend(self.settings))
 
     @cached_property
     def answers(self):

@@ -55,7 +55,9 @@ class RetrievalConfig(_Section):
 
 
 class GenerationConfig(_Section):
-    backend: Literal["transformers", "openai"] = "transformers"
+    backend: Literal["auto", "transformers", "llama-cpp", "openai"] = Field(
+        "auto", description="auto: transformers on CPUs with native bf16 (AVX512-BF16/AMX), else llama.cpp on the "
+                            "bundled GGUF; llama-cpp also runs any local .gguf file named as the model.")
     model: str = Field(DEFAULT_GENERATOR, description="Bundled default, a transformers id/path, or the server's model name.")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
     api_key: str | None = None

