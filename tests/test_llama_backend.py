@@ -70,3 +70,14 @@ def test_llama_cpp_continues_given_answer_words(llama):
     messages = [{"role": "user", "content": "Name the capital of France in one sentence."}]
     continuation = "".join(llama.stream(messages, max_new_tokens=6, answer_start="The capital of France"))
     assert continuation.strip() and not continuation.startswith("The capital of France")
+
+
+def test_a_missing_or_corrupt_gguf_is_a_clear_model_error(tmp_path):
+    from rag.answer.llama_backend import LlamaCppGenerator
+    from rag.errors import ModelError
+
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + bytes(64))
+    for path in (tmp_path / "missing.gguf", broken):
+        with pytest.raises(ModelError, match="cannot load generator"):
+            LlamaCppGenerator(str(path))
