@@ -431,6 +431,20 @@ def test_repeats_and_talk_about_the_passages_are_dropped(engine, pipeline):
     assert any("repeated" in f for f in flags) and any("about the passages" in f for f in flags)
 
 
+def test_a_month_is_restored_only_where_every_cited_source_agrees(engine, pipeline):
+    question = "When did Korea adopt the K-Battery development strategy?"
+    hits = engine.retrieve(question, k=4)
+    battery = next(i for i, h in enumerate(hits) if "K-バッテリー発展戦略」を策定" in h.chunk.text) + 1
+    semiconductor = next(i for i, h in enumerate(hits) if "2021年5月に「K-半導体戦略」" in h.chunk.text) + 1
+    text, _, flags = pipeline.verifier.verify(f"Korea adopted the strategy in 2021.[{battery}]", hits, "en", question)
+    assert "July 2021" in text
+    # Cited wrongly, to the passage whose 2021 strategy dates from May: the closest source (the
+    # battery passage, July) is added, and with two months nothing is guessed.
+    text, _, flags = pipeline.verifier.verify(f"Korea adopted the K-Battery development strategy in 2021.[{semiconductor}]",
+                                              hits, "en", question)
+    assert "May" not in text and "2021" in text
+
+
 def test_english_answers_carry_no_kana(engine, pipeline):
     text, _, flags = _verify_english(engine, pipeline,
                                      "What is the research field that grew out of twisted bilayer graphene called?",
