@@ -40,7 +40,7 @@ class LlamaCppGenerator:
 
     def __init__(self, gguf_path: str, temperature: float = 0.0, threads: int | None = None) -> None:
         try:
-            from llama_cpp import Llama, LogitsProcessorList
+            from llama_cpp import Llama
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
         except Exception as exc:
             raise ModelError(f"llama-cpp-python is not usable: {exc}".splitlines()[0],
@@ -68,7 +68,6 @@ class LlamaCppGenerator:
         self._marker_starts = self._bracket_tokens()
         self.hit_length_limit: bool | None = None
         self.continues_answers = True
-        self._processors = LogitsProcessorList
         self._lock = threading.Lock()  # one generation at a time: the model holds one context
 
     def _piece(self, token: int) -> str:
@@ -107,6 +106,7 @@ class LlamaCppGenerator:
     def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None,
                answer_start: str = "") -> Iterator[str]:
         import numpy as np
+        from llama_cpp import LogitsProcessorList
 
         tokens = self.prompt_tokens(messages, answer_start)
         if len(tokens) + max_new_tokens > CONTEXT_TOKENS:
@@ -132,7 +132,7 @@ class LlamaCppGenerator:
             # llama-cpp-python keeps the key/value cache of the prompt start it has already read
             # (at least the instructions) and reads only the rest.
             for token in self.llm.generate(tokens, temp=self.temperature, top_k=0 if self.temperature else 1,
-                                           top_p=1.0, min_p=0.0, repeat_penalty=1.0, logits_processor=self._processors([shape_scores])):
+                                           top_p=1.0, min_p=0.0, repeat_penalty=1.0, logits_processor=LogitsProcessorList([shape_scores])):
                 if token in self._end_tokens:
                     break
                 count += 1

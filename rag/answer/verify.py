@@ -284,12 +284,14 @@ class AnswerVerifier:
                 body, notes = restore(body, sources)
                 flags.extend(notes)
             if body and language == "en":
+                quoted = {m: quote for m, (quote, _) in zip(cited, sources)}
                 cited = self.sources.add_closest_source(body, cited, hits, flags)
                 # A month is taken only where every source cited by now agrees on it: a wrongly
                 # cited passage alone gave "the K-Battery strategy … in May 2021" (May is the
                 # month of Korea's semiconductor strategy; the battery passage, added as the
                 # closest source, says July).
-                month_quotes = [self.sources.quote(body, hits[m - 1], language, asked) for m in cited] if sources else []
+                month_quotes = ([quoted.get(m) or self.sources.quote(body, hits[m - 1], language, asked) for m in cited]
+                                if sources else [])
                 body, notes = restore_months(body, month_quotes)
                 flags.extend(notes)
             if body:

@@ -148,7 +148,8 @@ def embedding_model_path(settings: Settings) -> str:
 
 def generator_model_path(settings: Settings, show_progress: bool = True) -> str:
     info = generator_info(settings)
-    if generation_backend(settings) == "openai" or settings.generation.model != DEFAULT_GENERATOR:
+    backend = generation_backend(settings)
+    if backend == "openai" or settings.generation.model != DEFAULT_GENERATOR:
         return info.path
     if not info.ready:
         from .qwen_gguf import GGUF_BYTES, NEEDED_DISK, NEEDED_MEMORY, assemble_gguf, convert_to_transformers, \
@@ -156,7 +157,7 @@ def generator_model_path(settings: Settings, show_progress: bool = True) -> str:
 
         part_paths()  # a missing part package fails here with the fix in the message
         log.info("preparing the generator (%s)", info.status)
-        if generation_backend(settings) == "llama-cpp":
+        if backend == "llama-cpp":
             # llama.cpp reads the shipped file as it is: assembling it is all the preparation.
             gguf = Path(info.path)
             build_folder(gguf.parent, source_version(), lambda d: assemble_gguf(d / gguf.name, show_progress),
