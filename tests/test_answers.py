@@ -888,3 +888,37 @@ def test_the_subject_must_stand_in_a_sentence_that_states_the_figure(engine, pip
     raw = f"The National Nanotechnology Initiative started in 2001.[{history + 1}]"
     _, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
     assert [c.chunk.id for c in citations] == [hits[launch].chunk.id] and "2001年の開始" in citations[0].quote
+
+
+@pytest.mark.parametrize("answer, bare", [
+    ("化審法［1］", True),
+    ("28ナノメートル［1］", True),
+    ("N5.2 次世代元素戦略［1］。", True),
+    ("化審法である［1］。", False),  # a sentence: it ends in hiragana
+    ("審査を義務づけている法律は化審法と呼ばれ、化学物質の事前審査などを定めている法律である［1］。", False),
+    ("1. 自動車［1］\n2. 機械器具［1］", False),  # a list keeps its own lines
+])
+def test_a_bare_japanese_phrase_is_told_from_a_sentence(answer, bare):
+    from rag.answer.terse import is_bare_phrase
+
+    assert is_bare_phrase(answer) is bare
+
+
+def test_a_bare_japanese_phrase_is_shown_with_the_report_sentence_it_rests_on(engine, pipeline):
+    from rag.answer.terse import with_supporting_quotes
+
+    question = "新しい化合物を市場に出す前に国の審査を義務づけている日本の法律は、略して何と呼ばれる？"
+    hits = engine.retrieve(question, k=4)
+    source = _passage(hits, "（化審法）") + 1
+    text, citations, _ = pipeline.verifier.verify(f"化審法［{source}］", hits, "ja", question, cut=False)
+    shown, changed = with_supporting_quotes(text, citations, "ja")
+    assert changed and shown.startswith("化審法［1］\n根拠：「")
+    # The quote is the report's own sentence, which says what the abbreviation stands for.
+    assert "化学物質の審査及び製造等の規制に関する法律" in shown and shown.endswith("」［1］")
+    assert citations[0].quote in shown
+    sentence = f"その法律は化審法と呼ばれている［{source}］。"
+    text, citations, _ = pipeline.verifier.verify(sentence, hits, "ja", question)
+    assert with_supporting_quotes(text, citations, "ja") == (text, False)
+    english, citations, _ = pipeline.verifier.verify(f"The Chemical Substances Control Law.[{source}]", hits, "en",
+                                                     "What is the Japanese law that requires screening of new chemicals?")
+    assert with_supporting_quotes(english, citations, "en") == (english, False)

@@ -23,6 +23,7 @@ from .followup import resolve_followup
 from .near_miss import EXACT_FIGURE, missing_precision
 from .output import SentenceStop, answer_left_to_marker
 from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, REFUSAL_PHRASES
+from .terse import with_supporting_quotes
 from .verify import AnswerVerifier
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,10 @@ class AnswerPipeline:
                          "no sentence survived verification" if raw.strip() else "empty generation")
         else:
             answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
+            if answerable:
+                text, quoted = with_supporting_quotes(text, citations, language)
+                if quoted:
+                    flags.append("a bare phrase: the report sentence it rests on is shown beneath it")
         timings["total_s"] = time.perf_counter() - started
         yield AnswerEvent("final", answer=Answer(question, language, answerable, text, citations,
                                                  context if not (answerable or citations) else [], timings, flags, question_id))

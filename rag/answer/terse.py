@@ -1,0 +1,40 @@
+"""A Japanese answer that is only a bare phrase gets the report sentence it rests on.
+
+Asked in Japanese, the small model often answers with the name or figure alone — 「化審法［1］」,
+「N5.2 次世代元素戦略［1］」 — even when the question asks what it stands for, or for a list of
+which the phrase is one item. The sentence quoted for the citation says what the phrase means
+and what it belongs to, so it is shown beneath the answer, copied from the report (never
+generated), as NotebookLM shows the quote beside a terse answer. Full sentences are left alone.
+English answers are not given Japanese quotes in their text: their citations carry them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .citations import Citation, markers_in, strip_markers
+
+# A phrase this short without a sentence ending is an answer word, not an answer sentence. Every
+# sentence ending of a Japanese answer (です, ます, た, る, ない, …) is written in hiragana; a
+# noun phrase ends in kanji, katakana, a figure or a unit.
+MAX_PHRASE_CHARS = 30
+_SENTENCE_END = re.compile(r"[ぁ-ゖ][。.]?$")
+QUOTE_LINE = "根拠：「{quote}」［{marker}］"
+
+
+def is_bare_phrase(text: str) -> bool:
+    body = strip_markers(text).strip().rstrip("。")
+    return bool(body) and len(body) <= MAX_PHRASE_CHARS and "。" not in body and "\n" not in body \
+        and not _SENTENCE_END.search(body)
+
+
+def with_supporting_quotes(text: str, citations: list[Citation], language: str) -> tuple[str, bool]:
+    """(``text`` with the quotes of the passages it cites on lines beneath it, whether it changed)."""
+    if language != "ja" or not is_bare_phrase(text):
+        return text, False
+    cited = [c for c in citations if c.marker in markers_in(text)] or citations[:1]
+    phrase = strip_markers(text).strip()
+    lines = [QUOTE_LINE.format(quote=c.quote, marker=c.marker) for c in cited if c.quote and c.quote.strip() != phrase]
+    if not lines:
+        return text, False
+    return "\n".join([text, *lines]), True
