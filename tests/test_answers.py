@@ -922,3 +922,10 @@ def test_a_bare_japanese_phrase_is_shown_with_the_report_sentence_it_rests_on(en
     english, citations, _ = pipeline.verifier.verify(f"The Chemical Substances Control Law.[{source}]", hits, "en",
                                                      "What is the Japanese law that requires screening of new chemicals?")
     assert with_supporting_quotes(english, citations, "en") == (english, False)
+    # A figure alone ("3" read off 3次元) is replaced by the sentence it was taken from.
+    question = "九州に誘致された台湾系ファウンドリの拠点で、後に作ると発表された最も細かいプロセスは何ナノメートル？"
+    hits = engine.retrieve(question, k=4)
+    source = _passage(hits, "12 nm") + 1
+    text, citations, _ = pipeline.verifier.verify(f"3［{source}］", hits, "ja", question, cut=False)
+    shown, changed = with_supporting_quotes(text, citations, "ja")
+    assert changed and shown.startswith("報告書の記述：「") and "12 nm" in shown and "3［1］" not in shown

@@ -20,6 +20,10 @@ from .citations import Citation, markers_in, strip_markers
 MAX_PHRASE_CHARS = 30
 _SENTENCE_END = re.compile(r"[ぁ-ゖ][。.]?$")
 QUOTE_LINE = "根拠：「{quote}」［{marker}］"
+# A figure without its unit or subject ("3［1］" for 何ナノメートル？) says nothing a reader can
+# check, and may be a digit taken from another word (3次元): the quoted sentence replaces it.
+_BARE_FIGURE = re.compile(r"^[\d０-９.,，．\s]+$")
+FIGURE_IN_QUOTE = "報告書の記述：「{quote}」［{marker}］"
 
 
 def is_bare_phrase(text: str) -> bool:
@@ -29,12 +33,15 @@ def is_bare_phrase(text: str) -> bool:
 
 
 def with_supporting_quotes(text: str, citations: list[Citation], language: str) -> tuple[str, bool]:
-    """(``text`` with the quotes of the passages it cites on lines beneath it, whether it changed)."""
+    """(``text`` with the quotes of the passages it cites on lines beneath it, whether it changed);
+    a bare figure is replaced by them."""
     if language != "ja" or not is_bare_phrase(text):
         return text, False
     cited = [c for c in citations if c.marker in markers_in(text)] or citations[:1]
     phrase = strip_markers(text).strip()
-    lines = [QUOTE_LINE.format(quote=c.quote, marker=c.marker) for c in cited if c.quote and c.quote.strip() != phrase]
+    figure = _BARE_FIGURE.match(phrase.rstrip("。"))
+    line = FIGURE_IN_QUOTE if figure else QUOTE_LINE
+    lines = [line.format(quote=c.quote, marker=c.marker) for c in cited if c.quote and c.quote.strip() != phrase]
     if not lines:
         return text, False
-    return "\n".join([text, *lines]), True
+    return "\n".join(lines if figure else [text, *lines]), True
