@@ -929,3 +929,28 @@ def test_a_bare_japanese_phrase_is_shown_with_the_report_sentence_it_rests_on(en
     text, citations, _ = pipeline.verifier.verify(f"3［{source}］", hits, "ja", question, cut=False)
     shown, changed = with_supporting_quotes(text, citations, "ja")
     assert changed and shown.startswith("報告書の記述：「") and "12 nm" in shown and "3［1］" not in shown
+
+
+def test_a_comparisons_base_year_is_the_reports(engine, pipeline):
+    from rag.answer.dates import correct_base_years
+
+    # Both years pass the number check (the report gives 2030 as the target year).
+    question = "フランスは製造業の温室効果ガス排出を、いつと比べてどれだけ減らす目標か？"
+    hits = engine.retrieve(question, k=4)
+    source = _passage(hits, "2015年比で35％") + 1
+    text, _, flags = pipeline.verifier.verify(f"製造業の排出を2030年比で35％削減する目標である［{source}］。", hits, "ja",
+                                              question, cut=False)
+    assert "2015年比で35％" in text and "2030年比" not in text
+    assert "base year 2030 corrected to the report's 2015" in flags
+    english = "How much does France aim to cut manufacturing greenhouse gas emissions, and against which year?"
+    hits = engine.retrieve(english, k=4)
+    source = _passage(hits, "2015年比で35％") + 1
+    text, _, _ = pipeline.verifier.verify(f"France aims to cut them by 35% compared with 2030 levels.[{source}]", hits,
+                                          "en", english, cut=False)
+    assert "compared with 2015 levels" in text
+    # Left alone: the report's own base, a year that is no base, and quotes giving two bases.
+    quote = "2030年の温室効果ガス排出量を2015年比で35％削減する。"
+    assert correct_base_years("2015年比で35％削減する。", "ja", [quote]) == ("2015年比で35％削減する。", [])
+    assert correct_base_years("cut by 35% from 2030.", "en", [quote])[1] == []
+    two = "約6800人（2014年比で2割超）、約9500人（2007年比で約3割）"
+    assert correct_base_years("2010年比で2割超減った。", "ja", [two])[1] == []

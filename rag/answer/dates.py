@@ -1,4 +1,5 @@
-"""Months in English answers, checked against the dates the passages state.
+"""Months in English answers, checked against the dates the passages state; base years of
+comparisons made the report's.
 
 The report dates events as 2023年9月; an English answer writes "September 2023". The number
 check sees only the year there, so a model that turns 2023年9月 into "January 1, 2023" would
@@ -82,3 +83,30 @@ def restore_months(sentence: str, quotes: list[str]) -> tuple[str, list[str]]:
         return f"{match.group(1)} {name} {year}"
 
     return _BARE_YEAR.sub(with_month, sentence), notes
+
+
+# The base of a comparison: 「2015年比で35％削減」, 「2014年と比べ」; "compared with 2015 (levels)".
+_JA_BASE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:比|と比|に比)")
+_EN_BASE_YEAR = re.compile(r"\b(?:compared (?:with|to)|relative to|versus|vs\.?|below|above)\s+(?:the\s+)?"
+                           r"(?:(?:FY|fiscal(?:\s+year)?)\s*)?((?:19|20)\d\d)\b(?![-–~])", re.I)
+
+
+def correct_base_years(sentence: str, language: str, quotes: list[str]) -> tuple[str, list[str]]:
+    """``sentence`` with the base year of a comparison made the one the sentences quoted for it
+    give. Both years pass the number check, since the report states the target year as well:
+    the small model wrote 「2030年比で35％削る」 for 「2030年の…排出量を2015年比で35％削減」.
+    A base year is corrected only where the quotes give exactly one."""
+    stated = {m.group(1) for q in quotes for m in _JA_BASE_YEAR.finditer(unicodedata.normalize("NFKC", q))}
+    notes: list[str] = []
+
+    def corrected(match: re.Match) -> str:
+        year = match.group(1)
+        if len(stated) != 1 or year in stated:
+            return match.group(0)
+        (base,) = stated
+        notes.append(f"base year {year} corrected to the report's {base}")
+        start = match.start(1) - match.start(0)
+        return match.group(0)[:start] + base + match.group(0)[start + len(year):]
+
+    pattern = _JA_BASE_YEAR if language == "ja" else _EN_BASE_YEAR
+    return pattern.sub(corrected, sentence), notes

@@ -22,7 +22,7 @@ from ..retrieval import Hit
 from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, overlap, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
-from .dates import claimed_months, month_supported, months_in, restore_months
+from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months
 from .english_terms import EnglishTerms
 from .names import NameChecker
 from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
@@ -282,6 +282,8 @@ class AnswerVerifier:
             if sources:
                 restore = restore_qualifiers if language == "en" else restore_japanese_qualifiers
                 body, notes = restore(body, sources)
+                flags.extend(notes)
+                body, notes = correct_base_years(body, language, [quote for quote, _ in sources])
                 flags.extend(notes)
             if body and language == "en":
                 quoted = {m: quote for m, (quote, _) in zip(cited, sources)}
