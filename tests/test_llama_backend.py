@@ -65,6 +65,27 @@ def test_llama_cpp_switching_instructions_restores_their_state_exactly(llama):
     assert again == first and first.strip()
 
 
+def test_llama_cpp_reads_a_question_alike_whatever_was_asked_before(llama, monkeypatch):
+    # Reusing more of the previous prompt than the instructions would read the rest in other
+    # batches, and greedy decoding can then answer the same question differently.
+    from rag.answer.context import build_messages
+
+    question = build_messages("韓国のバッテリー戦略は？", "ja", [], None)
+    similar = build_messages("韓国のバッテリー戦略の投資額は？", "ja", [], None)  # a longer common start
+    "".join(llama.stream(similar, max_new_tokens=1))  # the instructions are read and kept
+    reads: list[list[int]] = []
+    real_eval = llama.llm.eval
+    monkeypatch.setattr(llama.llm, "eval", lambda tokens: (reads.append(list(tokens)), real_eval(tokens))[1])
+    first = "".join(llama.stream(question, max_new_tokens=6))
+    first_read = reads[0]
+    "".join(llama.stream(similar, max_new_tokens=2))
+    reads.clear()
+    again = "".join(llama.stream(question, max_new_tokens=6))
+    prefix = llama._prefix_cache[question[0]["content"]][0]
+    assert reads[0] == first_read == llama.prompt_tokens(question)[len(prefix):]
+    assert again == first
+
+
 @pytest.mark.slow
 def test_llama_cpp_continues_given_answer_words(llama):
     messages = [{"role": "user", "content": "Name the capital of France in one sentence."}]

@@ -100,8 +100,17 @@ class LlamaCppGenerator:
             self.llm.eval(prefix)
             self._prefix_cache[key] = (prefix, self.llm.save_state())
         prefix, state = self._prefix_cache[key]
-        if tokens[:len(prefix)] == prefix and list(self.llm._input_ids[:len(prefix)]) != prefix:
+        if tokens[:len(prefix)] != prefix:
+            return
+        if list(self.llm._input_ids[:len(prefix)]) != prefix:
             self.llm.load_state(state)
+        elif self.llm.n_tokens > len(prefix):
+            # Forget what the previous prompt added. llama-cpp-python would keep all of it that
+            # matches this prompt, and read only the rest, in other batches: the float results
+            # differ slightly, and greedy decoding turned them into another answer to the same
+            # question (seen: 「28ナノメートル」 once, 「3」 after another question).
+            self.llm._ctx.kv_cache_seq_rm(-1, len(prefix), -1)
+            self.llm.n_tokens = len(prefix)
 
     def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None,
                answer_start: str = "") -> Iterator[str]:
