@@ -911,24 +911,24 @@ def test_a_bare_japanese_phrase_is_shown_with_the_report_sentence_it_rests_on(en
     hits = engine.retrieve(question, k=4)
     source = _passage(hits, "（化審法）") + 1
     text, citations, _ = pipeline.verifier.verify(f"化審法［{source}］", hits, "ja", question, cut=False)
-    shown, changed = with_supporting_quotes(text, citations, "ja")
-    assert changed and shown.startswith("化審法［1］\n根拠：「")
+    shown, note = with_supporting_quotes(text, citations, "ja")
+    assert note.startswith("a bare phrase") and shown.startswith("化審法［1］\n根拠：「")
     # The quote is the report's own sentence, which says what the abbreviation stands for.
     assert "化学物質の審査及び製造等の規制に関する法律" in shown and shown.endswith("」［1］")
     assert citations[0].quote in shown
     sentence = f"その法律は化審法と呼ばれている［{source}］。"
     text, citations, _ = pipeline.verifier.verify(sentence, hits, "ja", question)
-    assert with_supporting_quotes(text, citations, "ja") == (text, False)
+    assert with_supporting_quotes(text, citations, "ja") == (text, None)
     english, citations, _ = pipeline.verifier.verify(f"The Chemical Substances Control Law.[{source}]", hits, "en",
                                                      "What is the Japanese law that requires screening of new chemicals?")
-    assert with_supporting_quotes(english, citations, "en") == (english, False)
+    assert with_supporting_quotes(english, citations, "en") == (english, None)
     # A figure alone ("3" read off 3次元) is replaced by the sentence it was taken from.
     question = "九州に誘致された台湾系ファウンドリの拠点で、後に作ると発表された最も細かいプロセスは何ナノメートル？"
     hits = engine.retrieve(question, k=4)
     source = _passage(hits, "12 nm") + 1
     text, citations, _ = pipeline.verifier.verify(f"3［{source}］", hits, "ja", question, cut=False)
-    shown, changed = with_supporting_quotes(text, citations, "ja")
-    assert changed and shown.startswith("報告書の記述：「") and "12 nm" in shown and "3［1］" not in shown
+    shown, note = with_supporting_quotes(text, citations, "ja")
+    assert note.startswith("a bare figure") and shown.startswith("報告書の記述：「") and "12 nm" in shown and "3［1］" not in shown
 
 
 def test_a_comparisons_base_year_is_the_reports(engine, pipeline):

@@ -180,9 +180,9 @@ class AnswerPipeline:
         else:
             answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
             if answerable:
-                text, quoted = with_supporting_quotes(text, citations, language)
-                if quoted:
-                    flags.append("a bare phrase: the report sentence it rests on is shown beneath it")
+                text, note = with_supporting_quotes(text, citations, language)
+                if note:
+                    flags.append(note)
         timings["total_s"] = time.perf_counter() - started
         yield AnswerEvent("final", answer=Answer(question, language, answerable, text, citations,
                                                  context if not (answerable or citations) else [], timings, flags, question_id))

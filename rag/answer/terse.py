@@ -32,16 +32,18 @@ def is_bare_phrase(text: str) -> bool:
         and not _SENTENCE_END.search(body)
 
 
-def with_supporting_quotes(text: str, citations: list[Citation], language: str) -> tuple[str, bool]:
-    """(``text`` with the quotes of the passages it cites on lines beneath it, whether it changed);
-    a bare figure is replaced by them."""
+def with_supporting_quotes(text: str, citations: list[Citation], language: str) -> tuple[str, str | None]:
+    """(``text`` with the quotes of the passages it cites on lines beneath it, a note of what was
+    done or None); a bare figure is replaced by them."""
     if language != "ja" or not is_bare_phrase(text):
-        return text, False
+        return text, None
     cited = [c for c in citations if c.marker in markers_in(text)] or citations[:1]
     phrase = strip_markers(text).strip()
     figure = _BARE_FIGURE.match(phrase.rstrip("。"))
     line = FIGURE_IN_QUOTE if figure else QUOTE_LINE
     lines = [line.format(quote=c.quote, marker=c.marker) for c in cited if c.quote and c.quote.strip() != phrase]
     if not lines:
-        return text, False
-    return "\n".join(lines if figure else [text, *lines]), True
+        return text, None
+    if figure:
+        return "\n".join(lines), "a bare figure: replaced by the report sentence quoted for it"
+    return "\n".join([text, *lines]), "a bare phrase: the report sentence it rests on is shown beneath it"
