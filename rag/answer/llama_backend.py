@@ -138,8 +138,8 @@ class LlamaCppGenerator:
         self.hit_length_limit = False
         with self._lock:
             self._restore_instructions(messages, tokens)
-            # llama-cpp-python keeps the key/value cache of the prompt start it has already read
-            # (at least the instructions) and reads only the rest.
+            # The context now holds exactly the instructions (see _restore_instructions):
+            # llama-cpp-python reuses their key/value cache and reads only the rest.
             for token in self.llm.generate(tokens, temp=self.temperature, top_k=0 if self.temperature else 1,
                                            top_p=1.0, min_p=0.0, repeat_penalty=1.0, logits_processor=LogitsProcessorList([shape_scores])):
                 if token in self._end_tokens:

@@ -37,7 +37,8 @@ def with_supporting_quotes(text: str, citations: list[Citation], language: str) 
     done or None); a bare figure is replaced by them."""
     if language != "ja" or not is_bare_phrase(text):
         return text, None
-    cited = [c for c in citations if c.marker in markers_in(text)] or citations[:1]
+    marked = set(markers_in(text))
+    cited = [c for c in citations if c.marker in marked] or citations[:1]
     phrase = strip_markers(text).strip()
     figure = _BARE_FIGURE.match(phrase.rstrip("。"))
     line = FIGURE_IN_QUOTE if figure else QUOTE_LINE
