@@ -954,3 +954,19 @@ def test_a_comparisons_base_year_is_the_reports(engine, pipeline):
     assert correct_base_years("cut by 35% from 2030.", "en", [quote])[1] == []
     two = "約6800人（2014年比で2割超）、約9500人（2007年比で約3割）"
     assert correct_base_years("2010年比で2割超減った。", "ja", [two])[1] == []
+
+
+def test_a_bulleted_list_reaches_the_model_whole_and_one_item_per_line(engine):
+    from rag.answer.context import select_context
+
+    question = "What three national quantum platforms did Singapore's Quantum Engineering Programme launch in 2022?"
+    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
+    terms = engine.retriever.query_terms(question, "en")
+    # A budget that holds the list but not every sentence of the passages around it.
+    passages = select_context(hits[:4], terms, engine.tokenizer, 800)
+    excerpt = next(p.excerpt for p in passages if "National Quantum-Safe Network" in p.excerpt)
+    items = [line for line in excerpt.splitlines() if line.startswith("•")]
+    assert [item.split("：")[0].strip() for item in items] == [
+        "•National Quantum Computing Hub", "•National Quantum Fabless Foundry", "•National Quantum-Safe Network"]
+    # Prose sentences still compete one by one: the budget holds.
+    assert sum(len(p.excerpt) for p in passages) <= 800 + 10

@@ -25,6 +25,7 @@ KEYWORD_BONUS = 0.02  # per question keyword in the sentence: names and numbers 
 RANK_PENALTY = 0.01  # per retrieval rank: between equal sentences, prefer the better passage
 HISTORY_CHARS = 300
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]{3,}")
+_LIST_ITEM = re.compile(r"[•・○●◆]|[(（]?[0-9０-９]{1,2}[)）]|[①-⑳]")  # an item of a bulleted or numbered list
 _PLACE_SUFFIX = re.compile(r"(?:工科|州立)?大学|市|州|国立研究所")  # ケルン大学, テキサス州, オークリッジ国立研究所
 
 
@@ -42,25 +43,52 @@ def _sentences(hit: Hit) -> tuple[list[str], list[float]]:
     return sentences, sims
 
 
+def _blocks(sentences: list[str]) -> list[list[int]]:
+    """Sentence indices grouped so that the items of one bulleted list form one block.
+
+    A question that asks for "the three platforms" needs every item of the list: chosen one by
+    one, the items compete with prose for the budget, and a list missing its first item reads as
+    complete (dev: Singapore's three quantum platforms answered with two).
+    """
+    blocks: list[list[int]] = []
+    for i, sentence in enumerate(sentences):
+        item = bool(_LIST_ITEM.match(sentence))
+        if item and blocks and _LIST_ITEM.match(sentences[blocks[-1][-1]]):
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    return blocks
+
+
 def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: int) -> list[ContextPassage]:
     """The best sentences of ``hits`` within ``budget`` characters (settings: context_chars),
     grouped by passage.
 
-    The best sentence of the top passage is always kept, even alone over budget.
+    A bulleted or numbered list competes as a whole, scored by its best item; when it does not fit, its
+    items compete one by one. The best sentence of the top passage is always kept, even alone
+    over budget.
     """
     candidates = []
     per_hit = [_sentences(hit) for hit in hits]
     for rank, (sentences, sims) in enumerate(per_hit):
-        for i, (sentence, sim) in enumerate(zip(sentences, sims)):
-            bonus = KEYWORD_BONUS * len(question_terms & set(tokenize(sentence)))
-            candidates.append((sim + bonus - RANK_PENALTY * rank, rank, i, len(sentence)))
-    candidates.sort(key=lambda c: -c[0])
+        scores = [sim + KEYWORD_BONUS * len(question_terms & set(tokenize(sentence))) - RANK_PENALTY * rank
+                  for sentence, sim in zip(sentences, sims)]
+        for block in _blocks(sentences):
+            if len(block) > 1:  # the whole list first: on a tie it sorts before its own items
+                candidates.append((max(scores[i] for i in block), 0, rank, tuple(block),
+                                   sum(len(sentences[i]) for i in block)))
+            candidates.extend((scores[i], 1, rank, (i,), len(sentences[i])) for i in block)
+    candidates.sort(key=lambda c: (-c[0], c[1]))
     chosen: dict[int, set[int]] = {}
     used = 0
-    for _, rank, i, length in candidates:
-        if chosen and used + length > budget:
-            continue  # a shorter sentence further down may still fit
-        chosen.setdefault(rank, set()).add(i)
+    for _, _, rank, indices, length in candidates:
+        taken = chosen.get(rank, set())
+        if taken.issuperset(indices):
+            continue
+        length -= sum(len(per_hit[rank][0][i]) for i in taken.intersection(indices))
+        if (chosen or len(indices) > 1) and used + length > budget:
+            continue  # a shorter sentence further down may still fit; a long list goes item by item
+        chosen.setdefault(rank, set()).update(indices)
         used += length
     passages = []
     for rank in sorted(chosen):
@@ -69,6 +97,8 @@ def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: 
         for i in sorted(chosen[rank]):
             if previous is not None and i != previous + 1:
                 parts.append("…")
+            elif previous is not None and _LIST_ITEM.match(sentences[i]):
+                parts.append("\n")  # list items stay on lines of their own
             parts.append(sentences[i])
             previous = i
         passages.append(ContextPassage(hits[rank], "".join(parts)))
