@@ -968,5 +968,5 @@ def test_a_bulleted_list_reaches_the_model_whole_and_one_item_per_line(engine):
     items = [line for line in excerpt.splitlines() if line.startswith("•")]
     assert [item.split("：")[0].strip() for item in items] == [
         "•National Quantum Computing Hub", "•National Quantum Fabless Foundry", "•National Quantum-Safe Network"]
-    # Prose sentences still compete one by one: the budget holds.
+    # The whole list counts against the same budget as the prose around it.
     assert sum(len(p.excerpt) for p in passages) <= 800 + 10

@@ -6,7 +6,7 @@ by about 0.6 s. Whole chunks would cost 5 s or more; instead the sentences of th
 compete for a character budget by their similarity to the question (the dense similarity of
 each sentence, computed at retrieval, plus shared keywords). The chosen sentences are shown in
 reading order under their passage's number, with a short heading that says which country or
-theme the passage belongs to.
+theme the passage belongs to; the items of a list are chosen together and keep their lines.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _sentences(hit: Hit) -> tuple[list[str], list[float]]:
 
 
 def _blocks(sentences: list[str]) -> list[list[int]]:
-    """Sentence indices grouped so that the items of one bulleted list form one block.
+    """Sentence indices grouped so that the items of one bulleted or numbered list form one block.
 
     A question that asks for "the three platforms" needs every item of the list: chosen one by
     one, the items compete with prose for the budget, and a list missing its first item reads as
@@ -64,9 +64,9 @@ def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: 
     """The best sentences of ``hits`` within ``budget`` characters (settings: context_chars),
     grouped by passage.
 
-    A bulleted or numbered list competes as a whole, scored by its best item; when it does not fit, its
-    items compete one by one. The best sentence of the top passage is always kept, even alone
-    over budget.
+    A bulleted or numbered list competes as a whole, scored by its best item; when it does not
+    fit, its items compete one by one. The best sentence of the top passage is always kept, even
+    alone over budget.
     """
     candidates = []
     per_hit = [_sentences(hit) for hit in hits]
