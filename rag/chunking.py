@@ -165,6 +165,7 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 _UNIT_SENTENCE = re.compile(r"[^。\n]+。?")
+REPORT_LIST_ITEM = re.compile(r"[•・○●◆]|[(（]?[0-9０-９]{1,2}[)）]|[①-⑳]")  # a unit that is an item of a bulleted or numbered list
 MIN_SENTENCE_CHARS = 8
 
 

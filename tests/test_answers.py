@@ -970,3 +970,20 @@ def test_a_bulleted_list_reaches_the_model_whole_and_one_item_per_line(engine):
         "•National Quantum Computing Hub", "•National Quantum Fabless Foundry", "•National Quantum-Safe Network"]
     # The whole list counts against the same budget as the prose around it.
     assert sum(len(p.excerpt) for p in passages) <= 800 + 10
+
+
+def test_a_claim_naming_several_items_of_a_list_quotes_those_items(engine, pipeline):
+    question = "What three national quantum platforms did Singapore's Quantum Engineering Programme launch in 2022?"
+    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
+    i = _passage(hits, "National Quantum-Safe Network")
+    raw = ("The programme launched three platforms: the National Quantum Computing Hub, the National Quantum "
+           f"Fabless Foundry and the National Quantum-Safe Network.[{i + 1}]")
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    quote = citations[0].quote
+    assert quote.splitlines()[0].startswith("•National Quantum Computing Hub")
+    assert "National Quantum Fabless Foundry" in quote and "National Quantum-Safe Network" in quote
+    assert quote_in_report(quote, pipeline.verifier.sources.report_folded)
+    # A claim about one item quotes that item alone.
+    raw = f"The National Quantum Fabless Foundry supports microfabrication of quantum devices.[{i + 1}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert citations[0].quote.startswith("•National Quantum Fabless Foundry") and "\n" not in citations[0].quote

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..chunking import short_heading, unit_sentences
+from ..chunking import REPORT_LIST_ITEM, short_heading, unit_sentences
 from ..lexicon import place_name
 from ..retrieval import Hit
 from .citations import strip_markers
@@ -25,7 +25,6 @@ KEYWORD_BONUS = 0.02  # per question keyword in the sentence: names and numbers 
 RANK_PENALTY = 0.01  # per retrieval rank: between equal sentences, prefer the better passage
 HISTORY_CHARS = 300
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]{3,}")
-_LIST_ITEM = re.compile(r"[•・○●◆]|[(（]?[0-9０-９]{1,2}[)）]|[①-⑳]")  # an item of a bulleted or numbered list
 _PLACE_SUFFIX = re.compile(r"(?:工科|州立)?大学|市|州|国立研究所")  # ケルン大学, テキサス州, オークリッジ国立研究所
 
 
@@ -52,8 +51,8 @@ def _blocks(sentences: list[str]) -> list[list[int]]:
     """
     blocks: list[list[int]] = []
     for i, sentence in enumerate(sentences):
-        item = bool(_LIST_ITEM.match(sentence))
-        if item and blocks and _LIST_ITEM.match(sentences[blocks[-1][-1]]):
+        item = bool(REPORT_LIST_ITEM.match(sentence))
+        if item and blocks and REPORT_LIST_ITEM.match(sentences[blocks[-1][-1]]):
             blocks[-1].append(i)
         else:
             blocks.append([i])
@@ -97,7 +96,7 @@ def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: 
         for i in sorted(chosen[rank]):
             if previous is not None and i != previous + 1:
                 parts.append("…")
-            elif previous is not None and _LIST_ITEM.match(sentences[i]):
+            elif previous is not None and REPORT_LIST_ITEM.match(sentences[i]):
                 parts.append("\n")  # list items stay on lines of their own
             parts.append(sentences[i])
             previous = i

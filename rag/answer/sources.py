@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..chunking import unit_sentences
+from ..chunking import REPORT_LIST_ITEM, unit_sentences
 from ..retrieval import Hit
 from .citations import as_printed, best_quote, chunk_sentences, overlap, quote_in_report
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
@@ -154,6 +154,9 @@ class SourceFinder:
         prior = (dict(zip(sentences, hit.unit_similarities[1:]))
                  if sentences and len(hit.unit_similarities) == len(sentences) + 1 else None)
         quote = best_quote(claim, hit.chunk, self.similarity(language), prior, asked)
+        items = _list_items_named(quote, claim, sentences)
+        if items and quote_in_report(items, self.report_folded):
+            return items
         for form in (quote, as_printed(quote)):
             if quote_in_report(form, self.report_folded):
                 return form
@@ -183,3 +186,33 @@ class SourceFinder:
             return None
         figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))
+
+
+def _list_items_named(quote: str, claim: str, sentences: list[str]) -> str | None:
+    """The items of the list that ``quote`` belongs to, from the first to the last that ``claim``
+    names, one per line; None unless the claim names at least two of them.
+
+    A claim listing "the Computing Hub, the Fabless Foundry and the Quantum-Safe Network" rests
+    on the three items together; any one of them alone supports a third of it.
+    """
+    if quote not in sentences or not REPORT_LIST_ITEM.match(quote):
+        return None
+    i = sentences.index(quote)
+    first, last = i, i
+    while first > 0 and REPORT_LIST_ITEM.match(sentences[first - 1]):
+        first -= 1
+    while last + 1 < len(sentences) and REPORT_LIST_ITEM.match(sentences[last + 1]):
+        last += 1
+    folded_claim = claim.lower()
+    named = [j for j in range(first, last + 1) if _item_name(sentences[j]).lower() in folded_claim]
+    if len(named) < 2:
+        return None
+    return "\n".join(sentences[min(named + [i]):max(named + [i]) + 1])
+
+
+def _item_name(item: str) -> str:
+    """What a list item names: its text after the bullet, up to a colon (「•National Quantum
+    Fabless Foundry：…」 names National Quantum Fabless Foundry); a name under 4 characters
+    matches too much to count."""
+    name = re.split(r"[：:]", REPORT_LIST_ITEM.sub("", item, count=1), maxsplit=1)[0].strip()
+    return name if len(name) >= 4 else "\0"
