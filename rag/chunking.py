@@ -165,7 +165,8 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 _UNIT_SENTENCE = re.compile(r"[^。\n]+。?")
-REPORT_LIST_ITEM = re.compile(r"[•・○●◆]|[(（]?[0-9０-９]{1,2}[)）]|[①-⑳]")  # a unit that is an item of a bulleted or numbered list
+# A retrieval unit that is an item of a bulleted or numbered list of the report.
+REPORT_LIST_ITEM = re.compile(r"[•・○●◆]|[(（]?[0-9０-９]{1,2}[)）]|[①-⑳]")
 MIN_SENTENCE_CHARS = 8
 
 
@@ -173,6 +174,18 @@ def unit_sentences(chunk: Chunk) -> list[str]:
     """The sentences of a chunk that are retrieval units of their own (none for a one-sentence chunk)."""
     sentences = [t.strip() for t in _UNIT_SENTENCE.findall(chunk.text) if len(t.strip()) >= MIN_SENTENCE_CHARS]
     return sentences if len(sentences) >= 2 else []
+
+
+def list_runs(sentences: list[str]) -> list[list[int]]:
+    """Indices of ``sentences`` grouped so that consecutive items of one bulleted or numbered list
+    form one group; every other sentence is a group of its own."""
+    runs: list[list[int]] = []
+    for i, sentence in enumerate(sentences):
+        if REPORT_LIST_ITEM.match(sentence) and runs and REPORT_LIST_ITEM.match(sentences[runs[-1][-1]]):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def retrieval_units(chunks: list[Chunk]) -> tuple[list[str], list[int]]:

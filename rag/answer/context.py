@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..chunking import REPORT_LIST_ITEM, short_heading, unit_sentences
+from ..chunking import REPORT_LIST_ITEM, list_runs, short_heading, unit_sentences
 from ..lexicon import place_name
 from ..retrieval import Hit
 from .citations import strip_markers
@@ -42,29 +42,14 @@ def _sentences(hit: Hit) -> tuple[list[str], list[float]]:
     return sentences, sims
 
 
-def _blocks(sentences: list[str]) -> list[list[int]]:
-    """Sentence indices grouped so that the items of one bulleted or numbered list form one block.
-
-    A question that asks for "the three platforms" needs every item of the list: chosen one by
-    one, the items compete with prose for the budget, and a list missing its first item reads as
-    complete (dev: Singapore's three quantum platforms answered with two).
-    """
-    blocks: list[list[int]] = []
-    for i, sentence in enumerate(sentences):
-        item = bool(REPORT_LIST_ITEM.match(sentence))
-        if item and blocks and REPORT_LIST_ITEM.match(sentences[blocks[-1][-1]]):
-            blocks[-1].append(i)
-        else:
-            blocks.append([i])
-    return blocks
-
-
 def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: int) -> list[ContextPassage]:
     """The best sentences of ``hits`` within ``budget`` characters (settings: context_chars),
     grouped by passage.
 
     A bulleted or numbered list competes as a whole, scored by its best item; when it does not
-    fit, its items compete one by one. The best sentence of the top passage is always kept, even
+    fit, its items compete one by one. A question that asks for "the three platforms" needs
+    every item: chosen one by one, the items lost to prose, and a list missing its first item
+    read as complete (dev: Singapore's three quantum platforms answered with two). The best sentence of the top passage is always kept, even
     alone over budget.
     """
     candidates = []
@@ -72,7 +57,7 @@ def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: 
     for rank, (sentences, sims) in enumerate(per_hit):
         scores = [sim + KEYWORD_BONUS * len(question_terms & set(tokenize(sentence))) - RANK_PENALTY * rank
                   for sentence, sim in zip(sentences, sims)]
-        for block in _blocks(sentences):
+        for block in list_runs(sentences):
             if len(block) > 1:  # the whole list first: on a tie it sorts before its own items
                 candidates.append((max(scores[i] for i in block), 0, rank, tuple(block),
                                    sum(len(sentences[i]) for i in block)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..chunking import REPORT_LIST_ITEM, unit_sentences
+from ..chunking import REPORT_LIST_ITEM, list_runs, unit_sentences
 from ..retrieval import Hit
 from .citations import as_printed, best_quote, chunk_sentences, overlap, quote_in_report
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
@@ -198,21 +198,16 @@ def _list_items_named(quote: str, claim: str, sentences: list[str]) -> str | Non
     if quote not in sentences or not REPORT_LIST_ITEM.match(quote):
         return None
     i = sentences.index(quote)
-    first, last = i, i
-    while first > 0 and REPORT_LIST_ITEM.match(sentences[first - 1]):
-        first -= 1
-    while last + 1 < len(sentences) and REPORT_LIST_ITEM.match(sentences[last + 1]):
-        last += 1
-    folded_claim = claim.lower()
-    named = [j for j in range(first, last + 1) if _item_name(sentences[j]).lower() in folded_claim]
+    run = next(run for run in list_runs(sentences) if i in run)
+    named = [j for j in run if (name := _item_name(sentences[j])) and name.lower() in claim.lower()]
     if len(named) < 2:
         return None
     return "\n".join(sentences[min(named + [i]):max(named + [i]) + 1])
 
 
-def _item_name(item: str) -> str:
+def _item_name(item: str) -> str | None:
     """What a list item names: its text after the bullet, up to a colon (「•National Quantum
     Fabless Foundry：…」 names National Quantum Fabless Foundry); a name under 4 characters
     matches too much to count."""
     name = re.split(r"[：:]", REPORT_LIST_ITEM.sub("", item, count=1), maxsplit=1)[0].strip()
-    return name if len(name) >= 4 else "\0"
+    return name if len(name) >= 4 else None
