@@ -199,9 +199,12 @@ def build_app(engine: Engine, readiness: Readiness | None = None) -> gr.Blocks:
                     export_all = gr.Button("Export conversation", elem_id="export-all")
                 files = gr.File(label="Downloads (Markdown, JSON, BibTeX, RIS)", file_count="multiple",
                                 elem_id="downloads")
+        asked = gr.State("")
         for trigger in (send.click, question.submit):
-            trigger(session.respond, [question, chat, answers], [chat, answers, sources],
-                    api_visibility="private").then(lambda: "", None, question, api_visibility="private")
+            # The box empties as soon as the question is sent, not when its answer is done:
+            # emptied afterwards, it lost whatever the user had typed meanwhile.
+            trigger(lambda q: ("", q), question, [question, asked], api_visibility="private").then(
+                session.respond, [asked, chat, answers], [chat, answers, sources], api_visibility="private")
         clear.click(lambda: ([], [], "<p>Sources appear here.</p>"), None, [chat, answers, sources],
                     api_visibility="private")
         export_last.click(lambda a: export_files(a, "last"), answers, files, api_visibility="private")
