@@ -66,8 +66,10 @@ class GenerationConfig(_Section):
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     context_passages: int = Field(4, ge=1, le=20, description="Retrieved chunks whose sentences may be shown.")
     context_chars: int = Field(800, ge=100, le=20000, description="Characters of passage text shown to the model.")
-    quantize: Literal["none", "int8"] = Field(
-        "int8", description="int8: decode with int8 weight copies (about 2x faster on CPU, same answers); none: bf16 only.")
+    quantize: Literal["none", "int8", "int4"] = Field(
+        "int4", description="Weight copies for decoding on CPU. int4: exact int4 copies of weights that are 4-bit "
+                            "already (a model converted from a 4-bit GGUF, like the bundled one), int8 for the rest; "
+                            "int8: int8 copies only; none: bf16 only.")
     timeout_s: float = Field(120.0, gt=0)
 
 

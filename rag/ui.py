@@ -6,9 +6,11 @@ without a browser; ``build_app`` only wires them to components.
 
 from __future__ import annotations
 
+import atexit
 import html
 import logging
 import re
+import shutil
 import tempfile
 from functools import cached_property
 from pathlib import Path
@@ -151,23 +153,40 @@ class ChatSession:
             return {"question": question, "error": str(exc)}
 
 
-def _write(name: str, text: str) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="rag-export-"))
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+_EXPORT_ROOT: Path | None = None
+
+
+def _fresh_export_folder() -> Path:
+    """A new folder for one export, under one temporary folder per app process.
+
+    Gradio copies returned files into its own cache, so an export's files are needed only until
+    the next export: older folders are removed then, and the whole tree when the process exits
+    (one temporary folder per file, as before, piled up in /tmp forever).
+    """
+    global _EXPORT_ROOT
+    if _EXPORT_ROOT is None or not _EXPORT_ROOT.is_dir():
+        _EXPORT_ROOT = Path(tempfile.mkdtemp(prefix="rag-export-"))
+        atexit.register(shutil.rmtree, _EXPORT_ROOT, True)
+    for old in _EXPORT_ROOT.iterdir():
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(dir=_EXPORT_ROOT))
 
 
 def export_files(answers: list, scope: str) -> list[str]:
     chosen = answers[-1:] if scope == "last" else answers
     if not chosen:
         raise gr.Error("Nothing to export yet: ask a question first.")
-    return [
-        _write("answer.md" if scope == "last" else "conversation.md", export.conversation_markdown(chosen)),
-        _write("answer.json" if scope == "last" else "conversation.json", export.conversation_json(chosen)),
-        _write("crds-fy2024-fr-04.bib", export.bibtex()),
-        _write("crds-fy2024-fr-04.ris", export.ris()),
-    ]
+    folder = _fresh_export_folder()
+    stem = "answer" if scope == "last" else "conversation"
+    contents = {
+        f"{stem}.md": export.conversation_markdown(chosen),
+        f"{stem}.json": export.conversation_json(chosen),
+        "crds-fy2024-fr-04.bib": export.bibtex(),
+        "crds-fy2024-fr-04.ris": export.ris(),
+    }
+    for name, text in contents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [str(folder / name) for name in contents]
 
 
 def build_app(engine: Engine, readiness: Readiness | None = None) -> gr.Blocks:

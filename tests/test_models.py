@@ -123,6 +123,24 @@ def test_missing_model_package_gives_an_actionable_error(monkeypatch):
         qwen_gguf.part_paths()
 
 
+def test_the_bundled_models_4bit_layers_decode_through_exact_int4_copies(engine, settings):
+    """Which layers get int4 copies is read from the weights; the GGUF file says which are 4-bit."""
+    from collections import Counter
+
+    from gguf import GGUFReader
+
+    from rag.models.registry import generator_model_path
+
+    if not hasattr(engine.generator, "decoding_bits"):
+        pytest.skip("the llama.cpp backend runs the GGUF file itself")
+    gguf_settings = settings.model_copy(update={"generation": settings.generation.model_copy(update={"backend": "llama-cpp"})})
+    reader = GGUFReader(generator_model_path(gguf_settings, show_progress=False))
+    linear = Counter(t.tensor_type.name for t in reader.tensors
+                     if len(t.shape) == 2 and t.name != "token_embd.weight")  # the embedding is a lookup
+    assert set(linear) == {"Q4_K", "Q6_K"}
+    assert engine.generator.decoding_bits == {4: linear["Q4_K"], 8: linear["Q6_K"]}
+
+
 def test_default_llm_loads_and_streams(engine):
     generator = engine.generator
     prompt = [{"role": "user", "content": "Count from 1 to 50, separated by commas."}]

@@ -1,10 +1,14 @@
-"""Int8 decoding copies on a real (small, randomly initialised) Qwen2 architecture from transformers."""
+"""Decoding copies (int4 where the weights are 4-bit already, int8 elsewhere) and the decoding
+attention, on a real (small, randomly initialised) Qwen2 architecture from transformers.
+
+The bundled model itself goes through the same code in tests/test_models.py."""
 
 from __future__ import annotations
 
 import torch
 
-from rag.answer.quantize import DECODE_ROWS, add_int8_decoding
+from rag.answer.decode_attention import NAME, use_grouped_decode_attention
+from rag.answer.quantize import DECODE_ROWS, GROUP, DecodingLinear, add_decoding_copies, exact_int4
 
 
 def _tiny_qwen2():
@@ -16,14 +20,51 @@ def _tiny_qwen2():
     return Qwen2ForCausalLM(config).to(torch.bfloat16).eval()
 
 
-def test_int8_decoding_copies_match_bf16_and_prefill_stays_bf16():
+def _four_bit(out_features: int, in_features: int) -> torch.Tensor:
+    """Weights as a Q4_K tensor dequantises: per group of 32, step * code + low, codes 0..15.
+
+    Some groups use fewer than 16 levels (their largest code below 15), as real ones do.
+    """
+    groups = out_features * in_features // GROUP
+    top = torch.randint(8, 16, (groups, 1))
+    codes = torch.minimum(torch.randint(0, 16, (groups, GROUP)), top)
+    codes[:, 0], codes[:, 1] = 0, top[:, 0]  # each group reaches its lowest and highest level
+    step = torch.rand(groups, 1) * 0.004 + 0.001
+    low = -step * torch.randint(4, 12, (groups, 1))
+    return (codes * step + low).reshape(out_features, in_features).to(torch.bfloat16)
+
+
+def test_four_bit_weights_get_an_exact_int4_copy_and_others_int8():
+    torch.manual_seed(1)
+    weight = _four_bit(256, 128)
+    linear = torch.nn.Linear(128, 256, bias=True).to(torch.bfloat16)
+    linear.weight.data = weight
+    x = torch.randn(3, 128).to(torch.bfloat16)
+    reference = x.float() @ weight.float().t() + linear.bias.float()
+    int4 = DecodingLinear(linear)
+    int8 = DecodingLinear(linear, allow_int4=False)
+    assert int4.bits == 4 and int8.bits == 8
+
+    def error(layer):
+        with torch.inference_mode():
+            return ((layer(x).float() - reference).norm() / reference.norm()).item()
+
+    # The int4 copy holds the 4-bit weights as they are: only bf16 rounding separates it from them.
+    assert error(int4) < 0.01 and error(int4) < error(int8)
+    # Normally distributed weights (bf16 from a hub, or a 6-bit GGUF tensor) are not 4-bit.
+    assert exact_int4(torch.randn(256, 128).to(torch.bfloat16)) is None
+    assert DecodingLinear(torch.nn.Linear(128, 256).to(torch.bfloat16)).bits == 8
+
+
+def test_decoding_copies_serve_few_rows_and_prefill_stays_bf16():
     model = _tiny_qwen2()
     ids = torch.randint(0, 512, (1, 24))
     with torch.inference_mode():
         reference = model.generate(input_ids=ids, max_new_tokens=8, do_sample=False)
         prefill = model(input_ids=ids).logits
         few = model(input_ids=ids[:, :DECODE_ROWS]).logits.float()
-    assert add_int8_decoding(model) == 15  # 7 per decoder layer and the output layer
+    # Random weights are not 4-bit: 7 int8 copies per decoder layer and the output layer.
+    assert add_decoding_copies(model) == {4: 0, 8: 15}
     assert model.lm_head.weight is model.model.embed_tokens.weight  # still tied, no copy
     with torch.inference_mode():
         assert torch.equal(model(input_ids=ids).logits, prefill)  # many rows: the bf16 path
@@ -32,3 +73,24 @@ def test_int8_decoding_copies_match_bf16_and_prefill_stays_bf16():
     assert not torch.equal(few_int8, few)  # the int8 kernel really ran
     assert torch.nn.functional.cosine_similarity(few_int8.flatten(), few.flatten(), dim=0) > 0.999
     assert generated.shape == reference.shape
+
+
+def test_grouped_decoding_attention_gives_sdpa_results(monkeypatch):
+    from rag.answer import decode_attention
+
+    model = _tiny_qwen2()
+    ids = torch.randint(0, 512, (1, 40))
+    with torch.inference_mode():
+        reference = model.generate(input_ids=ids, max_new_tokens=12, do_sample=False,
+                                   output_logits=True, return_dict_in_generate=True)
+    assert use_grouped_decode_attention(model) and model.config._attn_implementation == NAME
+    calls = []
+    original = decode_attention._one_token_attention
+    monkeypatch.setattr(decode_attention, "_one_token_attention", lambda *a: calls.append(1) or original(*a))
+    with torch.inference_mode():
+        grouped = model.generate(input_ids=ids, max_new_tokens=12, do_sample=False,
+                                 output_logits=True, return_dict_in_generate=True)
+    assert len(calls) == 11 * 2  # every one-token step after the prompt, in both layers
+    assert torch.equal(grouped.sequences, reference.sequences)
+    for ours, theirs in zip(grouped.logits, reference.logits):
+        assert torch.allclose(ours.float(), theirs.float(), atol=0.05)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from rag import export
 from rag.ui import export_files, link_markers, render_sources
@@ -43,6 +44,10 @@ def test_exports_carry_citations_and_reference(tmp_path):
     assert [f.rsplit(".", 1)[1] for f in files] == ["md", "json", "bib", "ris"]
     data = json.loads(open(files[1], encoding="utf-8").read())
     assert data["answers"][0]["citations"][0]["quote"].startswith("韓国は")
+    # A second export replaces the first one's folder instead of piling up temporary folders.
+    again = export_files([ANSWER], "all")
+    assert Path(again[0]).name == "conversation.md" and Path(again[0]).exists()
+    assert not Path(files[0]).exists() and Path(again[0]).parent.parent == Path(files[0]).parent.parent
 
 
 def test_questions_before_the_models_are_ready_get_a_progress_message(engine):

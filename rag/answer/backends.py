@@ -63,10 +63,15 @@ class TransformersGenerator:
             raise ModelError(f"cannot load generator {model!r}: {exc}".splitlines()[0],
                              "run `rag models --prepare`, or set RAG_GENERATION__MODEL") from exc
         self.model.eval()
-        if quantize == "int8":
-            from .quantize import add_int8_decoding
+        from .decode_attention import use_grouped_decode_attention
 
-            add_int8_decoding(self.model)
+        use_grouped_decode_attention(self.model)
+        # Layers per width of their decoding copy, e.g. {4: 168, 8: 29} for the bundled model.
+        self.decoding_bits: dict[int, int] = {}
+        if quantize != "none":
+            from .quantize import add_decoding_copies
+
+            self.decoding_bits = add_decoding_copies(self.model, allow_int4=quantize == "int4")
         self.hit_length_limit: bool | None = None
         self.continues_answers = True
         # Tokens that open with a bracket may not start an answer (nor its continuation from
