@@ -54,6 +54,10 @@ def test_four_bit_weights_get_an_exact_int4_copy_and_others_int8():
     # Normally distributed weights (bf16 from a hub, or a 6-bit GGUF tensor) are not 4-bit.
     assert exact_int4(torch.randn(256, 128).to(torch.bfloat16)) is None
     assert DecodingLinear(torch.nn.Linear(128, 256).to(torch.bfloat16)).bits == 8
+    # A shape the int4 kernel cannot pack (output channels not a multiple of 16) gets int8.
+    odd = torch.nn.Linear(128, 100).to(torch.bfloat16)
+    odd.weight.data = _four_bit(100, 128)
+    assert DecodingLinear(odd).bits == 8
 
 
 def test_decoding_copies_serve_few_rows_and_prefill_stays_bf16():

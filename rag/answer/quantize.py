@@ -71,7 +71,8 @@ def exact_int4(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None
     ``torch._weight_int4pack_mm_for_cpu``, which computes ``(q - 8) * scale + zero``.
     """
     out_features, in_features = weight.shape
-    if in_features % GROUP or not hasattr(torch, "_weight_int4pack_mm_for_cpu"):
+    # The CPU kernel packs 16 output channels together.
+    if in_features % GROUP or out_features % 16 or not hasattr(torch, "_weight_int4pack_mm_for_cpu"):
         return None
     # A sample of rows first: a tensor stored with more bits (Q6_K) fails at once, cheaply.
     sample = weight[:64].float().reshape(-1, GROUP)
