@@ -32,7 +32,9 @@ def _attention(module, query, key, value, attention_mask, scaling=None, dropout=
     from transformers.integrations.sdpa_attention import sdpa_attention_forward
 
     batch, heads, q_len, dim = query.shape
-    if q_len != 1 or batch != 1 or attention_mask is not None or heads % key.shape[1] or dropout:
+    # Other models' attention variants (sliding windows, logit soft-capping, sinks) stay SDPA's.
+    variant = kwargs.get("sliding_window") or kwargs.get("softcap") or kwargs.get("s_aux") is not None
+    if q_len != 1 or batch != 1 or attention_mask is not None or heads % key.shape[1] or dropout or variant:
         return sdpa_attention_forward(module, query, key, value, attention_mask, scaling=scaling,
                                       dropout=dropout, **kwargs)
     return _one_token_attention(query, key, value, scaling if scaling is not None else dim ** -0.5), None
