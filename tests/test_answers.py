@@ -956,10 +956,13 @@ def test_a_comparisons_base_year_is_the_reports(engine, pipeline):
     assert correct_base_years("2010年比で2割超減った。", "ja", [two])[1] == []
 
 
+SINGAPORE_PLATFORMS = "What three national quantum platforms did Singapore's Quantum Engineering Programme launch in 2022?"
+
+
 def test_a_bulleted_list_reaches_the_model_whole_and_one_item_per_line(engine):
     from rag.answer.context import select_context
 
-    question = "What three national quantum platforms did Singapore's Quantum Engineering Programme launch in 2022?"
+    question = SINGAPORE_PLATFORMS
     hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
     terms = engine.retriever.query_terms(question, "en")
     # A budget that holds the list but not every sentence of the passages around it.
@@ -973,7 +976,7 @@ def test_a_bulleted_list_reaches_the_model_whole_and_one_item_per_line(engine):
 
 
 def test_a_claim_naming_several_items_of_a_list_quotes_those_items(engine, pipeline):
-    question = "What three national quantum platforms did Singapore's Quantum Engineering Programme launch in 2022?"
+    question = SINGAPORE_PLATFORMS
     hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
     i = _passage(hits, "National Quantum-Safe Network")
     raw = ("The programme launched three platforms: the National Quantum Computing Hub, the National Quantum "

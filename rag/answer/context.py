@@ -49,8 +49,8 @@ def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: 
     A bulleted or numbered list competes as a whole, scored by its best item; when it does not
     fit, its items compete one by one. A question that asks for "the three platforms" needs
     every item: chosen one by one, the items lost to prose, and a list missing its first item
-    read as complete (dev: Singapore's three quantum platforms answered with two). The best sentence of the top passage is always kept, even
-    alone over budget.
+    read as complete (dev: Singapore's three quantum platforms answered with two).
+    The best sentence of the top passage is always kept, even alone over budget.
     """
     candidates = []
     per_hit = [_sentences(hit) for hit in hits]
