@@ -72,9 +72,28 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         import torch
+        from tqdm.auto import tqdm
 
+        if not texts:
+            return self._encode(texts, self.passage_prompt, False)
+        # Batches are cut from the texts sorted by their token count. sentence-transformers sorts
+        # by characters, and a character stands for very different numbers of tokens in Japanese,
+        # English and numbers: on the report that padded 12% more tokens and encoded 15% slower.
+        order = self._longest_first(texts)
+        batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        parts = []
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.dtype == "bfloat16"):
-            return self._encode(texts, self.passage_prompt, show_progress)
+            for batch in tqdm(batches, desc="embedding passages", unit="batch", disable=not show_progress):
+                parts.append(self._encode([texts[i] for i in batch], self.passage_prompt, False))
+        vectors = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
+        vectors[np.concatenate(batches)] = np.concatenate(parts)
+        return vectors
+
+    def _longest_first(self, texts: list[str]) -> np.ndarray:
+        encoded = self.model.tokenizer([self.passage_prompt + text for text in texts], truncation=True,
+                                       max_length=self.model.max_seq_length)
+        lengths = np.array([len(ids) for ids in encoded["input_ids"]])
+        return np.argsort(-lengths, kind="stable")
 
     def count_tokens(self, text: str, prompt: str | None = None) -> int:
         """Tokens the model reads for a passage, specials included."""

@@ -37,6 +37,18 @@ def test_converted_e5_matches_the_package_engine(e5):
         assert e5.count_tokens(text) == reference._lib.e5_token_count(reference._m, text.encode(), 0)
 
 
+def test_passages_encoded_in_token_sorted_batches_come_back_in_input_order(e5):
+    from rag.embedders import SentenceTransformerEmbedder
+
+    small_batches = SentenceTransformerEmbedder(e5.name, "query: ", "passage: ", batch_size=2, dtype="float32")
+    texts = TEXTS + ["短い文。", "A much longer English sentence about the National Nanotechnology Initiative budget."]
+    order = small_batches._longest_first(texts)
+    assert list(order) != list(range(len(texts)))  # the batches really are reordered
+    together = small_batches.embed_passages(texts)
+    alone = [e5.embed_passages([text])[0] for text in texts]
+    assert all(abs(float(together[i] @ alone[i]) - 1.0) < 1e-4 for i in range(len(texts)))
+
+
 def test_english_query_finds_its_japanese_counterpart(e5):
     query = e5.embed_queries(["When did Korea adopt its K-Battery development strategy?"])[0]
     passages = e5.embed_passages([
