@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.answer.citations import quote_in_report, split_answer
 from rag.answer.followup import resolve_followup
 from rag.answer.numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in
 from rag.answer.prompts import CANNOT_ANSWER, load_prompt
+from rag.chunking import unit_sentences
 from rag.errors import InputError
 from rag.language import detect_language
 
@@ -54,9 +57,22 @@ def test_english_annotation_of_japanese_numbers():
     ("Quelle est la stratégie de la France?", "unknown"), ("Wie hoch ist das Budget der NNI?", "unknown"),
     ("What does the Stratégie Nationale de Recherche say?", "en"), ("Quantum computing budget?", "en"),
     ("Какой бюджет?", "unknown"), ("예산은 얼마인가?", "unknown"),
+    ("韓国電池戦略策定時期", "ja"), ("韩国的电池战略是什么时候制定的？", "unknown"),
+    ("韓國的電池戰略是什麼時候制定的？", "unknown"),
 ])
 def test_language_detection(text, lang):
     assert detect_language(text) == lang
+
+
+def test_characters_taken_for_chinese_never_occur_in_the_japanese_report(engine):
+    from rag.language import CHINESE_ONLY
+
+    report = "".join(chunk.text for chunk in engine.report.chunks)
+    assert not CHINESE_ONLY.intersection(report)
+    # The report's own kanji-only lines (「上海放射光実験施設（2009年、上海張江）」) stay Japanese.
+    kanji_only = [s for c in engine.report.chunks for s in unit_sentences(c)
+                  if re.search(r"[\u3400-\u9fff]", s) and not re.search(r"[\u3040-\u30ff]", s)]
+    assert len(kanji_only) >= 5 and all(detect_language(s) == "ja" for s in kanji_only)
 
 
 def test_prompts_have_their_placeholders():
