@@ -36,8 +36,9 @@ def detect_language(text: str) -> str:
 
     Any kana makes a question Japanese, even one full of English terms (「NNIの予算は？」).
     Han characters without kana are read as Japanese too (a kanji-only query is far likelier
-    to be Japanese for this report), unless characters only Chinese uses show it is Chinese. Latin text is English unless its function words are mostly
-    another language's (French, German, Spanish …); other scripts are unknown.
+    to be Japanese for this report), unless characters only Chinese uses show it is Chinese.
+    Latin text is English unless its function words are mostly another language's (French,
+    German, Spanish …); other scripts are unknown.
     """
     kana, han, latin = len(_KANA.findall(text)), len(_HAN.findall(text)), len(_LATIN.findall(text))
     other = len(_OTHER_SCRIPT.findall(text))
