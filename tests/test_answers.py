@@ -1006,3 +1006,25 @@ def test_a_claim_naming_several_items_of_a_list_quotes_those_items(engine, pipel
     raw = f"The National Quantum Fabless Foundry supports microfabrication of quantum devices.[{i + 1}]"
     text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
     assert citations[0].quote.startswith("•National Quantum Fabless Foundry") and "\n" not in citations[0].quote
+
+
+def test_a_count_of_years_the_model_made_becomes_the_reports_span(engine, pipeline):
+    from rag.answer.dates import restore_year_span
+
+    question = "What is the time frame of the UK's Faraday Battery Challenge mentioned in the report?"
+    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
+    i = _passage(hits, "Faraday Battery Challenge（2017-2025年）")
+    other = _passage(hits, "英国", lacking="Faraday")
+    # The model's marker points at another British passage, as the small model's did.
+    raw = f"The Faraday Battery Challenge was initiated in 2017 and will run for 8 years.[{other + 1}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "from 2017 to 2025" in text and "not verified" not in text, (text, flags)
+    assert [c.chunk.id for c in citations] == [hits[i].chunk.id]
+    # A count that matches no span is not rewritten (it is re-cited or marked as before).
+    wrong = f"The Faraday Battery Challenge was initiated in 2017 and will run for 3 years.[{i + 1}]"
+    text, _, _ = pipeline.verifier.verify(wrong, hits, "en", question)
+    assert "from 2017" not in text, text
+    # Fiscal years count both ends; two spans of the same length leave the choice open.
+    fiscal = "「インジウムを代替するグラフェンの開発」（2007～2011年度）"
+    assert restore_year_span("It ran for 5 years.", "5", 5.0, fiscal) == "It ran from 2007 to 2011."
+    assert restore_year_span("It ran for 4 years.", "4", 4.0, "2010-2014年と2016-2020年") is None

@@ -110,3 +110,26 @@ def correct_base_years(sentence: str, language: str, quotes: list[str]) -> tuple
 
     pattern = _JA_BASE_YEAR if language == "ja" else _EN_BASE_YEAR
     return pattern.sub(corrected, sentence), notes
+
+
+# 2017-2025年, 2007～2011年度, 2021-2035 年: a span of years as the report writes it.
+_YEAR_SPAN = re.compile(r"((?:19|20)\d\d)\s*(?:年度?)?\s*[-–~～〜]\s*((?:19|20)\d\d)")
+
+
+def restore_year_span(sentence: str, surface: str, value: float, passage: str) -> str | None:
+    """``sentence`` with "for N years" replaced by the span of years the passage states.
+
+    Asked for a time frame, the small model counts the years itself ("will run for 8 years"
+    for 2017-2025年), a figure no passage states, so the number check would hide it. Where the
+    passage holds exactly one span whose length is N (counted either way: 2007～2011年度 is five
+    fiscal years), the report's own years replace the count: "will run from 2017 to 2025".
+    """
+    claim = re.search(rf"\b(?:for|over|across|spanning)\s+{re.escape(surface)}[\s-]+years?\b", sentence)
+    if not claim or value != int(value):
+        return None
+    spans = {(int(a), int(b)) for a, b in _YEAR_SPAN.findall(unicodedata.normalize("NFKC", passage))
+             if int(b) - int(a) in (value, value - 1)}
+    if len(spans) != 1:
+        return None
+    first, last = spans.pop()
+    return f"{sentence[:claim.start()]}from {first} to {last}{sentence[claim.end():]}"

@@ -22,7 +22,8 @@ from ..retrieval import Hit
 from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, overlap, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
-from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months
+from .dates import (claimed_months, correct_base_years, month_supported, months_in, restore_months,
+                    restore_year_span)
 from .english_terms import EnglishTerms
 from .names import NameChecker
 from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
@@ -112,6 +113,17 @@ def _repair_scale(surface: str, cited: list[int], usable: list[int], hits: list[
     return None, 0
 
 
+def _restore_year_span(body: str, surface: str, value: float, cited: list[int], usable: list[int],
+                       hits: list[Hit]) -> tuple[str | None, int]:
+    """A count of years the model made of a span a passage states, written as that span: from
+    the cited passages, else from another usable one (the model numbered its source wrongly)."""
+    for source in dict.fromkeys([*cited, *usable]):
+        restored = restore_year_span(body, surface, value, hits[source - 1].chunk.text)
+        if restored:
+            return restored, source
+    return None, 0
+
+
 class AnswerVerifier:
     def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms,
                  translated_words: Callable[[str], list[set[str]]] | None = None,
@@ -190,6 +202,18 @@ class AnswerVerifier:
             return states_figure(value, hits[i - 1].chunk.text, percentages) and (value in asked or not elsewhere(i, value))
 
         missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+        if language == "en":
+            # First, since another passage's unrelated "8" would otherwise be cited for it.
+            for surface, value in missing:
+                spanned, source = _restore_year_span(body, surface, value, cited,
+                                                     [i for i in passages if i not in foreign], hits)
+                if spanned:
+                    flags.append(f"wrote the report's years for a count of {surface} years")
+                    body, cited = spanned, sorted({*cited, source})
+                    if all(states(source, v) for _, v in claimed_numbers(body)):
+                        cited = [source]  # it states the whole sentence: the model's marker pointed elsewhere
+            claims = claimed_numbers(body)
+            missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:
             return body, cited
         others = [i for i in passages if all(states(i, v) for _, v in missing)]
