@@ -14,6 +14,7 @@ Where a sentence comes from, and the sentence of that passage to quote, is found
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Callable
 
 from ..chunking import short_heading
@@ -103,24 +104,14 @@ def _sentences_stating(hit: Hit, values: list[float], shares: frozenset[float]) 
     return [s for s in chunk_sentences(hit.chunk) if any(states_figure(v, s, shares) for v in values)]
 
 
-def _repair_scale(surface: str, cited: list[int], usable: list[int], hits: list[Hit]) -> tuple[str | None, int]:
-    """A 万/億 slip repaired from the cited passages, else from another usable context passage
-    (the model numbered its source wrongly), with the passage it was repaired from."""
+def _repair_from_passages(repair: Callable[[str], str | None], cited: list[int], usable: list[int],
+                          hits: list[Hit]) -> tuple[str | None, int]:
+    """``repair`` applied with the cited passages' text, else another usable context passage's
+    (the model numbered its source wrongly): the first result, with the passage it came from."""
     for source in dict.fromkeys([*cited, *usable]):
-        repaired = repair_scale(surface, hits[source - 1].chunk.text)
+        repaired = repair(hits[source - 1].chunk.text)
         if repaired:
             return repaired, source
-    return None, 0
-
-
-def _restore_year_span(body: str, surface: str, value: float, cited: list[int], usable: list[int],
-                       hits: list[Hit]) -> tuple[str | None, int]:
-    """A count of years the model made of a span a passage states, written as that span: from
-    the cited passages, else from another usable one (the model numbered its source wrongly)."""
-    for source in dict.fromkeys([*cited, *usable]):
-        restored = restore_year_span(body, surface, value, hits[source - 1].chunk.text)
-        if restored:
-            return restored, source
     return None, 0
 
 
@@ -201,19 +192,18 @@ class AnswerVerifier:
             # A share must stand as a share: "a 20% share" is not the 20 of 20億ドル.
             return states_figure(value, hits[i - 1].chunk.text, percentages) and (value in asked or not elsewhere(i, value))
 
+        usable = [i for i in passages if i not in foreign]
         missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
-        if language == "en":
-            # First, since another passage's unrelated "8" would otherwise be cited for it.
-            for surface, value in missing:
-                spanned, source = _restore_year_span(body, surface, value, cited,
-                                                     [i for i in passages if i not in foreign], hits)
-                if spanned:
-                    flags.append(f"wrote the report's years for a count of {surface} years")
-                    body, cited = spanned, sorted({*cited, source})
-                    if all(states(source, v) for _, v in claimed_numbers(body)):
-                        cited = [source]  # it states the whole sentence: the model's marker pointed elsewhere
-            claims = claimed_numbers(body)
-            missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+        # Counts of years first: another passage's unrelated "8" would otherwise be cited for one.
+        for surface, value in missing if language == "en" else []:
+            spanned, source = _repair_from_passages(partial(restore_year_span, body, surface, value), cited, usable, hits)
+            if spanned:
+                flags.append(f"wrote the report's years for a count of {surface} years")
+                body, cited = spanned, sorted({*cited, source})
+                if all(states(source, v) for _, v in claimed_numbers(body)):
+                    cited = [source]  # it states the whole sentence: the model's marker pointed elsewhere
+                claims = claimed_numbers(body)
+                missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:
             return body, cited
         others = [i for i in passages if all(states(i, v) for _, v in missing)]
@@ -227,8 +217,8 @@ class AnswerVerifier:
         unrepaired = []
         for surface, value in missing:
             # A share is never a slipped 万/億 ("40%" is not "40 trillion").
-            repaired, source = (_repair_scale(surface, [m for m in cited if m not in foreign],
-                                              [i for i in passages if i not in foreign], hits)
+            repaired, source = (_repair_from_passages(partial(repair_scale, surface),
+                                                      [m for m in cited if m not in foreign], usable, hits)
                                 if language == "en" and value not in percentages else (None, 0))
             if repaired:
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
