@@ -429,6 +429,15 @@ def test_a_stuttered_unit_is_written_once():
     assert clean_output("ますます増えた。") == "ますます増えた。"  # ordinary repeats stay
 
 
+def test_words_that_only_introduce_a_marker_are_dropped():
+    from rag.answer.output import clean_output
+
+    assert clean_output("It was published in August 2023, citing [1].") == "It was published in August 2023[1]."
+    assert clean_output("It needs 3D packaging, as stated in passage [2].") == "It needs 3D packaging[2]."
+    # "citing" that is part of the sentence stays.
+    assert clean_output("The report, citing earlier studies, says so [1].") == "The report, citing earlier studies, says so [1]."
+
+
 def test_abbreviations_do_not_end_english_sentences():
     assert split_answer("It learns on the job, i.e.[1] while it runs.[1] It began in the U.S. in 2017.[2]") == [
         "It learns on the job, i.e.[1] while it runs.[1]", "It began in the U.S. in 2017.[2]"]
@@ -659,6 +668,11 @@ def test_a_qualifier_the_report_puts_on_a_figure_is_restored_in_english():
     assert restore_qualifiers("It serves approximately 13,000 users.", [nncI])[0] == "It serves at least 13,000 users."
     assert restore_qualifiers("It serves ~13,000 users.", [nncI])[0] == "It serves at least 13,000 users."
     assert restore_qualifiers("It serves 13,000 or more users.", [nncI])[0] == "It serves 13,000 or more users."
+    # A bound written after the unit, a word or two on, is the report's bound already.
+    young = "基礎科学研究費の半分以上を35歳以下の若手に配分することの奨励"
+    assert restore_qualifiers("It is for those 35 years old and younger.", [young])[0] == \
+        "It is for those 35 years old and younger."
+    assert restore_qualifiers("It is for those aged 35.", [young])[0] == "It is for those aged at most 35."
     # A figure the passages also state bare (or with another qualifier) is not qualified.
     both = "IBMは1000量子ビット超のプロセッサを発表した。物理量子ビットの数を1000個まで増やせば"
     assert restore_qualifiers("It has 1000 qubits.", [both])[0] == "It has 1000 qubits."
@@ -1028,3 +1042,84 @@ def test_a_count_of_years_the_model_made_becomes_the_reports_span(engine, pipeli
     fiscal = "「インジウムを代替するグラフェンの開発」（2007～2011年度）"
     assert restore_year_span("It ran for 5 years.", "5", 5.0, fiscal) == "It ran from 2007 to 2011."
     assert restore_year_span("It ran for 4 years.", "4", 4.0, "2010-2014年と2016-2020年") is None
+
+
+def test_a_figure_the_passage_gives_another_actor_does_not_support_the_named_one(engine, pipeline):
+    # A near miss: the report names Samsung's $200 billion Texas plan, not a grant; the model gave
+    # Samsung the Department of Defense's 20億ドル of the same passage.
+    question = "How much CHIPS Act grant money did Samsung receive for its Texas plant?"
+    # The passages the model reads (another one may state $2 billion for something else).
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    i = _passage(hits, "サムスンは、テキサス州に2,000億ドル")
+    assert "国防総省に20億ドル" in hits[i].chunk.text
+    raw = f"Samsung received $2 billion in CHIPS Act grant money for its Texas plant.[{i + 1}]"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert text == "" and any("another actor's figure, not Samsung's" in f for f in flags), (text, flags)
+    # Figures the passage does give the named actor, or the topic its heading names, still stand.
+    for kept in ("Intel may expand its Ohio investment to $100 billion.",
+                 "Samsung announced a $200 billion factory plan in Texas.",
+                 "Of the CHIPS Act's new $52.7 billion, about $39 billion backs chip makers' investment over five years."):
+        text, citations, flags = pipeline.verifier.verify(f"{kept}[{i + 1}]", hits, "en", question)
+        assert "not verified" not in text and text.startswith(kept[:20]), (kept, text, flags)
+
+
+def test_a_japanese_sentence_repeating_part_of_an_earlier_one_is_dropped(engine, pipeline):
+    question = "外国人研究者の受け入れについて報告書は何と言っている？"
+    hits = engine.retriever.search(question, k=4, language="ja")
+    i = _passage(hits, "積極的にオープンな国際連携を図るべきともされている")
+    whole = "安全保障や経済安全保障に直接関わらない科学技術に関しては、全体の効率を落とすことに繋がるため、積極的にオープンな国際連携を図るべきともされている。"
+    tail = "全体の効率を落とすことに繋がるため、積極的にオープンな国際連携を図るべきともされている。"
+    text, _, flags = pipeline.verifier.verify(f"{whole}［{i + 1}］{tail}［{i + 1}］", hits, "ja", question)
+    assert text.count("積極的にオープンな国際連携") == 1 and any("repeated sentence" in f for f in flags), (text, flags)
+
+
+def test_a_short_japanese_answer_cites_the_passage_that_writes_it(engine, pipeline):
+    question = "リチウムの代わりに、原料が豊富だという理由で最近あらためて関心が集まっている次世代の電池は何？"
+    hits = engine.retriever.search(question, k=4, language="ja")
+    writes = _passage(hits, "ナトリウムイオン電池")
+    other = _passage(hits, "リチウム", lacking="ナトリウムイオン電池")
+    text, citations, _ = pipeline.verifier.verify(f"ナトリウムイオン電池［{other + 1}］", hits, "ja", question)
+    assert [c.chunk.id for c in citations] == [hits[writes].chunk.id], text
+    assert "ナトリウムイオン電池" in citations[0].quote
+
+
+def test_a_yearly_figure_and_a_total_over_years_are_told_apart():
+    from rag.answer.periods import TOTAL, YEARLY, contradicts_period, stated_periods
+
+    graphene = "2013年から10年間10億ユーロの計画でGraphene Flagshipが開始され"
+    hydrogen = "2030年までに年間1,000万トン、2040年までに年間2,000万トン"
+    assert stated_periods(1e9, graphene) == {TOTAL} and stated_periods(1e7, hydrogen) == {YEARLY}
+    assert stated_periods(1.1e6, "大型研究ファンド（4年総額 1.1 Mユーロ）が") == {TOTAL}
+    assert contradicts_period("It received 1 billion euros in its first year.", 1e9, graphene)
+    assert contradicts_period("It targets a total of 10 million tonnes by 2030.", 1e7, hydrogen)
+    for agrees in ("It received 1 billion euros over 10 years.", "It received 1 billion euros."):
+        assert not contradicts_period(agrees, 1e9, graphene), agrees
+    assert not contradicts_period("It targets 10 million tonnes a year.", 1e7, hydrogen)
+
+
+def test_a_total_over_years_given_as_one_years_money_is_not_supported(engine, pipeline):
+    question = "How much EU money did the Graphene Flagship receive in its first year?"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    i = _passage(hits, "10億ユーロ")
+    raw = f"The Graphene Flagship received 1 billion euros in its first year.[{i + 1}]"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert text == "" and any("total over years" in f for f in flags), (text, flags)
+    text, _, _ = pipeline.verifier.verify(f"The Graphene Flagship has 1 billion euros over ten years.[{i + 1}]",
+                                          hits, "en", question)
+    assert "1 billion euros" in text and "not verified" not in text, text
+
+
+def test_a_restated_question_is_dropped_unless_it_is_all_the_answer(engine, pipeline):
+    question = ("What will the next innovation in microelectronics manufacturing require, joining dissimilar "
+                "materials and parts through advanced 3D packaging?")
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    i = _passage(hits, "ヘテロジーニアスインテグレーション")
+    echo = ("The next innovation in microelectronics manufacturing will require joining dissimilar materials "
+            f"and parts through advanced 3D packaging.[{i + 1}]")
+    text, citations, flags = pipeline.verifier.verify(echo, hits, "en", question)
+    # Alone it stays, with its citation: the reader opens the passage that answers.
+    assert text.startswith("The next innovation") and citations[0].chunk.id == hits[i].chunk.id, (text, flags)
+    assert "the answer only restates the question; its source is cited" in flags
+    text, _, flags = pipeline.verifier.verify(f"{echo} It requires heterogeneous integration.[{i + 1}]", hits, "en",
+                                              question)
+    assert text.startswith("It requires heterogeneous integration") and any("restating" in f for f in flags), text

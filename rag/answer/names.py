@@ -151,6 +151,10 @@ class NameChecker:
             self._glossed[passage] = gloss_places(unicodedata.normalize("NFKC", passage)).lower()
         return self._written_in(word, self._glossed[passage])
 
+    def is_dictionary_word(self, word: str) -> bool:
+        """The lexicon translates the word: an ordinary English word, not a name."""
+        return any(self._translated_words(word))
+
     def supports(self, passage: str, name: Name) -> bool:
         written = sum(self._writes(w, passage) for w in name.words)
         return written > 0 and 2 * written >= len(name.words)

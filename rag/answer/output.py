@@ -33,6 +33,10 @@ _ANSWER_LEFT_TO_MARKER = {
                      r"(?:\s*(?:\[\d+\]|［\d+］))+\s*\.?$", re.S),
     "ja": re.compile(r"^(.*(?:は|が|：|:))(?:\s*(?:\[\d+\]|［\d+］))+\s*。?$", re.S),
 }
+# "… in August 2023, citing [1].", "… 3D packaging, as stated in passage [1].": words that only
+# introduce the marker. The marker stays; the words go.
+_POINTING_WORDS = re.compile(r"(?:,\s*)?\b(?:citing|as (?:stated|mentioned|described|noted|shown|indicated) in"
+                             r"(?: the)?(?: passages?| excerpts?)?)\s*(?=(?:\[\d+\]|［\d+］))", re.I)
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
@@ -45,6 +49,7 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
                                      _PLACEHOLDER.sub("", raw))
     text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", leaks_removed))
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
+    text = _POINTING_WORDS.sub("", text)
     for label in labels:
         text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)
     return text

@@ -37,13 +37,16 @@ _ENGLISH_KINDS = (
 # An English qualifier just before the figure (and its currency sign), or just after it.
 _QUALIFIED_BEFORE = re.compile(
     r"(?<![A-Za-z])(" + "|".join(words for _, words in _ENGLISH_KINDS) + r")\s*(?:the\s+)?[$€£¥]?\s*$", re.I)
-_QUALIFIED_AFTER = re.compile(r"^\S*\s*(?:\S+\s+)?(or more|plus|\+|or less|or fewer)", re.I)
+# After the unit, at most two words ("35 years old and younger", "500 degrees or above").
+_MIN_AFTER = r"or more|plus|\+|(?:and|or) (?:over|above|older|higher|greater)"
+_MAX_AFTER = r"or less|or fewer|(?:and|or) (?:under|below|younger|lower|less|fewer)"
+_QUALIFIED_AFTER = re.compile(rf"^\S*\s*(?:\S+\s+){{0,2}}?({_MIN_AFTER}|{_MAX_AFTER})\b", re.I)
 
 
 def _kind(english: str) -> str:
-    if english.lower() in ("or more", "plus", "+"):
+    if re.fullmatch(_MIN_AFTER, english, re.I):
         return "min"
-    if english.lower() in ("or less", "or fewer"):
+    if re.fullmatch(_MAX_AFTER, english, re.I):
         return "max"
     return next(kind for kind, words in _ENGLISH_KINDS if re.fullmatch(words, english, re.I))
 

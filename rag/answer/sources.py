@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..chunking import REPORT_LIST_ITEM, list_runs, unit_sentences
 from ..retrieval import Hit
-from .citations import as_printed, best_quote, chunk_sentences, overlap, quote_in_report
+from .citations import as_printed, best_quote, chunk_sentences, fold_report, overlap, quote_in_report
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 
 MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
@@ -23,6 +23,7 @@ RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must be
 # of its text, this much more than any cited one, and the sentence is long enough for character
 # bigrams to identify a source (short phrases share them with many passages).
 COPIED_OVERLAP, COPIED_MARGIN, COPIED_MIN_CHARS = 0.8, 0.3, 20
+MIN_PHRASE_CHARS = 4  # a shorter answer (「2種類」) is written by too many passages to identify one
 # A sentence that renders every translatable word of an English claim gains this much over one
 # that renders none (e5 similarities of related sentences differ by a few hundredths).
 TRANSLATION_WEIGHT = 0.1
@@ -120,7 +121,7 @@ class SourceFinder:
         (below ``MIN_SUPPORT_OVERLAP``), and is added beside ones that do.
         """
         if len(re.sub(r"\s", "", claim)) < COPIED_MIN_CHARS:
-            return cited
+            return _recite_verbatim_phrase(claim, cited, hits, flags)
         overlaps = [overlap(claim, h.chunk.text) for h in hits]
         best = max(range(len(hits)), key=overlaps.__getitem__)
         cited_best = max(overlaps[m - 1] for m in cited)
@@ -186,6 +187,19 @@ class SourceFinder:
             return None
         figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))
+
+
+def _recite_verbatim_phrase(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+    """A short Japanese answer (「ナトリウムイオン電池」) cites the first context passage that
+    writes it, when no cited one does: too short for bigram overlap, exact enough as it stands."""
+    phrase = fold_report(claim).rstrip("。．.")
+    if len(phrase) < MIN_PHRASE_CHARS or any(phrase in fold_report(hits[m - 1].chunk.text) for m in cited):
+        return cited
+    holder = next((i for i, h in enumerate(hits) if phrase in fold_report(h.chunk.text)), None)
+    if holder is None:
+        return cited
+    flags.append(f"cited the passage that writes the phrase [{holder + 1}]: {claim[:60]}")
+    return [holder + 1]
 
 
 def _list_items_named(quote: str, claim: str, sentences: list[str]) -> str | None:

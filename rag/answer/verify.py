@@ -23,12 +23,14 @@ from ..retrieval import Hit
 from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, overlap, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
+from .attribution import figure_of_another_name
 from .dates import (claimed_months, correct_base_years, month_supported, months_in, restore_months,
                     restore_year_span)
 from .english_terms import EnglishTerms
 from .names import NameChecker
 from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
                       states_figure)
+from .periods import contradicts_period
 from .output import answer_left_to_marker, clean_output, complete_sentences
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
@@ -38,6 +40,10 @@ UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not v
 UNVERIFIED_MONTH = "(month not verified in the report)"
 ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
 QUESTION_ECHO = 0.9
+# A Japanese sentence whose character bigrams nearly all stand in an earlier one repeats a part
+# of it (the model copies a passage sentence, then its second half again). English bigrams are
+# too common for this test: "It ended in 2020." shares most of its own with any long sentence.
+CONTAINED = 0.95
 # "invest [40] trillion won", "［40］兆ウォン": a figure the model bracketed like a marker. A marker
 # is never followed by the unit of a number, so these are unwrapped, not read as citations.
 _BRACKETED_FIGURE = re.compile(
@@ -115,6 +121,22 @@ def _repair_from_passages(repair: Callable[[str], str | None], cited: list[int],
     return None, 0
 
 
+def _without_echoes(kept: list[tuple[str, list[int]]], echoes: set[int], flags: list[str]) -> list[tuple[str, list[int]]]:
+    """The kept sentences less those that restate the question, unless nothing else is left.
+
+    A restated question alone ("The next innovation … will require joining dissimilar materials
+    … through advanced 3D packaging") still cites the passage that answers it, whose quote the
+    reader can open; removing it would report the question as unanswered."""
+    if not echoes:
+        return kept
+    if len(echoes) == len(kept):
+        flags.append("the answer only restates the question; its source is cited")
+        return kept[:1]
+    for i in sorted(echoes):
+        flags.append(f"sentence restating the question removed: {kept[i][0][:60]}")
+    return [pair for i, pair in enumerate(kept) if i not in echoes]
+
+
 class AnswerVerifier:
     def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms,
                  translated_words: Callable[[str], list[set[str]]] | None = None,
@@ -188,9 +210,24 @@ class AnswerVerifier:
             about = passages_about_other_places(body, [places_named(s) for s in sentences], home_alone=True)
             return bool(sentences) and len(about) == len(sentences)
 
+        misread: dict[tuple[int, float], str | None] = {}
+
+        def misreads(i: int, value: float) -> bool:
+            """The English sentence gives passage i's figure to another actor than the passage
+            does (attribution.py), or calls a total over years yearly or the reverse (periods.py)."""
+            if language != "en":
+                return False
+            if (i, value) not in misread:
+                owner = self._names and figure_of_another_name(body, value, hits[i - 1], self._names)
+                misread[i, value] = (f"another actor's figure, not {owner}'s" if owner else
+                                     "a total over years in the report, or a yearly figure, not what the answer calls it"
+                                     if contradicts_period(body, value, hits[i - 1].chunk.text) else None)
+            return misread[i, value] is not None
+
         def states(i: int, value: float) -> bool:
             # A share must stand as a share: "a 20% share" is not the 20 of 20億ドル.
-            return states_figure(value, hits[i - 1].chunk.text, percentages) and (value in asked or not elsewhere(i, value))
+            return states_figure(value, hits[i - 1].chunk.text, percentages) and (
+                value in asked or not (elsewhere(i, value) or misreads(i, value)))
 
         usable = [i for i in passages if i not in foreign]
         missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
@@ -216,11 +253,15 @@ class AnswerVerifier:
             return body, sorted(set(cited) | set(sources))
         unrepaired = []
         for surface, value in missing:
-            # A share is never a slipped 万/億 ("40%" is not "40 trillion").
+            # A share is never a slipped 万/億 ("40%" is not "40 trillion"), and a figure the
+            # report states for another actor or period is no slip: "repairing" Samsung's $2
+            # billion made it the $200 million of another passage.
+            slipped = language == "en" and value not in percentages and not any(
+                reason for (_, v), reason in misread.items() if v == value)
             repaired, source = (_repair_from_passages(partial(repair_scale, surface),
                                                       [m for m in cited if m not in foreign], usable, hits)
-                                if language == "en" and value not in percentages else (None, 0))
-            if repaired:
+                                if slipped else (None, 0))
+            if repaired and not any(misreads(source, v) for _, v in claimed_numbers(repaired)):
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
                 body = replace_figure(body, surface, repaired)
                 cited = sorted({*cited, source})
@@ -229,6 +270,9 @@ class AnswerVerifier:
                 if value not in asked and any(states_figure(value, hits[i - 1].chunk.text, percentages)
                                               and elsewhere(i, value) for i in passages):
                     flags.append(f"{surface} is stated only for another country")
+                reasons = {reason for (_, v), reason in misread.items() if v == value and reason}
+                if value not in asked and reasons:
+                    flags.append(f"{surface} is {'; '.join(sorted(reasons))}")
         # The question's own figures, restated, do not make a sentence whose answer is wrong
         # worth keeping: "第14次5カ年計画の予算は21.6億ドル" asserts only the second.
         if len(unrepaired) * 2 > len([v for _, v in claims if v not in asked]):
@@ -252,6 +296,7 @@ class AnswerVerifier:
         else:
             text, notes = restore_copied_text(text, [h.chunk.text for h in hits], question)
         flags.extend(notes)
+        echoes: set[int] = set()  # indexes in ``kept`` of sentences that restate the question
         for sentence in split_answer(text):
             body = strip_markers(sentence)
             if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
@@ -259,10 +304,9 @@ class AnswerVerifier:
             if answer_left_to_marker(sentence, language) is not None:  # "… is outlined in [1]."
                 flags.append(f"sentence that only points at its source removed: {body[:60]}")
                 continue
-            if question and _repeats_question(body, question):
-                flags.append(f"sentence restating the question removed: {body[:60]}")
-                continue
-            if any(overlap(body, earlier) > ECHO_OVERLAP and overlap(earlier, body) > ECHO_OVERLAP for earlier, _ in kept):
+            echo = bool(question) and _repeats_question(body, question)
+            if any(overlap(body, earlier) > ECHO_OVERLAP and overlap(earlier, body) > ECHO_OVERLAP
+                   or language == "ja" and overlap(body, earlier) >= CONTAINED for earlier, _ in kept):
                 flags.append(f"repeated sentence removed: {body[:60]}")
                 continue
             if kept and _ABOUT_THE_SOURCES.search(body):
@@ -311,7 +355,10 @@ class AnswerVerifier:
                 body, notes = restore_months(body, month_quotes)
                 flags.extend(notes)
             if body:
+                if echo:
+                    echoes.add(len(kept))
                 kept.append((body, cited))
+        kept = _without_echoes(kept, echoes, flags)
         # Renumber markers in order of first use and attach one quote per cited chunk.
         order: dict[int, int] = {}
         citations: list[Citation] = []

@@ -1,0 +1,57 @@
+"""Whether a figure is a yearly amount or a total over several years, in the answer and the report.
+
+The report writes the period before the amount: 「10年間10億ユーロ」 and 「4年総額 1.1 Mユーロ」
+are totals, 「年間6.4億ドル」 and 「毎年30課題」 yearly figures. Asked what the Graphene Flagship
+received in its first year (the report gives only the ten-year total), the small model answered
+"1 billion euros in its first year": the figure is the report's, the claim is not. A figure that
+an English sentence calls yearly while every mention of it in the passage is a total over
+several years, or the other way round, does not support the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .numbers import figure_spans, is_supported
+
+YEARLY, TOTAL = "yearly", "total"
+
+_ENGLISH_YEARLY = re.compile(
+    r"\b(?:per year|a year|each year|every year|per annum|annual(?:ly)?|yearly|in (?:its|the) first year)\b", re.I)
+_COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several)"
+_ENGLISH_TOTAL = re.compile(
+    rf"\b(?:(?:over|across|for|during|in)\s+(?:the\s+)?(?:next\s+|past\s+|first\s+)?{_COUNT}\s+years|"
+    r"in total|a total of|total(?:ling)?|cumulative(?:ly)?)\b", re.I)
+# What stands just before a figure of the report (within a few characters: 「10年間で約」).
+_JAPANESE_TOTAL = re.compile(r"(?:\d+\s*(?:年間|カ年|か年|ヵ年)(?:で|に|の|計|総額)?|\d+\s*年\s*総額|総額|累計|合計)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
+_JAPANESE_YEARLY = re.compile(r"(?:(?<!\d)(?<!\d\s)年間|毎年|年平均|1年あたり)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
+_LOOK_BEHIND = 12
+
+
+def claimed_period(sentence: str) -> str | None:
+    """YEARLY or TOTAL when an English sentence says which its amounts are, else None."""
+    yearly, total = bool(_ENGLISH_YEARLY.search(sentence)), bool(_ENGLISH_TOTAL.search(sentence))
+    return YEARLY if yearly and not total else TOTAL if total and not yearly else None
+
+
+def stated_periods(value: float, passage: str) -> set[str | None]:
+    """The period of each mention of ``value`` in ``passage`` (None: not said)."""
+    text = unicodedata.normalize("NFKC", passage)
+    periods: set[str | None] = set()
+    for start, _, stated in figure_spans(text):
+        if not is_supported(value, {stated}):
+            continue
+        before = text[max(0, start - _LOOK_BEHIND):start]
+        periods.add(TOTAL if _JAPANESE_TOTAL.search(before) else YEARLY if _JAPANESE_YEARLY.search(before) else None)
+    return periods
+
+
+def contradicts_period(sentence: str, value: float, passage: str) -> bool:
+    """The sentence calls ``value`` yearly where the passage gives it only as a total over years,
+    or the other way round."""
+    claimed = claimed_period(sentence)
+    if claimed is None:
+        return False
+    periods = stated_periods(value, passage)
+    return len(periods) == 1 and next(iter(periods)) not in (None, claimed)
