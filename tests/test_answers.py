@@ -479,12 +479,12 @@ def test_english_answers_carry_no_kana(engine, pipeline):
 
 
 def test_a_restated_question_that_adds_the_answer_is_kept():
-    from rag.answer.verify import _repeats_question
+    from rag.answer.restatements import repeats_question
 
     question = "At roughly what twist angle does bilayer graphene become superconducting?"
-    assert _repeats_question("At roughly what twist angle does bilayer graphene become superconducting.", question)
-    assert not _repeats_question("At roughly 1.1 degrees twist angle does bilayer graphene become superconducting.",
-                                 question)
+    assert repeats_question("At roughly what twist angle does bilayer graphene become superconducting.", question)
+    assert not repeats_question("At roughly 1.1 degrees twist angle does bilayer graphene become superconducting.",
+                                question)
 
 
 def test_an_unmarked_english_sentence_cites_the_passage_with_its_figures(engine, pipeline):

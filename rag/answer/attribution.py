@@ -8,7 +8,8 @@ the passage names the sentence's actor only in sentences that do not state the f
 state another figure in the same unit (Samsung's own 2,000億ドル). Both conditions matter: the
 report often states a figure in a sentence that leaves its subject implicit (「同プログラムは2022年
 に開始」), and the passage's topic, written in its heading ("The CHIPS and Science Act"), is the
-subject of every sentence under it. Years are left out for the first reason.
+subject of every sentence under it. Years are left out for the first reason: a year in another
+sentence is as often the same programme's start as another actor's.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import places_named
 from ..retrieval import Hit
 from .citations import chunk_sentences
-from ..keywords import ENGLISH_FUNCTION_WORDS
 from .names import Name, NameChecker, claimed_names
 from .numbers import figure_spans, is_supported
 
@@ -65,7 +66,6 @@ def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker
         if any(unit in units and not is_supported(v, {value}) for s in naming for v, unit in _figures_with_units(s)):
             return name.surface
     return None
-
 
 
 def _opening_name(body: str, names: NameChecker) -> list[Name]:

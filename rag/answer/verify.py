@@ -20,7 +20,7 @@ from typing import Callable
 from ..chunking import short_heading
 from ..places import passages_about_other_places, places_named, places_of_passage
 from ..retrieval import Hit
-from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, overlap, split_answer,
+from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
 from .attribution import figure_of_another_name
@@ -34,16 +34,11 @@ from .periods import contradicts_period
 from .output import answer_left_to_marker, clean_output, complete_sentences
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
+from .restatements import repeats_earlier, repeats_question, without_echoes
 from .sources import MIN_SUPPORT_OVERLAP, SourceFinder
 
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 UNVERIFIED_MONTH = "(month not verified in the report)"
-ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
-QUESTION_ECHO = 0.9
-# A Japanese sentence whose character bigrams nearly all stand in an earlier one repeats a part
-# of it (the model copies a passage sentence, then its second half again). English bigrams are
-# too common for this test: "It ended in 2020." shares most of its own with any long sentence.
-CONTAINED = 0.95
 # "invest [40] trillion won", "［40］兆ウォン": a figure the model bracketed like a marker. A marker
 # is never followed by the unit of a number, so these are unwrapped, not read as citations.
 _BRACKETED_FIGURE = re.compile(
@@ -51,14 +46,6 @@ _BRACKETED_FIGURE = re.compile(
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 # "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
 _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
-
-
-def _repeats_question(sentence: str, question: str) -> bool:
-    """The model restated the question without answering it. A restatement that adds a number
-    or a tenth of new text ("At roughly 1.1°, bilayer graphene …") is an answer, and is kept."""
-    if {v for _, v in claimed_numbers(sentence)} - {v for _, v in claimed_numbers(question)}:
-        return False
-    return overlap(sentence, question) > QUESTION_ECHO and overlap(question, sentence) > ECHO_OVERLAP
 
 
 def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
@@ -119,22 +106,6 @@ def _repair_from_passages(repair: Callable[[str], str | None], cited: list[int],
         if repaired:
             return repaired, source
     return None, 0
-
-
-def _without_echoes(kept: list[tuple[str, list[int]]], echoes: set[int], flags: list[str]) -> list[tuple[str, list[int]]]:
-    """The kept sentences less those that restate the question, unless nothing else is left.
-
-    A restated question alone ("The next innovation … will require joining dissimilar materials
-    … through advanced 3D packaging") still cites the passage that answers it, whose quote the
-    reader can open; removing it would report the question as unanswered."""
-    if not echoes:
-        return kept
-    if len(echoes) == len(kept):
-        flags.append("the answer only restates the question; its source is cited")
-        return kept[:1]
-    for i in sorted(echoes):
-        flags.append(f"sentence restating the question removed: {kept[i][0][:60]}")
-    return [pair for i, pair in enumerate(kept) if i not in echoes]
 
 
 class AnswerVerifier:
@@ -304,9 +275,8 @@ class AnswerVerifier:
             if answer_left_to_marker(sentence, language) is not None:  # "… is outlined in [1]."
                 flags.append(f"sentence that only points at its source removed: {body[:60]}")
                 continue
-            echo = bool(question) and _repeats_question(body, question)
-            if any(overlap(body, earlier) > ECHO_OVERLAP and overlap(earlier, body) > ECHO_OVERLAP
-                   or language == "ja" and overlap(body, earlier) >= CONTAINED for earlier, _ in kept):
+            echo = bool(question) and repeats_question(body, question)
+            if any(repeats_earlier(body, earlier, language) for earlier, _ in kept):
                 flags.append(f"repeated sentence removed: {body[:60]}")
                 continue
             if kept and _ABOUT_THE_SOURCES.search(body):
@@ -358,7 +328,7 @@ class AnswerVerifier:
                 if echo:
                     echoes.add(len(kept))
                 kept.append((body, cited))
-        kept = _without_echoes(kept, echoes, flags)
+        kept = without_echoes(kept, echoes, flags)
         # Renumber markers in order of first use and attach one quote per cited chunk.
         order: dict[int, int] = {}
         citations: list[Citation] = []

@@ -1,0 +1,51 @@
+"""Sentences of an answer that say again what the question or an earlier sentence said.
+
+The small model often opens by restating the question, and now and then copies a passage
+sentence and then its second half again. Such sentences add nothing and are dropped, with one
+exception: a restated question that is the whole answer still cites the passage that answers it.
+Compared by shared character bigrams (citations.overlap), which serve names and figures in both
+languages.
+"""
+
+from __future__ import annotations
+
+from .citations import overlap
+from .numbers import claimed_numbers
+
+ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
+QUESTION_ECHO = 0.9
+# A Japanese sentence whose character bigrams nearly all stand in an earlier one repeats a part
+# of it. English bigrams are too common for this test: "It ended in 2020." shares most of its own
+# with any long sentence.
+CONTAINED = 0.95
+
+
+def repeats_question(sentence: str, question: str) -> bool:
+    """The model restated the question without answering it. A restatement that adds a number
+    or a tenth of new text ("At roughly 1.1°, bilayer graphene …") is an answer, and is kept."""
+    if {v for _, v in claimed_numbers(sentence)} - {v for _, v in claimed_numbers(question)}:
+        return False
+    return overlap(sentence, question) > QUESTION_ECHO and overlap(question, sentence) > ECHO_OVERLAP
+
+
+def repeats_earlier(sentence: str, earlier: str, language: str) -> bool:
+    """``sentence`` says what an earlier sentence of the answer said, or (Japanese) a part of it."""
+    if overlap(sentence, earlier) > ECHO_OVERLAP and overlap(earlier, sentence) > ECHO_OVERLAP:
+        return True
+    return language == "ja" and overlap(sentence, earlier) >= CONTAINED
+
+
+def without_echoes(kept: list[tuple[str, list[int]]], echoes: set[int], flags: list[str]) -> list[tuple[str, list[int]]]:
+    """The kept sentences less those that restate the question, unless nothing else is left.
+
+    A restated question alone ("The next innovation … will require joining dissimilar materials
+    … through advanced 3D packaging") still cites the passage that answers it, whose quote the
+    reader can open; removing it would report the question as unanswered."""
+    if not echoes:
+        return kept
+    if len(echoes) == len(kept):
+        flags.append("the answer only restates the question; its source is cited")
+        return kept[:1]
+    for i in sorted(echoes):
+        flags.append(f"sentence restating the question removed: {kept[i][0][:60]}")
+    return [pair for i, pair in enumerate(kept) if i not in echoes]
