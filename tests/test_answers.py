@@ -432,7 +432,8 @@ def test_a_stuttered_unit_is_written_once():
 def test_words_that_only_introduce_a_marker_are_dropped():
     from rag.answer.output import clean_output
 
-    assert clean_output("It was published in August 2023, citing [1].") == "It was published in August 2023[1]."
+    assert clean_output("It was published on August 2023, citing [1].") == "It was published in August 2023[1]."
+    assert clean_output("It started on May 5, 2023.") == "It started on May 5, 2023."  # a date keeps "on"
     assert clean_output("It needs 3D packaging, as stated in passage [2].") == "It needs 3D packaging[2]."
     # "citing" that is part of the sentence stays.
     assert clean_output("The report, citing earlier studies, says so [1].") == "The report, citing earlier studies, says so [1]."

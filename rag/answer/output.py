@@ -37,6 +37,9 @@ _ANSWER_LEFT_TO_MARKER = {
 # introduce the marker. The marker stays; the words go.
 _POINTING_WORDS = re.compile(r"(?:,\s*)?\b(?:citing|as (?:stated|mentioned|described|noted|shown|indicated) in"
                              r"(?: the)?(?: passages?| excerpts?)?)\s*(?=(?:\[\d+\]|［\d+］))", re.I)
+# "published … on August 2023": a month without its day takes "in".
+_ON_MONTH = re.compile(r"\bon (?=(?:January|February|March|April|May|June|July|August|September|October|November|"
+                       r"December),? \d{4}\b)")
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
@@ -50,6 +53,7 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", leaks_removed))
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
     text = _POINTING_WORDS.sub("", text)
+    text = _ON_MONTH.sub("in ", text)
     for label in labels:
         text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)
     return text
