@@ -1091,8 +1091,8 @@ def test_a_yearly_figure_and_a_total_over_years_are_told_apart():
     hydrogen = "2030年までに年間1,000万トン、2040年までに年間2,000万トン"
     assert stated_periods(1e9, graphene) == {TOTAL} and stated_periods(1e7, hydrogen) == {YEARLY}
     assert stated_periods(1.1e6, "大型研究ファンド（4年総額 1.1 Mユーロ）が") == {TOTAL}
-    assert contradicts_period("It received 1 billion euros in its first year.", 1e9, graphene)
-    assert contradicts_period("It targets a total of 10 million tonnes by 2030.", 1e7, hydrogen)
+    assert "total over years" in contradicts_period("It received 1 billion euros in its first year.", 1e9, graphene)
+    assert "yearly figure" in contradicts_period("It targets a total of 10 million tonnes by 2030.", 1e7, hydrogen)
     for agrees in ("It received 1 billion euros over 10 years.", "It received 1 billion euros."):
         assert not contradicts_period(agrees, 1e9, graphene), agrees
     assert not contradicts_period("It targets 10 million tonnes a year.", 1e7, hydrogen)

@@ -47,11 +47,12 @@ def stated_periods(value: float, passage: str) -> set[str | None]:
     return periods
 
 
-def contradicts_period(sentence: str, value: float, passage: str) -> bool:
-    """The sentence calls ``value`` yearly where the passage gives it only as a total over years,
-    or the other way round."""
+def contradicts_period(sentence: str, value: float, passage: str) -> str | None:
+    """What the passage makes of ``value`` when the sentence says otherwise ("the report's total
+    over years, not a yearly figure"), else None."""
     claimed = claimed_period(sentence)
-    if claimed is None:
-        return False
-    periods = stated_periods(value, passage)
-    return len(periods) == 1 and next(iter(periods)) not in (None, claimed)
+    periods = stated_periods(value, passage) if claimed else set()
+    if len(periods) != 1 or next(iter(periods)) in (None, claimed):
+        return None
+    return ("the report's total over years, not a yearly figure" if claimed == YEARLY else
+            "the report's yearly figure, not a total")

@@ -2,8 +2,9 @@
 
 Every sentence is checked before it is shown: citation markers must point to a passage (an
 unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
-stand in a cited passage about the same country (re-cited, repaired or visibly marked otherwise),
-and so must every month and every name of an English answer (names.py); repeats and talk about
+stand in a cited passage about the same country (in an English answer, for the same actor and
+period too: attribution.py, periods.py), or is re-cited, repaired or visibly marked; so must
+every month and every name of an English answer (names.py); repeats and talk about
 the sources are dropped, and each cited passage gets an exact quote of the report. English
 answers also get their leftover Japanese terms translated, the bounds the report puts on their
 figures (以上 "at least") and their closest source; Japanese answers get terms garbled in the copy restored, and
@@ -20,18 +21,18 @@ from typing import Callable
 from ..chunking import short_heading
 from ..places import passages_about_other_places, places_named, places_of_passage
 from ..retrieval import Hit
+from .attribution import figure_of_another_name
 from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
-from .attribution import figure_of_another_name
 from .dates import (claimed_months, correct_base_years, month_supported, months_in, restore_months,
                     restore_year_span)
 from .english_terms import EnglishTerms
 from .names import NameChecker
 from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
                       states_figure)
-from .periods import contradicts_period
 from .output import answer_left_to_marker, clean_output, complete_sentences
+from .periods import contradicts_period
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .restatements import repeats_earlier, repeats_question, without_echoes
@@ -191,8 +192,7 @@ class AnswerVerifier:
             if (i, value) not in misread:
                 owner = self._names and figure_of_another_name(body, value, hits[i - 1], self._names)
                 misread[i, value] = (f"another actor's figure, not {owner}'s" if owner else
-                                     "a total over years in the report, or a yearly figure, not what the answer calls it"
-                                     if contradicts_period(body, value, hits[i - 1].chunk.text) else None)
+                                     contradicts_period(body, value, hits[i - 1].chunk.text))
             return misread[i, value] is not None
 
         def states(i: int, value: float) -> bool:
