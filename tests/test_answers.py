@@ -1096,6 +1096,10 @@ def test_a_yearly_figure_and_a_total_over_years_are_told_apart():
     for agrees in ("It received 1 billion euros over 10 years.", "It received 1 billion euros."):
         assert not contradicts_period(agrees, 1e9, graphene), agrees
     assert not contradicts_period("It targets 10 million tonnes a year.", 1e7, hydrogen)
+    # Japanese answers say it in their own words, or copy the report's.
+    assert contradicts_period("グラフェン・フラッグシップの初年度の予算は10億ユーロです。", 1e9, graphene)
+    assert not contradicts_period("Graphene Flagshipは10年間で10億ユーロの計画です。", 1e9, graphene)
+    assert not contradicts_period("2030年までに年間1,000万トンを目指す。", 1e7, hydrogen)
 
 
 def test_a_total_over_years_given_as_one_years_money_is_not_supported(engine, pipeline):

@@ -3,9 +3,10 @@
 The report writes the period before the amount: 「10年間10億ユーロ」 and 「4年総額 1.1 Mユーロ」
 are totals, 「年間6.4億ドル」 and 「毎年30課題」 yearly figures. Asked what the Graphene Flagship
 received in its first year (the report gives only the ten-year total), the small model answered
-"1 billion euros in its first year": the figure is the report's, the claim is not. A figure that
-an English sentence calls yearly while every mention of it in the passage is a total over
-several years, or the other way round, does not support the sentence.
+"1 billion euros in its first year" (and in Japanese 「初年度の予算は10億ユーロ」): the figure is the
+report's, the claim is not. A figure that an answer's sentence calls yearly while every mention
+of it in the passage is a total over several years, or the other way round, does not support
+the sentence.
 """
 
 from __future__ import annotations
@@ -27,11 +28,16 @@ _ENGLISH_TOTAL = re.compile(
 _JAPANESE_TOTAL = re.compile(r"(?:\d+\s*(?:年間|カ年|か年|ヵ年)(?:で|に|の|計|総額)?|\d+\s*年\s*総額|総額|累計|合計)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
 _JAPANESE_YEARLY = re.compile(r"(?:(?<!\d)(?<!\d\s)年間|毎年|年平均|1年あたり)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
 _LOOK_BEHIND = 12
+# A Japanese answer's own words: 「初年度の予算」, 「年間の予算」 are yearly; 「10年間で」, 「総額」 totals.
+_CLAIM_YEARLY_JA = re.compile(r"初年度|(?<![\d０-９])年間|毎年|年平均|1年あたり|単年度")
+_CLAIM_TOTAL_JA = re.compile(r"[\d０-９]+\s*(?:年間|カ年|か年|ヵ年)|総額|合計|累計")
 
 
 def claimed_period(sentence: str) -> str | None:
-    """YEARLY or TOTAL when an English sentence says which its amounts are, else None."""
-    yearly, total = bool(_ENGLISH_YEARLY.search(sentence)), bool(_ENGLISH_TOTAL.search(sentence))
+    """YEARLY or TOTAL when a sentence of an answer (English or Japanese) says which its amounts
+    are, else None."""
+    yearly = bool(_ENGLISH_YEARLY.search(sentence) or _CLAIM_YEARLY_JA.search(sentence))
+    total = bool(_ENGLISH_TOTAL.search(sentence) or _CLAIM_TOTAL_JA.search(sentence))
     return YEARLY if yearly and not total else TOTAL if total and not yearly else None
 
 

@@ -185,12 +185,11 @@ class AnswerVerifier:
         misread: dict[tuple[int, float], str | None] = {}
 
         def misreads(i: int, value: float) -> bool:
-            """The English sentence gives passage i's figure to another actor than the passage
-            does (attribution.py), or calls a total over years yearly or the reverse (periods.py)."""
-            if language != "en":
-                return False
+            """The sentence calls passage i's figure yearly where the passage gives a total over
+            years or the reverse (periods.py), or, in English, gives it to another actor than
+            the passage does (attribution.py; a Japanese answer copies the passage's actor)."""
             if (i, value) not in misread:
-                owner = self._names and figure_of_another_name(body, value, hits[i - 1], self._names)
+                owner = language == "en" and self._names and figure_of_another_name(body, value, hits[i - 1], self._names)
                 misread[i, value] = (f"another actor's figure, not {owner}'s" if owner else
                                      contradicts_period(body, value, hits[i - 1].chunk.text))
             return misread[i, value] is not None
