@@ -51,19 +51,19 @@ def _figures_with_units(sentence: str) -> list[tuple[float, str]]:
 def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker) -> str | None:
     """The name of ``body`` (an English sentence) to which the passage does not give ``value``,
     although it gives that name a figure of its own in the same unit; None when there is none."""
-    sentences = chunk_sentences(hit.chunk)
-    units = {unit for s in sentences for v, unit in _figures_with_units(s) if is_supported(v, {value})}
+    figures = {s: _figures_with_units(s) for s in chunk_sentences(hit.chunk)}
+    units = {unit for found in figures.values() for v, unit in found if is_supported(v, {value})}
     if not units:
         return None  # a year, a bare count, or not stated here: other checks decide
-    stating = [s for s in sentences if any(is_supported(v, {value}) and u in units for v, u in _figures_with_units(s))]
+    stating = {s for s, found in figures.items() if any(is_supported(v, {value}) and u in units for v, u in found)}
     heading = " ".join(hit.chunk.heading_path)
     for name in _opening_name(body, names) + claimed_names(body):
         if places_named(name.surface) or names.supports(heading, name):
             continue  # countries are checked elsewhere; the heading's topic is every sentence's subject
-        naming = [s for s in sentences if names.supports(s, name)]
-        if not naming or any(s in stating for s in naming):
+        naming = [s for s in figures if names.supports(s, name)]
+        if not naming or stating.intersection(naming):
             continue
-        if any(unit in units and not is_supported(v, {value}) for s in naming for v, unit in _figures_with_units(s)):
+        if any(unit in units and not is_supported(v, {value}) for s in naming for v, unit in figures[s]):
             return name.surface
     return None
 
