@@ -3,11 +3,14 @@
 The unanswerable questions that a retrieval threshold cannot catch are of this kind. "Exactly
 how many qubits …" finds the passage that says 1000量子ビット超; "the municipality where …"
 finds one that names only a prefecture (熊本県). The small model answers with what it read, and
-every figure and citation of that answer checks out: it only says less than was asked. Two such
-gaps are recognised here, from the question's wording and the answer's figures or quotes:
+every figure and citation of that answer checks out: it only says less than was asked. Three
+such gaps are recognised here, from the question's wording and the answer's figures or quotes:
 
 - an exact figure asked for, where every new figure of the answer is a bound or an estimate;
-- a municipality asked for, where the quoted sentences name a prefecture and no municipality.
+- a municipality asked for, where the quoted sentences name a prefecture and no municipality;
+- an amount of money asked for, where no new figure of the answer is one (or a share): asked
+  what the HEPS light source cost, the model answered with the 452,200 gauss of the magnet
+  listed beside it, a figure the passage does state.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .citations import strip_markers
+from .numbers import claimed_numbers, figure_spans, is_supported
 from .qualifiers import only_bounds
 
 EXACT_FIGURE = "an exact figure"
 MUNICIPALITY = "a municipality"
+AMOUNT_OF_MONEY = "an amount of money"
 
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
@@ -33,6 +39,36 @@ _PREFECTURE = re.compile(r"[\u4e00-\u9fff]{1,3}[県府]|東京都|北海道")
 _NOT_PREFECTURE = ("政府", "閣府", "領府")
 _MUNICIPALITY = re.compile(r"[\u4e00-\u9fff\u3041-\u3096ァ-ヴー]{1,5}[市町村](?![場民長況販内外街区化工])")
 _NOT_MUNICIPALITY = ("都市", "各市", "市町村")
+
+
+# "How much did … cost", "what is the budget", 「建設費はいくらか」, 「予算額は何億円か」.
+_MONEY_WORDS_EN = re.compile(r"\b(?:cost|costs|budget|budgets|funding|funds|fund|invest|invests|invested|investment|"
+                             r"investments|spend|spends|spending|spent|grants?|subsid\w*|price|money|allocat\w+)\b", re.I)
+_AMOUNT_ASKED_EN = re.compile(r"\bhow much\b|\bwhat (?:is|was|are|were) (?:the |its |their )?(?:\w+ ){0,2}"
+                              r"(?:amount|budget|cost|funding|investment|sum|size|scale)\b", re.I)
+_MONEY_WORDS_JA = re.compile(r"費|予算|投資|金額|資金|補助|助成|拠出|出資|支出|予算")
+_AMOUNT_ASKED_JA = re.compile(r"いくら|何(?:億|兆|万|千)?(?:円|ドル|ユーロ|ポンド|元|ウォン)|(?:額|規模)は(?:どれ|どの)")
+# A currency after a figure (億円, Mユーロ, billion euros) or its sign before one; a share answers
+# "how much of the budget".
+_MONEY_AFTER = re.compile(r"\s*(?:[千万億兆]|[MB](?![A-Za-z])|thousand|million|billion|trillion)*\s*"
+                          r"(?:円|ドル|ユーロ|ポンド|元|ウォン|ルピー|yen|dollars?|euros?|pounds?|yuan|won|rupees?|"
+                          r"US\$|USD|EUR|GBP|%|％|percent)", re.I)
+_MONEY_BEFORE = re.compile(r"(?:[$€£¥]|US\$|USD|EUR|GBP|JPY)\s*$")
+
+
+def asks_for_money(question: str) -> bool:
+    """Whether ``question`` asks how much money (a cost, a budget, an investment)."""
+    text = unicodedata.normalize("NFKC", question)
+    return bool((_AMOUNT_ASKED_EN.search(text) and _MONEY_WORDS_EN.search(text))
+                or (_AMOUNT_ASKED_JA.search(text) and (_MONEY_WORDS_JA.search(text) or "いくら" in text)))
+
+
+def states_money(answer: str, question: str) -> bool:
+    """Whether a figure of ``answer`` that the question does not give is an amount of money or a share."""
+    text = unicodedata.normalize("NFKC", strip_markers(answer))
+    asked = {value for _, value in claimed_numbers(question)}
+    return any(_MONEY_AFTER.match(text, end) or _MONEY_BEFORE.search(text[max(0, start - 4):start])
+               for start, end, value in figure_spans(text) if not is_supported(value, asked))
 
 
 def _places(pattern: re.Pattern, not_places: tuple[str, ...], text: str) -> list[str]:
@@ -54,9 +90,11 @@ def names_prefecture_only(quotes: list[str]) -> bool:
 
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
-    ``EXACT_FIGURE``, ``MUNICIPALITY`` or None."""
+    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
     if _MUNICIPALITY_ASKED.search(unicodedata.normalize("NFKC", question)) and names_prefecture_only(quotes):
         return MUNICIPALITY
+    if asks_for_money(question) and not states_money(answer, question):
+        return AMOUNT_OF_MONEY
     return None

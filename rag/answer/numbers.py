@@ -17,6 +17,13 @@ _JA_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(千兆|千億|千万|兆|億|�
 _EN_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)"
                         r"(?:\s*(thousand|million|billion|trillion|bn)(?![A-Za-z])|\s?((?-i:[MB]))(?![A-Za-z]))?", re.I)
 _YEARLIKE = re.compile(r"^(19|20)\d\d$")
+# ①, ㉑: the report numbers list items with circled digits, which NFKC would make figures ("1").
+_CIRCLED_DIGIT = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
+
+
+def _normalize(text: str) -> str:
+    """NFKC, with circled item numbers blanked: 「①データ中核拠点」 states no figure 1."""
+    return unicodedata.normalize("NFKC", _CIRCLED_DIGIT.sub(" ", text))
 
 
 def _value(text: str) -> float:
@@ -69,7 +76,7 @@ def numbers_in(text: str) -> frozenset[float]:
     again for the same passages, sentence after sentence.
     """
     found: set[float] = set()
-    for _, _, value, plain in _scan(unicodedata.normalize("NFKC", text), with_parts=True):
+    for _, _, value, plain in _scan(_normalize(text), with_parts=True):
         found.update((value, plain))
     return frozenset(found)
 
@@ -99,12 +106,12 @@ def replace_figure(text: str, surface: str, replacement: str) -> str:
 def percentages_in(text: str) -> frozenset[float]:
     """The numbers ``text`` states as percentages (or percentage points): 20% is a share, and
     the 20 of 20億ドル does not state it."""
-    return _percentages(unicodedata.normalize("NFKC", text))
+    return _percentages(_normalize(text))
 
 
 def _without_markers(text: str) -> str:
     """``text`` NFKC-normalised, its citation markers blanked: [1] states no figure."""
-    return re.sub(r"［\d+］|\[\d+\]", " ", unicodedata.normalize("NFKC", text))
+    return re.sub(r"［\d+］|\[\d+\]", " ", _normalize(text))
 
 
 def claimed_percentages(text: str) -> frozenset[float]:

@@ -24,6 +24,15 @@ _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens 
 _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
+# Where the answer's figure should stand, the model wrote a placeholder: "allocates [n] billion
+# euros", "［n］億円", "There are [2] scientists" (a marker after a verb or preposition that needs a
+# quantity, before the noun it counts). The sentence has no answer; verification drops it.
+_FIGURE_PLACEHOLDER = re.compile(
+    r"(?:［[nNｎＮxX]］|\[[nNxX]\])(?=\s*(?:[a-z%％万億兆]|percent\b))"
+    r"|\b(are|were|has|have|had|of|about|around|nearly|over|some|with|approximately|totaling|totalling|"
+    r"allocates|allocated|invests|invested|received|receives|employs|employed|spent|spends)"
+    r"[ \t]*(?:\[\d+\]|［\d+］)(?=\s+[a-z])")
+FIGURE_PLACEHOLDER = "⁇"
 _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning Machines]": not a citation
 # "The university that leads the cluster is [1].", "The strategy is outlined in [1].": the marker
 # stands where the answer should. The words before it end in a copula, preposition or particle
@@ -43,13 +52,17 @@ _ON_MONTH = re.compile(r"\bon (?=(?:January|February|March|April|May|June|July|A
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
+def _mark_placeholder(found: re.Match) -> str:
+    return f"{found.group(1) or ''} {FIGURE_PLACEHOLDER}".lstrip()
+
+
 def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     """Remove prompt echoes the small model sometimes produces: ``[n]`` placeholders, rule text,
     the passage labels of the context ("（日本 / 研究開発プロジェクト）"), and the English values
     annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
     # A leaked rule line may carry the model's citation ("［2］の出典番号付き、日本語："): keep it.
     leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))),
-                                     _PLACEHOLDER.sub("", raw))
+                                     _PLACEHOLDER.sub("", _FIGURE_PLACEHOLDER.sub(_mark_placeholder, raw)))
     text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", leaks_removed))
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
     text = _POINTING_WORDS.sub("", text)

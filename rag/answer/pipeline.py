@@ -20,7 +20,7 @@ from .citations import Citation, fold_report
 from .context import build_messages, select_context
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .near_miss import EXACT_FIGURE, missing_precision
+from .near_miss import AMOUNT_OF_MONEY, EXACT_FIGURE, missing_precision
 from .output import SentenceStop, answer_left_to_marker
 from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, REFUSAL_PHRASES
 from .terse import with_supporting_quotes
@@ -109,13 +109,34 @@ class AnswerPipeline:
         missing = missing_precision(question, text, [c.quote for c in citations])
         if missing is None:
             return True, text, citations
-        flags.append(f"the question asks for {missing}; the report gives less (a near miss)")
+        gap = "the answer gives none" if missing == AMOUNT_OF_MONEY else "the report gives less"
+        flags.append(f"the question asks for {missing}; {gap} (a near miss)")
         if missing == EXACT_FIGURE:  # what the report does say is worth showing, with its quotes
             if language == "ja":
                 # The report's own sentences: a Japanese answer may have dropped the bound (超).
                 text = "".join(f"「{c.quote}」［{c.marker}］" for c in citations)
             return False, NO_EXACT_FIGURE[language].format(answer=text), citations
-        return False, CANNOT_ANSWER[language], []  # the prefecture may belong to another subject
+        # The prefecture may belong to another subject; the figure that is no amount, to another thing.
+        return False, CANNOT_ANSWER[language], []
+
+    def finish(self, raw: str, context: list[Hit], language: str, asked: str,
+               cut: bool | None) -> tuple[bool, str, list[Citation], list[str]]:
+        """(answerable, text, citations, flags) of the model's raw answer: verified, then
+        judged answerable or not. Deterministic given its inputs, so a captured raw answer
+        can be judged again by changed verification code."""
+        text, citations, flags = self.verifier.verify(raw, context, language, asked, cut)
+        refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
+        answerable = bool(text) and not refused
+        if not answerable:
+            flags.append("the model found no answer in the passages" if refused else
+                         "no sentence survived verification" if raw.strip() else "empty generation")
+            return False, CANNOT_ANSWER[language], [], flags
+        answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
+        if answerable:
+            text, note = with_supporting_quotes(text, citations, language)
+            if note:
+                flags.append(note)
+        return answerable, text, citations, flags
 
     # ---- the public entry points -----------------------------------------------------------
     def warm_up(self) -> None:
@@ -169,20 +190,8 @@ class AnswerPipeline:
             raw = stop.trim(raw)
         timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
         cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
-        text, citations, flags = self.verifier.verify(raw, context, language, asked, cut)
+        answerable, text, citations, flags = self.finish(raw, context, language, asked, cut)
         flags[:0] = notes
-        refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
-        answerable = bool(text) and not refused
-        if not answerable:
-            text, citations = CANNOT_ANSWER[language], []
-            flags.append("the model found no answer in the passages" if refused else
-                         "no sentence survived verification" if raw.strip() else "empty generation")
-        else:
-            answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
-            if answerable:
-                text, note = with_supporting_quotes(text, citations, language)
-                if note:
-                    flags.append(note)
         timings["total_s"] = time.perf_counter() - started
         yield AnswerEvent("final", answer=Answer(question, language, answerable, text, citations,
                                                  context if not (answerable or citations) else [], timings, flags, question_id))

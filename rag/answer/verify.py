@@ -31,12 +31,13 @@ from .english_terms import EnglishTerms
 from .names import NameChecker
 from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
                       states_figure)
-from .output import answer_left_to_marker, clean_output, complete_sentences
+from .output import FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences
 from .periods import contradicts_period
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .restatements import repeats_earlier, repeats_question, without_echoes
 from .sources import MIN_SUPPORT_OVERLAP, SourceFinder
+from .subjects import SubjectChecker
 
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 UNVERIFIED_MONTH = "(month not verified in the report)"
@@ -116,6 +117,7 @@ class AnswerVerifier:
         self._english_terms = english_terms
         self.sources = SourceFinder(embedder, report_folded, translated_words, tokenize)
         self._names = NameChecker(translated_words, tokenize) if translated_words and tokenize else None
+        self._subjects = SubjectChecker(report_folded)
 
     @staticmethod
     def _check_months(body: str, cited: list[int], hits: list[Hit], flags: list[str]) -> tuple[str, list[int]]:
@@ -155,7 +157,8 @@ class AnswerVerifier:
         return [source]
 
     def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
-                       flags: list[str], asked: frozenset[float] | set[float] = frozenset()) -> tuple[str, list[int]]:
+                       flags: list[str], asked: frozenset[float] | set[float] = frozenset(),
+                       question: str = "") -> tuple[str, list[int]]:
         """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
 
         In order: cite the context passage that states the number (or, figure by figure, the
@@ -186,11 +189,14 @@ class AnswerVerifier:
 
         def misreads(i: int, value: float) -> bool:
             """The sentence calls passage i's figure yearly where the passage gives a total over
-            years or the reverse (periods.py), or, in English, gives it to another actor than
-            the passage does (attribution.py; a Japanese answer copies the passage's actor)."""
+            years or the reverse (periods.py), or gives it to another actor than the passage
+            does: in English, one the passage names only beside another figure (attribution.py);
+            in Japanese, one the passage does not name while another passage does (subjects.py)."""
             if (i, value) not in misread:
                 owner = language == "en" and self._names and figure_of_another_name(body, value, hits[i - 1], self._names)
+                unnamed = language == "ja" and self._subjects.unnamed_subject(body, question, hits[i - 1], hits)
                 misread[i, value] = (f"another actor's figure, not {owner}'s" if owner else
+                                     f"from a passage that does not name {unnamed}" if unnamed else
                                      contradicts_period(body, value, hits[i - 1].chunk.text))
             return misread[i, value] is not None
 
@@ -271,6 +277,9 @@ class AnswerVerifier:
             body = strip_markers(sentence)
             if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
                 continue
+            if FIGURE_PLACEHOLDER in body:
+                flags.append(f"sentence with a placeholder for its figure removed: {body[:60]}")
+                continue
             if answer_left_to_marker(sentence, language) is not None:  # "… is outlined in [1]."
                 flags.append(f"sentence that only points at its source removed: {body[:60]}")
                 continue
@@ -295,7 +304,7 @@ class AnswerVerifier:
                 cited = self.sources.recite_copied(body, cited, hits, flags)
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
-            body, cited = self._check_numbers(body, cited, hits, language, flags, asked)
+            body, cited = self._check_numbers(body, cited, hits, language, flags, asked, question)
             cited = _drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
                 foreign = _about_other_places(body, hits)

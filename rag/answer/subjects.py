@@ -1,0 +1,71 @@
+"""Whether the passage that states a figure of a Japanese answer is about the answer's subject.
+
+The model reads several passages, and when the one about the question's subject gives no
+figure, it may take one from another: asked what the HEPS light source cost to build, it wrote
+「HEPSの建設費は約290億元」. 290億元 is the 2020 funding of China's national key R&D programmes,
+in a passage that never names HEPS, while the passage that does name HEPS gives no cost. The
+figure check passed, because the context states 290億元.
+
+A sentence's subject is read from the names it shares with the question: runs of Latin-script
+words or of katakana ("Faraday Battery Challenge", BATT4EU, シンクロトロン) that the report uses
+rarely. A name is compared whole: the passage on the UK's Industrial Strategy Challenge Fund
+does not name the Faraday Battery Challenge. Kanji words are left out, because a paraphrasing
+question's compounds are also common words elsewhere (the 一層 of 「原子一層の炭素シート」 and of
+「より一層」). A figure stated only in a passage that names none of the subject's names, while
+another passage of the context does, belongs to something else. When no passage names them
+(a paraphrase of the question, echoed), nothing is decided here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..places import place_mentions
+from ..retrieval import Hit
+from .citations import fold_report
+
+# A name the report uses more often than this is a topic word (データ, エネルギー), not a name.
+MAX_REPORT_MENTIONS = 8
+# Latin words joined by spaces or hyphens (with digits: BATT4EU), or a katakana run; at least
+# three letters, as two are too often a formula's or a unit's ("CO" of CO2, "nm").
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&+\-]*(?:[ ・][A-Za-z0-9][A-Za-z0-9.&+\-]*)*|[ァ-ヴー・]{3,}")
+_LETTERS = re.compile(r"[A-Za-zァ-ヴ]")
+
+
+class SubjectChecker:
+    def __init__(self, report_folded: str) -> None:
+        self._report = report_folded
+        self._fold = lru_cache(maxsize=2048)(fold_report)
+
+    def _rare(self, folded: str) -> bool:
+        return 0 < self._report.count(folded) <= MAX_REPORT_MENTIONS
+
+    def subject_names(self, sentence: str, question: str) -> set[str]:
+        """The rare report names (folded) that ``sentence`` shares with ``question``."""
+        asked = self._fold(question)
+        found = set()
+        for name in _NAME.findall(sentence):
+            folded = self._fold(name)
+            if (len(_LETTERS.findall(name)) >= 3 and folded in asked and self._rare(folded)
+                    and not _is_place(name)):
+                found.add(folded)
+        return found
+
+    def _names(self, hit: Hit, names: set[str]) -> set[str]:
+        text = self._fold(" ".join([*hit.chunk.heading_path, hit.chunk.text]))
+        return {name for name in names if name in text}
+
+    def unnamed_subject(self, sentence: str, question: str, hit: Hit, hits: list[Hit]) -> str | None:
+        """A name of ``sentence``'s subject that another passage of ``hits`` gives, when ``hit``
+        gives none of them; else None."""
+        names = self.subject_names(sentence, question)
+        if not names or self._names(hit, names):
+            return None
+        named = sorted(set().union(*(self._names(other, names) for other in hits)))
+        return named[0] if named else None
+
+
+def _is_place(name: str) -> bool:
+    """The name is a country's (France, アメリカ), not one that contains it (BATT4EU, Horizon Europe)."""
+    return any(start == 0 and end == len(name) for _, start, end in place_mentions(name))
