@@ -9,11 +9,13 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.citations import fold_report
-from rag.answer.near_miss import AMOUNT_OF_MONEY, asks_for_money, missing_precision
+from rag.answer.near_miss import AMOUNT_OF_MONEY, COUNT, SHARE, asks_for_money, missing_precision
 from rag.answer.numbers import claimed_numbers, numbers_in
 from rag.answer.output import clean_output
+from rag.answer.periods import contradicts_period
 from rag.answer.prompts import CANNOT_ANSWER
 from rag.answer.subjects import SubjectChecker
+from rag.answer.units import different_unit
 
 from .conftest import SOURCE
 
@@ -104,3 +106,47 @@ def test_an_amount_of_money_answered_with_another_kind_of_figure_is_not_an_answe
     assert missing_precision(question, "It cost 4.8 billion yuan.[1]", []) is None
     assert missing_precision("How much of the budget goes to nanotechnology?", "About 30% of it.[1]", []) is None
     assert missing_precision("HEPSの建設費はいくらか？", "約48億元である［1］。", []) is None
+
+
+def test_a_japanese_figure_written_with_another_unit_than_the_reports_is_not_the_reports():
+    # 「1000社」 (ventures to found) does not state "1,000 doctorates"; a general counter decides nothing.
+    assert different_unit("博士人材は1,000人です。", 1000.0, "ナノテク関連ベンチャーを1000社設立するとした。") == (
+        "written with 人 where the report has 社")
+    assert different_unit("量子ビット数は64個です。", 64.0, "64量子ビットの国産量子コンピュータ") is None
+    assert different_unit("研究者は約3万6千名である。", 36000.0, "約3万6千人であり") is None
+
+
+def test_a_period_written_after_the_figure_counts():
+    # 「1,600万ドル/年」 is yearly, 「95.5 Bユーロ/7年」 a total over seven years.
+    assert contradicts_period("NSFがNNCIに拠出した予算の累計額は1,600万ドル/年です。", 1.6e7,
+                              "その結果NSF予算1,600万ドル/年は") == "the report's yearly figure, not a total"
+    assert contradicts_period("Horizon Europe has 95.5 billion euros per year.", 95.5e9,
+                              "（2021年～2027年、95.5 Bユーロ/7年）") == "the report's total over years, not a yearly figure"
+    assert contradicts_period("NSFはNNCIに年間1,600万ドルを拠出している。", 1.6e7, "NSF予算1,600万ドル/年は") is None
+
+
+@pytest.mark.parametrize("question, answer, missing", [
+    # A count of companies is no count of people; a share needs a share.
+    ("NNCIの年間利用者のうち、企業からの利用者は何人か？", "企業からの利用者は900社以上です。［1］", COUNT),
+    ("NNCIの年間利用者は何人か？", "年間13,000人以上です。［1］", None),
+    ("What share of Korea's public nanotech R&D investment goes to talent?", "It grew to $500 million a year.[1]", SHARE),
+    ("What share of Korea's public nanotech R&D investment goes to talent?", "4% goes to talent.[1]", None),
+    ("What share of basic research money goes to young scientists?", "More than half.[1]", None),
+    ("韓国の公的研究開発投資のうち人材育成の割合は？", "人材育成は4％である［1］。", None),
+])
+def test_a_count_or_share_asked_must_be_what_the_answer_gives(question, answer, missing):
+    assert missing_precision(question, answer, []) == missing
+
+
+def test_a_figure_the_passage_lists_for_another_item_does_not_answer_for_the_one_asked(engine, pipeline):
+    # 「「AI」が2,725億円、「バイオテクノロジー」が3,850億円、「量子技術」が1,322億円」: asked about
+    # 量子技術, the model answered with the figure listed for バイオテクノロジー.
+    question = "2022年度の日本の「量子技術」の研究費のうち、大学等が使用した額はいくらか？"
+    hits = _context(engine, question, "ja")
+    listed = _marker(hits, "「バイオテクノロジー」が3,850億円")
+    text, _, flags = pipeline.verifier.verify(f"3,850億円である。［{listed}］", hits, "ja", question)
+    assert text == "" and any("another item's figure, not 量子技術's" in f for f in flags), (text, flags)
+    # The item's own figure stands, and so does the neighbour's when the answer names its item.
+    for kept in ("「量子技術」の研究費は1,322億円である。", "「バイオテクノロジー」は3,850億円である。"):
+        text, _, flags = pipeline.verifier.verify(f"{kept}［{listed}］", hits, "ja", question)
+        assert "億円" in text and "未確認" not in text, (kept, text, flags)

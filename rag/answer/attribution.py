@@ -1,4 +1,4 @@
-"""Whether a figure an English answer gives for a name belongs to that name in the passage.
+"""Whether a figure an answer gives for a name or an item belongs to it in the passage.
 
 A passage often lists several actors with a figure each: 「商務省に110億ドル、国防総省に20億ドルを
 割り当て … サムスンは、テキサス州に2,000億ドル規模の工場建設計画を発表」. Asked what Samsung
@@ -10,6 +10,12 @@ report often states a figure in a sentence that leaves its subject implicit (「
 に開始」), and the passage's topic, written in its heading ("The CHIPS and Science Act"), is the
 subject of every sentence under it. Years are left out for the first reason: a year in another
 sentence is as often the same programme's start as another actor's.
+
+The report also lists figures item by item: 「「AI」が2,725億円、「バイオテクノロジー」が3,850億円、
+「量子技術」が1,322億円」. Asked what was spent on 量子技術, a Japanese answer that gives 3,850億円
+took its neighbour's figure: a figure is another item's when the question names an item that the
+same sentence of the passage gives another figure of the same unit, and names none of the items
+the figure is written after (``figure_of_another_item``).
 """
 
 from __future__ import annotations
@@ -23,35 +29,17 @@ from ..retrieval import Hit
 from .citations import chunk_sentences
 from .names import Name, NameChecker, claimed_names
 from .numbers import figure_spans, is_supported
+from .units import figures_with_units, unit_after
 
-# The unit written after a figure: 億ドル -> ドル, 万人 -> 人, " Mユーロ" -> ユーロ, 35歳 -> 歳.
-_UNIT = re.compile(r"^\s*(?:[千万億兆]|[MB](?![A-Za-z]))*\s*([ァ-ヴー]+|[%％℃]|[\u4e00-\u9fff])")
 # A capitalised word opening the sentence is its subject more often than not ("Samsung received
 # …"); claimed_names leaves such words out, as most are ordinary words ("Approximately …").
 _OPENING_WORD = re.compile(r"^\W*([A-Z][a-z]+)\b")
-_YEAR_UNITS = ("年", "月", "日")
-
-
-def _unit_after(text: str, end: int) -> str | None:
-    found = _UNIT.match(text[end:end + 10])
-    return found.group(1) if found else None
-
-
-def _figures_with_units(sentence: str) -> list[tuple[float, str]]:
-    """(value, unit) of the figures of a passage sentence that carry a unit other than a date's."""
-    text = unicodedata.normalize("NFKC", sentence)
-    found = []
-    for _, end, value in figure_spans(text):
-        unit = _unit_after(text, end)
-        if unit and not unit.startswith(_YEAR_UNITS):
-            found.append((value, unit))
-    return found
 
 
 def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker) -> str | None:
     """The name of ``body`` (an English sentence) to which the passage does not give ``value``,
     although it gives that name a figure of its own in the same unit; None when there is none."""
-    figures = {s: _figures_with_units(s) for s in chunk_sentences(hit.chunk)}
+    figures = {s: figures_with_units(s) for s in chunk_sentences(hit.chunk)}
     units = {unit for found in figures.values() for v, unit in found if is_supported(v, {value})}
     if not units:
         return None  # a year, a bare count, or not stated here: other checks decide
@@ -74,3 +62,38 @@ def _opening_name(body: str, names: NameChecker) -> list[Name]:
     if not found or found.group(1).lower() in ENGLISH_FUNCTION_WORDS or names.is_dictionary_word(found.group(1)):
         return []
     return [Name(found.group(1), (found.group(1),))]
+
+
+# An item written right before its figure: 「AI」が, 研究開発86％, 半導体分野：8技術, 企業が15兆円.
+_ITEM_BEFORE = re.compile(r"(?:「([^「」]{1,20})」|([\u4e00-\u9fffァ-ヴーA-Za-z・]{2,12}))"
+                          r"(?:が|は|では|で|:|\()?\s*(?:約|およそ)?\s*$")  # text is NFKC: （ is (
+_ITEM_LOOK_BEHIND = 24
+
+
+def _items(sentence: str) -> list[tuple[str, float, str | None]]:
+    """(item, value, unit) of each figure of a passage sentence written right after an item."""
+    text = unicodedata.normalize("NFKC", sentence)
+    found = []
+    for start, end, value in figure_spans(text):
+        item = _ITEM_BEFORE.search(text[max(0, start - _ITEM_LOOK_BEHIND):start])
+        if item:
+            found.append((item.group(1) or item.group(2), value, unit_after(text, end)))
+    return found
+
+
+def figure_of_another_item(body: str, question: str, value: float, hit: Hit) -> str | None:
+    """The item the question asks about to which the passage gives another figure than
+    ``value``, in a sentence that gives ``value`` to an item neither the question nor ``body``
+    (a Japanese answer sentence) names; else None."""
+    asked = unicodedata.normalize("NFKC", question + body)
+    listed = [_items(s) for s in chunk_sentences(hit.chunk)]
+    own = [(item, unit) for items in listed for item, v, unit in items if is_supported(v, {value})]
+    if not own or any(item in asked for item, _ in own):
+        return None
+    units = {unit for _, unit in own}
+    for items in listed:
+        if any(is_supported(v, {value}) for _, v, _ in items):
+            for item, v, unit in items:
+                if unit in units and not is_supported(v, {value}) and item in unicodedata.normalize("NFKC", question):
+                    return item
+    return None

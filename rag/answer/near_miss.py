@@ -10,7 +10,11 @@ such gaps are recognised here, from the question's wording and the answer's figu
 - a municipality asked for, where the quoted sentences name a prefecture and no municipality;
 - an amount of money asked for, where no new figure of the answer is one (or a share): asked
   what the HEPS light source cost, the model answered with the 452,200 gauss of the magnet
-  listed beside it, a figure the passage does state.
+  listed beside it, a figure the passage does state;
+- a share asked for, where the answer states no percentage (or half, a third …) of its own;
+- a count asked for in a counter (何人, 何社), where no new figure of the answer carries it:
+  asked how many NNCI users come from companies (何人), the model answered 「900社以上」, the
+  report's count of companies.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from .qualifiers import only_bounds
 EXACT_FIGURE = "an exact figure"
 MUNICIPALITY = "a municipality"
 AMOUNT_OF_MONEY = "an amount of money"
+SHARE = "a share"
+COUNT = "a count in the unit asked"
 
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
@@ -46,7 +52,7 @@ _MONEY_WORDS_EN = re.compile(r"\b(?:cost|costs|budget|budgets|funding|funds|fund
                              r"investments|spend|spends|spending|spent|grants?|subsid\w*|price|money|allocat\w+)\b", re.I)
 _AMOUNT_ASKED_EN = re.compile(r"\bhow much\b|\bwhat (?:is|was|are|were) (?:the |its |their )?(?:\w+ ){0,2}"
                               r"(?:amount|budget|cost|funding|investment|sum|size|scale)\b", re.I)
-_MONEY_WORDS_JA = re.compile(r"費|予算|投資|金額|資金|補助|助成|拠出|出資|支出|予算")
+_MONEY_WORDS_JA = re.compile(r"費|予算|投資|金額|資金|補助|助成|拠出|出資|支出")
 _AMOUNT_ASKED_JA = re.compile(r"いくら|何(?:億|兆|万|千)?(?:円|ドル|ユーロ|ポンド|元|ウォン)|(?:額|規模)は(?:どれ|どの)")
 # A currency after a figure (億円, Mユーロ, billion euros) or its sign before one; a share answers
 # "how much of the budget".
@@ -54,6 +60,8 @@ _MONEY_AFTER = re.compile(r"\s*(?:[千万億兆]|[MB](?![A-Za-z])|thousand|milli
                           r"(?:円|ドル|ユーロ|ポンド|元|ウォン|ルピー|yen|dollars?|euros?|pounds?|yuan|won|rupees?|"
                           r"US\$|USD|EUR|GBP|%|％|percent)", re.I)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥]|US\$|USD|EUR|GBP|JPY)\s*$")
+_PERCENT = re.compile(r"\s*(?:%|percent\b|per cent\b|パーセント|割)", re.I)
+_SHARE_WORDS = re.compile(r"\b(?:half|quarter|third|majority|minority)\b|半分|半数|過半|大半", re.I)
 
 
 def asks_for_money(question: str) -> bool:
@@ -63,12 +71,42 @@ def asks_for_money(question: str) -> bool:
                 or (_AMOUNT_ASKED_JA.search(text) and (_MONEY_WORDS_JA.search(text) or "いくら" in text)))
 
 
-def states_money(answer: str, question: str) -> bool:
-    """Whether a figure of ``answer`` that the question does not give is an amount of money or a share."""
+def _is_money(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``text[start:end]`` is an amount of money (or a share)."""
+    return bool(_MONEY_AFTER.match(text, end) or _MONEY_BEFORE.search(text[max(0, start - 4):start]))
+
+
+_SHARE_ASKED = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|percent)\b|割合|シェア|何(?:%|パーセント)",
+                          re.I)
+# 何人 is answered in 人 or 名, 何カ国 in カ国, か国 or ヶ国 …
+_COUNTERS = {"人": "人|名", "名": "人|名", "社": "社", "件": "件", "カ国": "[カかヶケ]国", "か国": "[カかヶケ]国",
+             "ヶ国": "[カかヶケ]国", "機関": "機関", "校": "校"}
+_COUNT_ASKED = re.compile(r"何(" + "|".join(_COUNTERS) + ")")
+
+
+def _new_figures(answer: str, question: str) -> tuple[str, list[tuple[int, int, float]]]:
+    """The answer's text (NFKC, no markers) and the spans of the figures the question does not give."""
     text = unicodedata.normalize("NFKC", strip_markers(answer))
     asked = {value for _, value in claimed_numbers(question)}
-    return any(_MONEY_AFTER.match(text, end) or _MONEY_BEFORE.search(text[max(0, start - 4):start])
-               for start, end, value in figure_spans(text) if not is_supported(value, asked))
+    return text, [(start, end, value) for start, end, value in figure_spans(text) if not is_supported(value, asked)]
+
+
+def _missing_amount(question: str, answer: str) -> str | None:
+    """SHARE, COUNT or AMOUNT_OF_MONEY when the question asks for one and the answer's own
+    figures give none, else None."""
+    text, new = _new_figures(answer, question)
+    asked = unicodedata.normalize("NFKC", question)
+    if (_SHARE_ASKED.search(asked) and not _SHARE_WORDS.search(text)
+            and not any(_PERCENT.match(text, end) for _, end, _ in new)):
+        return SHARE
+    counter = _COUNT_ASKED.search(asked)
+    if counter:
+        unit = re.compile(r"\s*(?:[千万億兆])*\s*(?:" + _COUNTERS[counter.group(1)] + ")")
+        if not any(unit.match(text, end) for _, end, _ in new):
+            return COUNT
+    if asks_for_money(question) and not any(_is_money(text, start, end) for start, end, _ in new):
+        return AMOUNT_OF_MONEY
+    return None
 
 
 def _places(pattern: re.Pattern, not_places: tuple[str, ...], text: str) -> list[str]:
@@ -90,11 +128,9 @@ def names_prefecture_only(quotes: list[str]) -> bool:
 
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
-    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``AMOUNT_OF_MONEY`` or None."""
+    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``SHARE``, ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
     if _MUNICIPALITY_ASKED.search(unicodedata.normalize("NFKC", question)) and names_prefecture_only(quotes):
         return MUNICIPALITY
-    if asks_for_money(question) and not states_money(answer, question):
-        return AMOUNT_OF_MONEY
-    return None
+    return _missing_amount(question, answer)

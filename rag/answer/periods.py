@@ -1,7 +1,8 @@
 """Whether a figure is a yearly amount or a total over several years, in the answer and the report.
 
-The report writes the period before the amount: 「10年間10億ユーロ」 and 「4年総額 1.1 Mユーロ」
-are totals, 「年間6.4億ドル」 and 「毎年30課題」 yearly figures. Asked what the Graphene Flagship
+The report writes the period before the amount or right after it: 「10年間10億ユーロ」,
+「4年総額 1.1 Mユーロ」 and 「95.5 Bユーロ/7年」 are totals, 「年間6.4億ドル」, 「毎年30課題」 and
+「1,600万ドル/年」 yearly figures. Asked what the Graphene Flagship
 received in its first year (the report gives only the ten-year total), the small model answered
 "1 billion euros in its first year" (and in Japanese 「初年度の予算は10億ユーロ」): the figure is the
 report's, the claim is not. A figure that an answer's sentence calls yearly while every mention
@@ -28,6 +29,8 @@ _ENGLISH_TOTAL = re.compile(
 _JAPANESE_TOTAL = re.compile(r"(?:\d+\s*(?:年間|カ年|か年|ヵ年)(?:で|に|の|計|総額)?|\d+\s*年\s*総額|総額|累計|合計)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
 _JAPANESE_YEARLY = re.compile(r"(?:(?<!\d)(?<!\d\s)年間|毎年|年平均|1年あたり)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
 _LOOK_BEHIND = 12
+# Or just after it: 「1,600万ドル/年」 is yearly, 「95.5 Bユーロ/7年」 a total over seven years.
+_PER_YEARS_AFTER = re.compile(r"[^\d。、,/]{0,6}/\s*(\d*)\s*年(?!度)")
 # A Japanese answer's own words: 「初年度の予算」, 「年間の予算」 are yearly; 「10年間で」, 「総額」 totals.
 _CLAIM_YEARLY_JA = re.compile(r"初年度|(?<![\d０-９])年間|毎年|年平均|1年あたり|単年度")
 _CLAIM_TOTAL_JA = re.compile(r"[\d０-９]+\s*(?:年間|カ年|か年|ヵ年)|総額|合計|累計")
@@ -45,11 +48,13 @@ def stated_periods(value: float, passage: str) -> set[str | None]:
     """The period of each mention of ``value`` in ``passage`` (None: not said)."""
     text = unicodedata.normalize("NFKC", passage)
     periods: set[str | None] = set()
-    for start, _, stated in figure_spans(text):
+    for start, end, stated in figure_spans(text):
         if not is_supported(value, {stated}):
             continue
         before = text[max(0, start - _LOOK_BEHIND):start]
-        periods.add(TOTAL if _JAPANESE_TOTAL.search(before) else YEARLY if _JAPANESE_YEARLY.search(before) else None)
+        after = _PER_YEARS_AFTER.match(text, end)
+        periods.add(TOTAL if _JAPANESE_TOTAL.search(before) else YEARLY if _JAPANESE_YEARLY.search(before) else
+                    (TOTAL if after.group(1) not in ("", "1") else YEARLY) if after else None)
     return periods
 
 

@@ -21,7 +21,7 @@ from typing import Callable
 from ..chunking import short_heading
 from ..places import passages_about_other_places, places_named, places_of_passage
 from ..retrieval import Hit
-from .attribution import figure_of_another_name
+from .attribution import figure_of_another_item, figure_of_another_name
 from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, split_answer,
                         strip_markers)
 from .copy_repair import restore_copied_text
@@ -38,6 +38,7 @@ from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .restatements import repeats_earlier, repeats_question, without_echoes
 from .sources import MIN_SUPPORT_OVERLAP, SourceFinder
 from .subjects import SubjectChecker
+from .units import different_unit
 
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 UNVERIFIED_MONTH = "(month not verified in the report)"
@@ -191,13 +192,19 @@ class AnswerVerifier:
             """The sentence calls passage i's figure yearly where the passage gives a total over
             years or the reverse (periods.py), or gives it to another actor than the passage
             does: in English, one the passage names only beside another figure (attribution.py);
-            in Japanese, one the passage does not name while another passage does (subjects.py)."""
+            in Japanese, one the passage does not name while another passage does (subjects.py)
+            or the item listed beside the one asked (attribution.py), or a Japanese answer writes
+            it with another unit than the passage (units.py)."""
             if (i, value) not in misread:
                 owner = language == "en" and self._names and figure_of_another_name(body, value, hits[i - 1], self._names)
                 unnamed = language == "ja" and self._subjects.unnamed_subject(body, question, hits[i - 1], hits)
+                item = language == "ja" and figure_of_another_item(body, question, value, hits[i - 1])
+                text = hits[i - 1].chunk.text
                 misread[i, value] = (f"another actor's figure, not {owner}'s" if owner else
                                      f"from a passage that does not name {unnamed}" if unnamed else
-                                     contradicts_period(body, value, hits[i - 1].chunk.text))
+                                     f"another item's figure, not {item}'s" if item else
+                                     contradicts_period(body, value, text)
+                                     or (language == "ja" and different_unit(body, value, text) or None))
             return misread[i, value] is not None
 
         def states(i: int, value: float) -> bool:

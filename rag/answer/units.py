@@ -1,0 +1,54 @@
+"""What a figure counts: the unit written right after it (億ドル -> ドル, 万人 -> 人, 1000社 -> 社).
+
+A Japanese answer copies the report's units, so a figure whose unit differs from every unit the
+passage writes after it is not the passage's figure: asked how many of Korea's advanced
+nanotech talents are doctorates, the model answered 「博士人材は1,000人」 from 「ナノテク関連ベンチャー
+を1000社設立」. Dates (年, 月, 日) are left out: a year is written with 年 or bare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .numbers import figure_spans, is_supported
+
+# Scale words and the report's M/B abbreviations are skipped: the unit is what follows them.
+_UNIT = re.compile(r"^\s*(?:[千万億兆]|[MB](?![A-Za-z]))*\s*([ァ-ヴー]+|[%％℃]|[\u4e00-\u9fff])")
+DATE_UNITS = ("年", "月", "日")
+# Units that count the same things.
+_SAME = {"名": "人", "%": "％", "ヶ": "カ"}
+# The units compared: ones that count distinct things. A general counter (個, つ) or a word the
+# pattern cuts short (the 量 of 64量子ビット, written 64個 in an answer) decides nothing.
+_DISTINCT = frozenset({"人", "社", "件", "機", "校", "カ", "円", "ドル", "ユーロ", "ポンド", "元", "ウォン", "ルピー",
+                       "％", "トン", "倍"})
+
+
+def unit_after(text: str, end: int) -> str | None:
+    found = _UNIT.match(text[end:end + 10])
+    return found.group(1) if found else None
+
+
+def figures_with_units(sentence: str) -> list[tuple[float, str]]:
+    """(value, unit) of the figures of a sentence that carry a unit other than a date's."""
+    text = unicodedata.normalize("NFKC", sentence)
+    found = []
+    for _, end, value in figure_spans(text):
+        unit = unit_after(text, end)
+        if unit and not unit.startswith(DATE_UNITS):
+            found.append((value, unit))
+    return found
+
+
+def _same(unit: str) -> str:
+    return _SAME.get(unit, unit)
+
+
+def different_unit(sentence: str, value: float, passage: str) -> str | None:
+    """"1,000人 where the report has 社" when ``sentence`` writes ``value`` with a unit that no
+    mention of it in ``passage`` has, while some mention has a unit (of those compared); else None."""
+    claimed = {_same(u) for v, u in figures_with_units(sentence) if is_supported(v, {value})} & _DISTINCT
+    stated = {_same(u) for v, u in figures_with_units(passage) if is_supported(v, {value})} & _DISTINCT
+    if not claimed or not stated or claimed & stated:
+        return None
+    return f"written with {'/'.join(sorted(claimed))} where the report has {'/'.join(sorted(stated))}"
