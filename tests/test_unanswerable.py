@@ -150,3 +150,24 @@ def test_a_figure_the_passage_lists_for_another_item_does_not_answer_for_the_one
     for kept in ("「量子技術」の研究費は1,322億円である。", "「バイオテクノロジー」は3,850億円である。"):
         text, _, flags = pipeline.verifier.verify(f"{kept}［{listed}］", hits, "ja", question)
         assert "億円" in text and "未確認" not in text, (kept, text, flags)
+
+
+def test_a_count_of_other_things_does_not_answer_how_many(engine):
+    question = "How many researchers took part in the Quantum Flagship?"
+    assert missing_precision(question, "There were 20 projects selected from 140 applications.[1]", []) == COUNT
+    assert missing_precision("How many patents did the Graphene Flagship produce?", "It produced patents.[1]", []) == COUNT
+    for answer in ("Over 500 researchers took part.[1]", "About 500.[1]", "More than five hundred researchers.[1]"):
+        assert missing_precision(question, answer, []) is None, answer
+
+
+def test_a_figure_stated_before_the_passage_names_the_subject_is_not_the_subjects(engine, pipeline):
+    # 「2019年にはQuantERAコンソーシアムによる20Mユーロを投じるプロジェクト公募」 comes before the
+    # passage mentions the QUCATS phase; the launch budget after the Quantum Flagship is named is its own.
+    question = "Quantum FlagshipのQUCATSフェーズの予算はいくらか？"
+    hits = _context(engine, question, "ja")
+    source = _marker(hits, "QUCATS")
+    text, _, flags = pipeline.verifier.verify(f"QUCATSフェーズの予算は20Mユーロです。［{source}］", hits, "ja", question)
+    assert text == "" and any("stated before the passage names qucats" in f for f in flags), (text, flags)
+    asked = "Quantum Flagshipの立ち上げ期間の予算はいくらか？"
+    text, _, flags = pipeline.verifier.verify(f"Quantum Flagshipの立ち上げ期間の予算は132Mユーロです。［{source}］", hits, "ja", asked)
+    assert "132M" in text and "未確認" not in text, (text, flags)

@@ -14,7 +14,8 @@ such gaps are recognised here, from the question's wording and the answer's figu
 - a share asked for, where the answer states no percentage (or half, a third …) of its own;
 - a count asked for in a counter (何人, 何社), where no new figure of the answer carries it:
   asked how many NNCI users come from companies (何人), the model answered 「900社以上」, the
-  report's count of companies.
+  report's count of companies; in English, "how many researchers" answered with no count, or
+  only with counts of something else ("20 projects selected from 140 applications").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import strip_markers
 from .numbers import claimed_numbers, figure_spans, is_supported
 from .qualifiers import only_bounds
@@ -84,6 +86,36 @@ _COUNTERS = {"人": "人|名", "名": "人|名", "社": "社", "件": "件", "�
 _COUNT_ASKED = re.compile(r"何(" + "|".join(_COUNTERS) + ")")
 
 
+_HOW_MANY = re.compile(r"\bhow many ([A-Za-z-]+)(?: ([A-Za-z-]+))?", re.I)
+_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+                          r"thousands?)\b", re.I)
+_FOLLOWING_WORDS = re.compile(r"[A-Za-z][A-Za-z-]*")
+_SCALE_OR_BOUND = {"million", "billion", "trillion", "thousand", "or", "more", "over", "than", "some", "about"}
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _counts_what_was_asked(question: str, text: str, new: list[tuple[int, int, float]]) -> bool:
+    """Whether an English answer counts what "how many <things>" asks for: a count (not a year)
+    followed by one of the question's words for the things within a few words, or by none."""
+    asked = _HOW_MANY.search(question)
+    if not asked or asked.group(1).lower() in ENGLISH_FUNCTION_WORDS:
+        return True  # "how many of the users …": the counted noun is not where it can be read
+    things = {_singular(w) for w in asked.groups() if w and w.lower() not in ENGLISH_FUNCTION_WORDS}
+    ends = [end for start, end, _ in new if not _YEAR.fullmatch(text[start:end])]
+    ends += [m.end() for m in _NUMBER_WORD.finditer(text)]
+    for end in ends:
+        words = [w.lower() for w in _FOLLOWING_WORDS.findall(text[end:end + 60])[:5]]
+        words = [w for w in words if w not in _SCALE_OR_BOUND]
+        if not words or words[0] in ENGLISH_FUNCTION_WORDS or words[0] == "per" or things & {_singular(w) for w in words}:
+            return True
+    return False
+
+
 def _new_figures(answer: str, question: str) -> tuple[str, list[tuple[int, int, float]]]:
     """The answer's text (NFKC, no markers) and the spans of the figures the question does not give."""
     text = unicodedata.normalize("NFKC", strip_markers(answer))
@@ -99,6 +131,8 @@ def _missing_amount(question: str, answer: str) -> str | None:
     if (_SHARE_ASKED.search(asked) and not _SHARE_WORDS.search(text)
             and not any(_PERCENT.match(text, end) for _, end, _ in new)):
         return SHARE
+    if not _counts_what_was_asked(asked, text, new):
+        return COUNT
     counter = _COUNT_ASKED.search(asked)
     if counter:
         unit = re.compile(r"\s*(?:[千万億兆])*\s*(?:" + _COUNTERS[counter.group(1)] + ")")

@@ -14,6 +14,13 @@ question's compounds are also common words elsewhere (the 一層 of 「原子一
 「より一層」). A figure stated only in a passage that names none of the subject's names, while
 another passage of the context does, belongs to something else. When no passage names them
 (a paraphrase of the question, echoed), nothing is decided here.
+
+Within a passage, a sentence that leaves its subject implicit refers back to one named before it
+(「2018年10月～2021年9月までは立ち上げ期間として、132Mユーロ」 after the Quantum Flagship is
+introduced), never to one named later. So a figure stated only before the passage first names
+the subject is not the subject's: 「10年間で1.0Bユーロ…FET Flagships」 opens the passage that then
+lists the Human Brain Project among them, and the 20Mユーロ of a QuantERA call stands before
+the passage mentions the QUCATS phase.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from functools import lru_cache
 
 from ..places import place_mentions
 from ..retrieval import Hit
-from .citations import fold_report
+from .citations import chunk_sentences, fold_report
+from .numbers import is_supported, numbers_in
 
 # A name the report uses more often than this is a topic word (データ, エネルギー), not a name.
 MAX_REPORT_MENTIONS = 8
@@ -56,14 +64,24 @@ class SubjectChecker:
         text = self._fold(" ".join([*hit.chunk.heading_path, hit.chunk.text]))
         return {name for name in names if name in text}
 
-    def unnamed_subject(self, sentence: str, question: str, hit: Hit, hits: list[Hit]) -> str | None:
-        """A name of ``sentence``'s subject that another passage of ``hits`` gives, when ``hit``
-        gives none of them; else None."""
+    def misattributed(self, sentence: str, question: str, value: float, hit: Hit, hits: list[Hit]) -> str | None:
+        """Why ``hit``'s ``value`` is not the figure of ``sentence``'s subject, or None: another
+        passage of ``hits`` names the subject and ``hit`` does not, or ``hit`` names it only
+        after every sentence that states the figure."""
         names = self.subject_names(sentence, question)
-        if not names or self._names(hit, names):
+        if not names:
             return None
-        named = sorted(set().union(*(self._names(other, names) for other in hits)))
-        return named[0] if named else None
+        if not self._names(hit, names):
+            named = sorted(set().union(*(self._names(other, names) for other in hits)))
+            return f"from a passage that does not name {named[0]}" if named else None
+        if any(name in self._fold(" ".join(hit.chunk.heading_path)) for name in names):
+            return None  # the heading's topic is every sentence's subject
+        sentences = chunk_sentences(hit.chunk)
+        naming = [n for n, s in enumerate(sentences) if any(name in self._fold(s) for name in names)]
+        stating = [n for n, s in enumerate(sentences) if is_supported(value, numbers_in(s))]
+        if naming and stating and max(stating) < naming[0]:
+            return f"stated before the passage names {sorted(names)[0]}"
+        return None
 
 
 def _is_place(name: str) -> bool:

@@ -197,11 +197,11 @@ class AnswerVerifier:
             it with another unit than the passage (units.py)."""
             if (i, value) not in misread:
                 owner = language == "en" and self._names and figure_of_another_name(body, value, hits[i - 1], self._names)
-                unnamed = language == "ja" and self._subjects.unnamed_subject(body, question, hits[i - 1], hits)
+                unnamed = language == "ja" and self._subjects.misattributed(body, question, value, hits[i - 1], hits)
                 item = language == "ja" and figure_of_another_item(body, question, value, hits[i - 1])
                 text = hits[i - 1].chunk.text
                 misread[i, value] = (f"another actor's figure, not {owner}'s" if owner else
-                                     f"from a passage that does not name {unnamed}" if unnamed else
+                                     unnamed if unnamed else
                                      f"another item's figure, not {item}'s" if item else
                                      contradicts_period(body, value, text)
                                      or (language == "ja" and different_unit(body, value, text) or None))
