@@ -3,8 +3,8 @@
 The unanswerable questions that a retrieval threshold cannot catch are of this kind. "Exactly
 how many qubits …" finds the passage that says 1000量子ビット超; "the municipality where …"
 finds one that names only a prefecture (熊本県). The small model answers with what it read, and
-every figure and citation of that answer checks out: it only says less than was asked. Three
-such gaps are recognised here, from the question's wording and the answer's figures or quotes:
+every figure and citation of that answer checks out: it only says less than was asked. These
+gaps are recognised here, from the question's wording and the answer's figures or quotes:
 
 - an exact figure asked for, where every new figure of the answer is a bound or an estimate;
 - a municipality asked for, where the quoted sentences name a prefecture and no municipality;

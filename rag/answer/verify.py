@@ -157,6 +157,20 @@ class AnswerVerifier:
         flags.append(f"cited the passage [{source}] that names {names}, not {', '.join(f'[{m}]' for m in cited)}")
         return [source]
 
+    def _misreading(self, body: str, question: str, value: float, hit: Hit, hits: list[Hit],
+                    language: str) -> str | None:
+        """How ``body`` misreads ``hit``'s ``value``, or None; the first check that finds it says."""
+        if language == "en":
+            owner = self._names and figure_of_another_name(body, value, hit, self._names)
+            return f"another actor's figure, not {owner}'s" if owner else contradicts_period(body, value, hit.chunk.text)
+        unnamed = self._subjects.misattributed(body, question, value, hit, hits)
+        if unnamed:
+            return unnamed
+        item = figure_of_another_item(body, question, value, hit)
+        if item:
+            return f"another item's figure, not {item}'s"
+        return contradicts_period(body, value, hit.chunk.text) or different_unit(body, value, hit.chunk.text)
+
     def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
                        flags: list[str], asked: frozenset[float] | set[float] = frozenset(),
                        question: str = "") -> tuple[str, list[int]]:
@@ -196,15 +210,7 @@ class AnswerVerifier:
             or the item listed beside the one asked (attribution.py), or a Japanese answer writes
             it with another unit than the passage (units.py)."""
             if (i, value) not in misread:
-                owner = language == "en" and self._names and figure_of_another_name(body, value, hits[i - 1], self._names)
-                unnamed = language == "ja" and self._subjects.misattributed(body, question, value, hits[i - 1], hits)
-                item = language == "ja" and figure_of_another_item(body, question, value, hits[i - 1])
-                text = hits[i - 1].chunk.text
-                misread[i, value] = (f"another actor's figure, not {owner}'s" if owner else
-                                     unnamed if unnamed else
-                                     f"another item's figure, not {item}'s" if item else
-                                     contradicts_period(body, value, text)
-                                     or (language == "ja" and different_unit(body, value, text) or None))
+                misread[i, value] = self._misreading(body, question, value, hits[i - 1], hits, language)
             return misread[i, value] is not None
 
         def states(i: int, value: float) -> bool:
