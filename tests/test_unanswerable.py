@@ -156,6 +156,14 @@ def test_a_figure_the_passage_lists_for_another_item_does_not_answer_for_the_one
     hits = _context(engine, question, "ja")
     listed = _marker(hits, "「バイオテクノロジー」が3,850億円")
     _assert_removed(pipeline, f"3,850億円である。［{listed}］", hits, "ja", question, "another item's figure, not 量子技術's")
+    # 「TSMCの半導体工場建設には約50億ユーロ、米国インテルの半導体生産拠点建設には99億ユーロ」: TSMC's is not Intel's.
+    asked = "KTFからの補助金として、米国インテルの半導体生産拠点建設にはいくら計画されているか？"
+    ktf = _context(engine, asked, "ja")
+    source = _marker(ktf, "半導体生産拠点建設には99億ユーロ")
+    _assert_removed(pipeline, f"米国インテルの半導体生産拠点建設には約50億ユーロが計画されている。［{source}］", ktf, "ja", asked,
+                    "another item's figure")
+    text, _, _ = pipeline.verifier.verify(f"米国インテルの半導体生産拠点建設には99億ユーロが計画されている。［{source}］", ktf, "ja", asked)
+    assert "99億ユーロ" in text
     # The item's own figure stands, and so does the neighbour's when the answer names its item.
     for kept in ("「量子技術」の研究費は1,322億円である。", "「バイオテクノロジー」は3,850億円である。"):
         text, _, flags = pipeline.verifier.verify(f"{kept}［{listed}］", hits, "ja", question)

@@ -64,9 +64,10 @@ def _opening_name(body: str, names: NameChecker) -> list[Name]:
     return [Name(found.group(1), (found.group(1),))]
 
 
-# An item written right before its figure: 「AI」が, 研究開発86％, 半導体分野：8技術, 企業が15兆円.
+# An item written right before its figure: 「AI」が, 研究開発86％, 半導体分野：8技術, 企業が15兆円,
+# 半導体工場建設には約50億ユーロ.
 _ITEM_BEFORE = re.compile(r"(?:「([^「」]{1,20})」|([\u4e00-\u9fffァ-ヴーA-Za-z・]{2,12}))"
-                          r"(?:が|は|では|で|:|\()?\s*(?:約|およそ)?\s*$")  # text is NFKC: （ is (
+                          r"(?:が|は|では|には|で|:|\()?\s*(?:約|およそ)?\s*$")  # text is NFKC: （ is (
 _ITEM_LOOK_BEHIND = 24
 
 
