@@ -86,15 +86,13 @@ def figure_of_another_item(body: str, question: str, value: float, hit: Hit) -> 
     """The item the question asks about to which the passage gives another figure than
     ``value``, in a sentence that gives ``value`` to an item neither the question nor ``body``
     (a Japanese answer sentence) names; else None."""
-    asked = unicodedata.normalize("NFKC", question + body)
+    question = unicodedata.normalize("NFKC", question)
     listed = [_items(s) for s in chunk_sentences(hit.chunk)]
     own = [(item, unit) for items in listed for item, v, unit in items if is_supported(v, {value})]
-    if not own or any(item in asked for item, _ in own):
+    if not own or any(item in question + unicodedata.normalize("NFKC", body) for item, _ in own):
         return None
     units = {unit for _, unit in own}
-    for items in listed:
-        if any(is_supported(v, {value}) for _, v, _ in items):
-            for item, v, unit in items:
-                if unit in units and not is_supported(v, {value}) and item in unicodedata.normalize("NFKC", question):
-                    return item
-    return None
+    beside = [(item, v, unit) for items in listed if any(is_supported(v, {value}) for _, v, _ in items)
+              for item, v, unit in items]
+    return next((item for item, v, unit in beside
+                 if unit in units and not is_supported(v, {value}) and item in question), None)

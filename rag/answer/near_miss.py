@@ -24,9 +24,7 @@ import re
 import unicodedata
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
-from .citations import strip_markers
-from .numbers import claimed_numbers, figure_spans, is_supported
-from .qualifiers import only_bounds
+from .qualifiers import new_figures, only_bounds
 
 EXACT_FIGURE = "an exact figure"
 MUNICIPALITY = "a municipality"
@@ -116,17 +114,10 @@ def _counts_what_was_asked(question: str, text: str, new: list[tuple[int, int, f
     return False
 
 
-def _new_figures(answer: str, question: str) -> tuple[str, list[tuple[int, int, float]]]:
-    """The answer's text (NFKC, no markers) and the spans of the figures the question does not give."""
-    text = unicodedata.normalize("NFKC", strip_markers(answer))
-    asked = {value for _, value in claimed_numbers(question)}
-    return text, [(start, end, value) for start, end, value in figure_spans(text) if not is_supported(value, asked)]
-
-
 def _missing_amount(question: str, answer: str) -> str | None:
     """SHARE, COUNT or AMOUNT_OF_MONEY when the question asks for one and the answer's own
     figures give none, else None."""
-    text, new = _new_figures(answer, question)
+    text, new = new_figures(answer, question)
     asked = unicodedata.normalize("NFKC", question)
     if (_SHARE_ASKED.search(asked) and not _SHARE_WORDS.search(text)
             and not any(_PERCENT.match(text, end) for _, end, _ in new)):

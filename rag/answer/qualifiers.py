@@ -171,19 +171,25 @@ def _qualified(text: str, start: int, end: int) -> bool:
     return bool(_QUALIFIED_BEFORE.search(text[:start]) or _QUALIFIED_AFTER.match(text[end:end + 25]))
 
 
+def new_figures(answer: str, question: str) -> tuple[str, list[tuple[int, int, float]]]:
+    """The answer's text (NFKC, markers stripped) and the (start, end, value) of each figure in
+    it that the question does not give."""
+    text = unicodedata.normalize("NFKC", strip_markers(answer))
+    asked = {value for _, value in claimed_numbers(question)}
+    return text, [(start, end, value) for start, end, value in figure_spans(text) if not is_supported(value, asked)]
+
+
 def only_bounds(answer: str, question: str, quotes: list[str] = ()) -> bool:
     """Whether every figure ``answer`` adds to the question is a bound or an estimate ("more than
     1000", 「約30」), in the answer or in every mention of it in ``quotes`` (the report's
     sentences for the answer: a Japanese answer may copy 1000量子ビット超 as 1000量子ビット):
     then the answer does not give the exact figure a question may insist on. False for an answer
     without new figures."""
-    text = unicodedata.normalize("NFKC", strip_markers(answer))
-    asked = {value for _, value in claimed_numbers(question)}
+    text, new = new_figures(answer, question)
     stated = [figure_qualifiers(quote) for quote in quotes]
 
     def bounded_in_quotes(value: float) -> bool:
         mentions = set().union(*(_mentions(value, table) for table in stated)) if stated else set()
         return bool(mentions) and None not in mentions
 
-    new = [(start, end, value) for start, end, value in figure_spans(text) if not is_supported(value, asked)]
     return bool(new) and all(_qualified(text, start, end) or bounded_in_quotes(value) for start, end, value in new)

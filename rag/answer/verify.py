@@ -2,8 +2,9 @@
 
 Every sentence is checked before it is shown: citation markers must point to a passage (an
 unmarked sentence gets the passage it most likely comes from, or is removed), every figure must
-stand in a cited passage about the same country (in an English answer, for the same actor and
-period too: attribution.py, periods.py), or is re-cited, repaired or visibly marked; so must
+stand in a cited passage about the same country, actor or item and for the same period
+(attribution.py, subjects.py, periods.py; in a Japanese answer in the same unit too, units.py),
+or is re-cited, repaired or visibly marked; so must
 every month and every name of an English answer (names.py); repeats and talk about
 the sources are dropped, and each cited passage gets an exact quote of the report. English
 answers also get their leftover Japanese terms translated, the bounds the report puts on their
@@ -159,7 +160,14 @@ class AnswerVerifier:
 
     def _misreading(self, body: str, question: str, value: float, hit: Hit, hits: list[Hit],
                     language: str) -> str | None:
-        """How ``body`` misreads ``hit``'s ``value``, or None; the first check that finds it says."""
+        """How ``body`` misreads ``hit``'s ``value``, or None; the first check that finds it says.
+
+        The sentence calls the figure yearly where the passage gives a total over years or the
+        reverse (periods.py), or gives it to another actor than the passage does: in English, one
+        the passage names only beside another figure (attribution.py); in Japanese, one the
+        passage does not name while another passage does (subjects.py), or the item listed
+        beside the one asked (attribution.py); or a Japanese answer writes it with another unit
+        than the passage (units.py)."""
         if language == "en":
             owner = self._names and figure_of_another_name(body, value, hit, self._names)
             return f"another actor's figure, not {owner}'s" if owner else contradicts_period(body, value, hit.chunk.text)
@@ -203,12 +211,7 @@ class AnswerVerifier:
         misread: dict[tuple[int, float], str | None] = {}
 
         def misreads(i: int, value: float) -> bool:
-            """The sentence calls passage i's figure yearly where the passage gives a total over
-            years or the reverse (periods.py), or gives it to another actor than the passage
-            does: in English, one the passage names only beside another figure (attribution.py);
-            in Japanese, one the passage does not name while another passage does (subjects.py)
-            or the item listed beside the one asked (attribution.py), or a Japanese answer writes
-            it with another unit than the passage (units.py)."""
+            """Whether the sentence misreads passage i's figure (``_misreading``, cached)."""
             if (i, value) not in misread:
                 misread[i, value] = self._misreading(body, question, value, hits[i - 1], hits, language)
             return misread[i, value] is not None
