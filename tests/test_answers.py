@@ -165,6 +165,24 @@ def test_names_an_english_answer_asserts_are_the_ones_to_check():
     assert names("It is funded by the U.S. Department of Energy.") == ["U.S. Department of Energy"]
 
 
+def test_a_sentence_left_hanging_by_a_removed_figure_ends_at_its_last_whole_clause(engine, pipeline):
+    question = "What share of R&D spending does China's 14th Five-Year Plan aim to put into basic research?"
+    hits = engine.retrieve(question, k=4)
+    base = "The plan aims to put more than 8% of R&D spending into basic research"
+    # "[36]" reads as a marker pointing nowhere and is removed: "…, which is equivalent to." is left.
+    text, _, flags = pipeline.verifier.verify(base + ", which is equivalent to [36].[1]", hits, "en", question)
+    assert text.startswith(base + ".[") and any("unfinished end of sentence removed: , which is" in f for f in flags)
+    # Generation cut inside a bracket: the figure is marked, the bracket that never closes goes.
+    text, _, _ = pipeline.verifier.verify(base + ", or [36", hits, "en", question)
+    assert "[(" not in text and "(number not verified in the report)" in text
+    # Nothing whole is left: the sentence goes.
+    text, _, flags = pipeline.verifier.verify("The plan aims to.[1]", hits, "en", question)
+    assert text == "" and any("unfinished end" in f for f in flags)
+    # A sentence that ends on a name or a figure is whole.
+    text, _, flags = pipeline.verifier.verify(base + ".[1]", hits, "en", question)
+    assert text.startswith(base + ".[") and not any("unfinished" in f for f in flags)
+
+
 def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pipeline):
     question = "Which German university leads the cluster of excellence launched in 2018 for topological quantum computing?"
     hits = engine.retrieve(question, k=4)

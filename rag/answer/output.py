@@ -129,3 +129,25 @@ def complete_sentences(text: str) -> str:
     the next one ("… in 2021.[1] It"), and that fragment is not part of the answer."""
     ends = _sentence_ends(text)
     return text[:ends[MAX_SENTENCES - 1]] if len(ends) >= MAX_SENTENCES else text
+
+
+# An English sentence left hanging on a word that needs something after it: what followed was a
+# figure the checks removed ("which is equivalent to [36]." read [36] as a marker pointing
+# nowhere) or generation stopped inside it.
+_DANGLING_END = re.compile(r"\b(?:to|of|by|than|at|about|around|approximately|roughly|nearly|is|are|was|were"
+                           r"|the|an|and|or|with|for|from)\s*[.!?]?\s*$", re.I)
+_STRAY_OPENING = re.compile(r"\s?[\[［](?=[^\[\]［］]*$)")  # "equivalent to [36" cut before its "]"
+
+
+def without_dangling_end(body: str, language: str) -> tuple[str, str]:
+    """``body`` (markers stripped) without an opening bracket that never closes, and an English
+    sentence ending on a dangling word cut back to its last comma ("…, which is equivalent to."
+    becomes "…."), with what was cut; ("", body) when no complete clause is left."""
+    body = _STRAY_OPENING.sub(" ", body).replace("  ", " ")
+    if language != "en" or not _DANGLING_END.search(body):
+        return body, ""
+    cut_at = body.rfind(",")
+    head = body[:cut_at].rstrip() if cut_at > 0 else ""
+    if len(head) < 20 or _DANGLING_END.search(head):
+        return "", body
+    return head + ".", body[cut_at:]

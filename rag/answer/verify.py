@@ -32,7 +32,8 @@ from .english_terms import EnglishTerms
 from .names import NameChecker
 from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
                       states_figure)
-from .output import FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences
+from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences,
+                     without_dangling_end)
 from .periods import contradicts_period
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
@@ -348,6 +349,10 @@ class AnswerVerifier:
                                 if sources else [])
                 body, notes = restore_months(body, month_quotes)
                 flags.extend(notes)
+            if body:
+                body, unfinished = without_dangling_end(body, language)
+                if unfinished:
+                    flags.append(f"unfinished end of sentence removed: {unfinished[:60]}")
             if body:
                 if echo:
                     echoes.add(len(kept))
