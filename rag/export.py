@@ -26,6 +26,13 @@ def answer_markdown(answer: dict, heading: str | None = None) -> str:
             if c.get("quote"):
                 lines.append(f"> {c['quote']}")
             lines.append("")
+    if answer.get("closest"):
+        lines.append("**Closest passages**" if answer["language"] == "en" else "**関連する箇所**")
+        lines.append("")
+        for c in answer["closest"]:
+            path = " > ".join(c["heading_path"][1:])
+            lines.append(f"- {REPORT_ID} §{c['section']} ({path}), {_pages(c)}: {c['text'][:160]}…")
+        lines.append("")
     return "\n".join(lines)
 
 

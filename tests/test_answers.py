@@ -9,7 +9,8 @@ import pytest
 from rag.answer.citations import quote_in_report, split_answer
 from rag.answer.followup import resolve_followup
 from rag.answer.numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in
-from rag.answer.prompts import CANNOT_ANSWER, load_prompt
+from rag.answer.prompts import CANNOT_ANSWER, UNVERIFIED_ANSWER, load_prompt
+from rag.export import answer_markdown
 from rag.chunking import unit_sentences
 from rag.errors import InputError
 from rag.language import detect_language
@@ -145,6 +146,27 @@ def test_verification_maps_markers_quotes_and_numbers(engine, pipeline):
 def test_off_topic_question_is_refused_without_generation(pipeline):
     answer = pipeline.ask("What is the capital of France?")
     assert not answer.answerable and answer.text == CANNOT_ANSWER["en"] and answer.closest
+    # Scripts and exports get the closest passages too, with where they stand in the report.
+    data = answer.to_json()
+    assert [c["chunk_id"] for c in data["closest"]] == [h.chunk.id for h in answer.closest]
+    assert all(c["text"] and c["page"] >= 16 for c in data["closest"])
+    markdown = answer_markdown(data)
+    assert "**Closest passages**" in markdown and f"§{answer.closest[0].chunk.section}" in markdown
+
+
+def test_an_answer_none_of_whose_sentences_hold_up_is_not_called_absent_from_the_report(engine, pipeline):
+    # The model answered with a figure no passage states: the report may still answer (the model
+    # may have taken a neighbouring figure), so the reader is told the answer did not hold up.
+    question = "What is the NNI's budget request for fiscal year 2024?"
+    hits = engine.retrieve(question, k=4)
+    for language, raw in (("en", "The NNI requested 7.77 billion dollars for FY2024.[1]"),
+                          ("ja", "NNIの2024年度予算要求は77.7億ドルである［1］。")):
+        answerable, text, citations, flags = pipeline.finish(raw, hits, language, question, None)
+        assert (answerable, text, citations) == (False, UNVERIFIED_ANSWER[language], []), (text, flags)
+        assert "no sentence survived verification" in flags
+    # The model itself found nothing: that is what the reader is told.
+    answerable, text, _, flags = pipeline.finish("The report does not mention it.", hits, "en", question, None)
+    assert (answerable, text) == (False, CANNOT_ANSWER["en"]) and "the model found no answer in the passages" in flags
 
 
 def test_names_an_english_answer_asserts_are_the_ones_to_check():

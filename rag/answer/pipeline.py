@@ -22,7 +22,7 @@ from .english_terms import EnglishTerms
 from .followup import resolve_followup
 from .near_miss import AMOUNT_OF_MONEY, EXACT_FIGURE, missing_precision
 from .output import SentenceStop, answer_left_to_marker
-from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, REFUSAL_PHRASES
+from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, REFUSAL_PHRASES, UNVERIFIED_ANSWER
 from .terse import with_supporting_quotes
 from .verify import AnswerVerifier
 
@@ -61,6 +61,10 @@ class Answer:
         data = {"question": self.question, "language": self.language, "answerable": self.answerable,
                 "answer": self.text, "citations": [c.to_json() for c in self.citations],
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}, "flags": self.flags}
+        if self.closest:  # not answered: the passages a reader can judge for themselves
+            data["closest"] = [{"chunk_id": h.chunk.id, "section": h.chunk.section,
+                                "heading_path": list(h.chunk.heading_path), "page": h.chunk.page,
+                                "page_end": h.chunk.page_end, "text": h.chunk.text} for h in self.closest]
         return {"id": self.id, **data} if self.id is not None else data
 
 
@@ -128,9 +132,10 @@ class AnswerPipeline:
         refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
         answerable = bool(text) and not refused
         if not answerable:
+            unverified = raw.strip() and not refused
             flags.append("the model found no answer in the passages" if refused else
-                         "no sentence survived verification" if raw.strip() else "empty generation")
-            return False, CANNOT_ANSWER[language], [], flags
+                         "no sentence survived verification" if unverified else "empty generation")
+            return False, (UNVERIFIED_ANSWER if unverified else CANNOT_ANSWER)[language], [], flags
         answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
         if answerable:
             text, note = with_supporting_quotes(text, citations, language)

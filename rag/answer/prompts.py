@@ -20,6 +20,15 @@ CANNOT_ANSWER = {
     "en": "The report does not answer this question.",
     "ja": "この質問への答えは報告書に記載されていません。",
 }
+# The model answered, but no sentence of its answer held up against the passages: the report may
+# still answer (the model took a neighbouring figure), so the reader gets the passages to judge,
+# not a flat "the report does not say".
+UNVERIFIED_ANSWER = {
+    "en": ("The report does not answer this question in a way that could be verified: the answer "
+           "drafted from the closest passages (below) did not match their text."),
+    "ja": ("報告書の記述で確かめられる回答は得られませんでした（記載なしの可能性があります）。"
+           "最も近い抜粋から作った回答が抜粋の記述と合わなかったため、抜粋のみを示します。"),
+}
 # The report gives only a bound or an estimate ("more than 1000") where the question insists on
 # an exact figure: not answered, and what the report does say is shown with its citations.
 NO_EXACT_FIGURE = {
