@@ -25,8 +25,13 @@ def test_a_transliteration_of_the_users_word_is_found():
 
 def test_english_written_beside_the_term_is_kept_unless_the_user_said_it():
     terms = EnglishTerms(glosses=lambda word: ())
-    text, notes = terms.replace('The field is called "ツイストロニクス" (Twistronic).[1]', "What is that field called?")
-    assert text == 'The field is called "Twistronic".[1]' and notes
+    text, notes = terms.replace('The field is called "ツイストロニクス" (Twistron).[1]', "What is that field called?")
+    assert text == 'The field is called "Twistron".[1]' and notes
+    # Except that -クス is the -ics of a field, which the model's "Twistronic" lost.
+    text, _ = terms.replace('The field is called "ツイストロニクス" (Twistronic).[1]', "What is that field called?")
+    assert text == 'The field is called "Twistronics".[1]'
+    text, _ = terms.replace("It uses ナノクリニック (nanoclinic).", "What does it use?")
+    assert text == "It uses nanoclinic."  # not a -クス word
     text, _ = terms.replace('The field is called "ツイストロニクス" (Twistronic).[1]', "Is twistronics a field?")
     assert text == 'The field is called "twistronics".[1]'
     text, _ = terms.replace("Materials informatics (マテリアルズ・インフォマティクス) grows.", "What is MI?")

@@ -118,6 +118,9 @@ class EnglishTerms:
             open_quote, term, close_quote, english = match.groups()
             if KATAKANA_TERM.fullmatch(term):
                 english = transliteration_of(term, phrases) or english
+                if term.endswith("クス") and re.search(r"[a-z]ic\s*$", english):
+                    # -クス is the -ics of a field (spintronics, informatics): "Twistronic" lost its s.
+                    english = english.rstrip() + "s"
             notes.append(f"wrote {term} as {english!r}")
             return f"{open_quote}{english.strip()}{close_quote}"
 
