@@ -11,27 +11,25 @@ REFERENCE = (f"JST CRDS ({REPORT_YEAR}). {REPORT_TITLE} [{REPORT_TITLE_EN}]. {RE
              f"{PUBLISHER_EN}. Section 1.2, pp. 16-89.")
 
 
-def _pages(c: dict) -> str:
-    return page_label(c["page"], c["page_end"], " ")
+def _location(c: dict) -> str:
+    """Where a citation or passage stands: report, section, heading path, printed pages."""
+    path = " > ".join(c["heading_path"][1:])
+    return f"{REPORT_ID} §{c['section']} ({path}), {page_label(c['page'], c['page_end'], ' ')}"
 
 
 def answer_markdown(answer: dict, heading: str | None = None) -> str:
     lines = [f"## {heading or answer['question']}", "", answer["answer"], ""]
+    english = answer["language"] == "en"
     if answer.get("citations"):
-        lines.append("**Sources**" if answer["language"] == "en" else "**出典**")
-        lines.append("")
+        lines += ["**Sources**" if english else "**出典**", ""]
         for c in answer["citations"]:
-            path = " > ".join(c["heading_path"][1:])
-            lines.append(f"[{c['marker']}] {REPORT_ID} §{c['section']} ({path}), {_pages(c)}")
+            lines.append(f"[{c['marker']}] {_location(c)}")
             if c.get("quote"):
                 lines.append(f"> {c['quote']}")
             lines.append("")
-    if answer.get("closest"):
-        lines.append("**Closest passages**" if answer["language"] == "en" else "**関連する箇所**")
-        lines.append("")
-        for c in answer["closest"]:
-            path = " > ".join(c["heading_path"][1:])
-            lines.append(f"- {REPORT_ID} §{c['section']} ({path}), {_pages(c)}: {c['text'][:160]}…")
+    if answer.get("closest"):  # not answered: where the reader may look
+        lines += ["**Closest passages**" if english else "**関連する箇所**", ""]
+        lines += [f"- {_location(c)}: {c['text'][:160]}…" for c in answer["closest"]]
         lines.append("")
     return "\n".join(lines)
 
