@@ -132,7 +132,7 @@ class AnswerPipeline:
         refused = any(phrase in raw.lower() for phrase in REFUSAL_PHRASES[language])
         answerable = bool(text) and not refused
         if not answerable:
-            unverified = raw.strip() and not refused
+            unverified = bool(raw.strip()) and not refused
             flags.append("the model found no answer in the passages" if refused else
                          "no sentence survived verification" if unverified else "empty generation")
             return False, (UNVERIFIED_ANSWER if unverified else CANNOT_ANSWER)[language], [], flags

@@ -25,7 +25,7 @@ CANNOT_ANSWER = {
 # not a flat "the report does not say".
 UNVERIFIED_ANSWER = {
     "en": ("The report does not answer this question in a way that could be verified: the answer "
-           "drafted from the closest passages (below) did not match their text."),
+           "drafted from the closest passages, shown with this message, did not match their text."),
     "ja": ("報告書の記述で確かめられる回答は得られませんでした（記載なしの可能性があります）。"
            "最も近い抜粋から作った回答が抜粋の記述と合わなかったため、抜粋のみを示します。"),
 }
