@@ -657,6 +657,19 @@ def test_garbled_copies_of_passage_terms_are_restored():
     assert restore_copied_text("印度の論文数", german)[0] == "印度の論文数"
 
 
+def test_a_sentence_copied_from_inside_a_word_gets_the_whole_word():
+    from rag.answer.copy_repair import restore_copied_text
+
+    passages = ["その一方で、安全保障や経済安全保障に直接関わらない科学技術に関しては、国際連携を図るべきとされる。"]
+    text, notes = restore_copied_text("状況は次の通り。［2］保障や経済安全保障に直接関わらない科学技術。", passages)
+    assert text == "状況は次の通り。［2］安全保障や経済安全保障に直接関わらない科学技術。" and notes
+    # A copy that starts where the passage's word starts, or after a particle, stays as written.
+    for whole in ("安全保障や経済安全保障に直接関わらない。", "経済安全保障に直接関わらない科学技術。"):
+        assert restore_copied_text(whole, passages) == (whole, [])
+    # Too short to be a copy, or not the passage's text: nothing to complete.
+    assert restore_copied_text("保障や経済。", passages)[0] == "保障や経済。"
+
+
 def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):
     question = "EUの大型の脳研究プロジェクトのうち、ナノエレクトロニクスと関わりが深いのはどの基盤？"
     hits = engine.retrieve(question, k=4)

@@ -80,6 +80,30 @@ def _restore_country_names(text: str, sources: str, notes: list[str]) -> str:
     return text
 
 
+_WORD_CHAR = r"[\u3400-\u9fff\u30a1-\u30faー々]"  # kanji and katakana: the characters of one word run on
+# A sentence's start, past the list number or citation marker the model may put first ("[2] 保障や").
+_SENTENCE_START = re.compile(rf"(?:^|(?<=[。！？\n]))\s*(?:(?:[\[［]\d+[\]］]|\d+\.)\s*)*(?={_WORD_CHAR})")
+_COPIED_HEAD = 12  # characters that must match the passage verbatim
+
+
+def _complete_cut_words(text: str, sources: str, notes: list[str]) -> str:
+    """A sentence copied from a passage but starting inside a word of it (「保障や経済安全保障…」
+    for the passage's 「安全保障や経済安全保障…」) gets the rest of that word back from the
+    passage: the run of kanji or katakana before where the copy starts."""
+    def repl(m: re.Match) -> str:
+        head = text[m.end():m.end() + _COPIED_HEAD]
+        if len(head) < _COPIED_HEAD or sources.count(head) != 1:
+            return m.group(0)
+        at = sources.index(head)
+        cut = re.search(rf"{_WORD_CHAR}+$", sources[max(0, at - 10):at])
+        if not cut:
+            return m.group(0)
+        notes.append(f"completed the word the sentence starts inside: {cut.group(0)}{head[:4]}…")
+        return m.group(0) + cut.group(0)
+
+    return _SENTENCE_START.sub(repl, text)
+
+
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
     """``text`` (a Japanese answer) with garbled copies of passage terms restored, and notes."""
     notes: list[str] = []
@@ -87,4 +111,5 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _restore_country_names(text, sources + "\n" + question, notes)
     text = _restore_foreign_characters(text, sources, notes)
     text = _restore_katakana(text, sources, question, notes)
+    text = _complete_cut_words(text, sources, notes)
     return text, notes
