@@ -31,6 +31,12 @@ LIST_ITEM = re.compile(rf"\s*{LIST_NUMBER}(?:[ \t]|［\d+］|\[\d+\])")
 _ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？]{SENTENCE_MARKERS}|{ENGLISH_END}|(?=\n{LIST_ITEM.pattern})|$)", re.S)
 
 
+def chunk_location(chunk: Chunk) -> dict:
+    """Where a chunk stands in the report, as the JSON of citations and closest passages gives it."""
+    return {"chunk_id": chunk.id, "section": chunk.section, "heading_path": chunk.heading_path,
+            "page": chunk.page, "page_end": chunk.page_end}
+
+
 @dataclass
 class Citation:
     marker: int
@@ -38,9 +44,7 @@ class Citation:
     quote: str
 
     def to_json(self) -> dict:
-        c = self.chunk
-        return {"marker": self.marker, "chunk_id": c.id, "section": c.section, "heading_path": c.heading_path,
-                "page": c.page, "page_end": c.page_end, "quote_page": self.quote_page, "quote": self.quote}
+        return {"marker": self.marker, **chunk_location(self.chunk), "quote_page": self.quote_page, "quote": self.quote}
 
     @property
     def quote_page(self) -> int:

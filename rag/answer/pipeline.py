@@ -16,7 +16,7 @@ from ..places import places_named, places_of_passage
 from ..questions import check_question, question_language
 from ..retrieval import Hit
 from .backends import Generator
-from .citations import Citation, fold_report
+from .citations import Citation, chunk_location, fold_report
 from .context import build_messages, select_context
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
@@ -62,9 +62,7 @@ class Answer:
                 "answer": self.text, "citations": [c.to_json() for c in self.citations],
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}, "flags": self.flags}
         if self.closest:  # not answered: the passages a reader can judge for themselves
-            data["closest"] = [{"chunk_id": h.chunk.id, "section": h.chunk.section,
-                                "heading_path": list(h.chunk.heading_path), "page": h.chunk.page,
-                                "page_end": h.chunk.page_end, "text": h.chunk.text} for h in self.closest]
+            data["closest"] = [{**chunk_location(h.chunk), "text": h.chunk.text} for h in self.closest]
         return {"id": self.id, **data} if self.id is not None else data
 
 

@@ -353,7 +353,7 @@ class AnswerVerifier:
                 body, unfinished = without_dangling_end(body, language)
                 if unfinished:
                     flags.append(f"unfinished end of sentence removed: {unfinished[:60]}")
-            if body:
+            if body:  # unless it was all unfinished
                 if echo:
                     echoes.add(len(kept))
                 kept.append((body, cited))
