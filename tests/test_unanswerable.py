@@ -12,6 +12,7 @@ from rag.answer.citations import fold_report
 from rag.answer.near_miss import AMOUNT_OF_MONEY, COUNT, SHARE, asks_for_money, missing_precision
 from rag.answer.numbers import claimed_numbers, numbers_in
 from rag.answer.output import clean_output
+from rag.answer.pipeline import _years_not_in, _years_written
 from rag.answer.periods import contradicts_period
 from rag.answer.prompts import CANNOT_ANSWER
 from rag.answer.subjects import SubjectChecker
@@ -51,6 +52,35 @@ def test_a_placeholder_where_the_figure_should_stand_removes_the_sentence(engine
     # A marker after a name is a citation; an [n] echoed at the end is a prompt echo, dropped.
     assert clean_output("The NNI [1] funds research.") == "The NNI [1] funds research."
     assert clean_output("It opened in 2003 [n].") == "It opened in 2003 ."
+
+
+def test_a_placeholder_followed_by_the_annotated_figure_keeps_that_figure(engine, pipeline):
+    # The context writes 5億ドル as "5億ドル (= 500 million US dollars)"; the model (this is its
+    # answer) put [n] where the figure goes and the annotation after its guess at a unit.
+    question = "Roughly how much public money does South Korea put into nanotech R&D each year?"
+    hits = _context(engine, question, "en")
+    raw = "South Korea invests approximately [n] billion won (500 million US dollars) in nanotechnology R&D each year."
+    answerable, text, citations, flags = pipeline.finish(raw, hits, "en", question, None)
+    assert answerable and "more than 500 million US dollars in nanotechnology" in text, (text, flags)
+    assert "won" not in text and citations and "5億ドル" in citations[0].quote
+    # Without a figure after it, the placeholder still ends the sentence.
+    assert "⁇" in clean_output("South Korea invests approximately [n] billion won annually.")
+
+
+def test_a_year_no_passage_covers_is_refused_before_generation(engine, pipeline):
+    # The pipeline has no generator: an answer would fail, so the refusal comes before the model.
+    for question, language in (("What was South Korea's nanotech budget in 2005 in won?", "en"),
+                               ("1998年の韓国のナノテク予算はいくらだった？", "ja")):
+        answer = pipeline.ask(question)
+        assert not answer.answerable and answer.text == CANNOT_ANSWER[language], answer.text
+        assert answer.closest and any(year in f for f in answer.flags for year in ("2005", "1998"))
+    # A year inside a span or after "since" that a passage states is covered by it.
+    question = ("Under the 4th comprehensive nanotechnology development plan, what market share did Korea "
+                "target for nanotech-based products in 2020?")
+    hits = _context(engine, question, "en")
+    assert "2016～2025年" in " ".join(h.chunk.text for h in hits) and _years_not_in(question, hits) == []
+    assert {"2019", "2022", "2023", "2017"} <= _years_written("令和元年補正予算、令和4年2月24日、2013年以降、2016～2018年")
+    assert "2012" not in _years_written("2013年以降、2016～2018年")
 
 
 def test_the_names_of_a_sentences_subject_are_whole_rare_names_it_shares_with_the_question():

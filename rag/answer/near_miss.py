@@ -57,7 +57,7 @@ _AMOUNT_ASKED_JA = re.compile(r"いくら|何(?:億|兆|万|千)?(?:円|ドル|�
 # A currency after a figure (億円, Mユーロ, billion euros) or its sign before one; a share answers
 # "how much of the budget".
 _MONEY_AFTER = re.compile(r"\s*(?:[千万億兆]|[MB](?![A-Za-z])|thousand|million|billion|trillion)*\s*"
-                          r"(?:円|ドル|ユーロ|ポンド|元|ウォン|ルピー|yen|dollars?|euros?|pounds?|yuan|won|rupees?|"
+                          r"(?:円|ドル|ユーロ|ポンド|元|ウォン|ルピー|yen|(?:U\.?S\.?\s+)?dollars?|euros?|pounds?|yuan|won|rupees?|"
                           r"US\$|USD|EUR|GBP|%|％|percent)", re.I)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥]|US\$|USD|EUR|GBP|JPY)\s*$")
 _PERCENT = re.compile(r"\s*(?:%|percent\b|per cent\b|パーセント|割)", re.I)

@@ -27,11 +27,17 @@ _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 # Where the answer's figure should stand, the model wrote a placeholder: "allocates [n] billion
 # euros", "［n］億円", "There are [2] scientists" (a marker after a verb or preposition that needs a
 # quantity, before the noun it counts). The sentence has no answer; verification drops it.
+_QUANTITY_WORDS = (r"are|were|has|have|had|of|about|around|nearly|over|some|with|approximately|totaling|totalling|"
+                   r"allocates|allocated|invests|invested|received|receives|employs|employed|spent|spends")
 _FIGURE_PLACEHOLDER = re.compile(
     r"(?:［[nNｎＮxX]］|\[[nNxX]\])(?=\s*(?:[a-z%％万億兆]|percent\b))"
-    r"|\b(are|were|has|have|had|of|about|around|nearly|over|some|with|approximately|totaling|totalling|"
-    r"allocates|allocated|invests|invested|received|receives|employs|employed|spent|spends)"
-    r"[ \t]*(?:\[\d+\]|［\d+］)(?=\s+[a-z])")
+    rf"|\b({_QUANTITY_WORDS})[ \t]*(?:\[\d+\]|［\d+］)(?=\s+[a-z])")
+# The same placeholder with the figure written after it in brackets, as the context's annotation
+# gave it: "invests approximately [1] billion won (500 million US dollars)". The figure is there;
+# the words in between are the model's guess at a unit.
+_PLACEHOLDER_THEN_FIGURE = re.compile(
+    rf"\b({_QUANTITY_WORDS})[ \t]*(?:［[nNｎＮxX\d]］|\[[nNxX\d]\])(?:\s+[A-Za-z]+){{0,3}}\s*[(（]=?\s*"
+    r"(\d[\d.,]*\s+(?:thousand|million|billion|trillion)\b[^()（）\[\]]*)[)）]")
 FIGURE_PLACEHOLDER = "⁇"
 _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning Machines]": not a citation
 # "The university that leads the cluster is [1].", "The strategy is outlined in [1].": the marker
@@ -61,8 +67,9 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     the passage labels of the context ("（日本 / 研究開発プロジェクト）"), and the English values
     annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
     # A leaked rule line may carry the model's citation ("［2］の出典番号付き、日本語："): keep it.
-    leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))),
-                                     _PLACEHOLDER.sub("", _FIGURE_PLACEHOLDER.sub(_mark_placeholder, raw)))
+    text = _PLACEHOLDER_THEN_FIGURE.sub(r"\1 \2", raw)
+    text = _PLACEHOLDER.sub("", _FIGURE_PLACEHOLDER.sub(_mark_placeholder, text))
+    leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))), text)
     text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", leaks_removed))
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
     text = _POINTING_WORDS.sub("", text)
