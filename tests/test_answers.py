@@ -1181,3 +1181,16 @@ def test_a_restated_question_is_dropped_unless_it_is_all_the_answer(engine, pipe
     text, _, flags = pipeline.verifier.verify(f"{echo} It requires heterogeneous integration.[{i + 1}]", hits, "en",
                                               question)
     assert text.startswith("It requires heterogeneous integration") and any("restating" in f for f in flags), text
+
+
+def test_the_reports_abbreviated_amounts_are_written_out_in_english_answers(engine, pipeline):
+    # The report writes 22Mポンド; the model copied "22M pounds" (its answer to this question).
+    question = "How much new-technology support went to the Materials Processing Institute in the UK?"
+    hits = engine.retrieve(question, k=4)
+    n = _passage(hits, "22Mポンド") + 1
+    answerable, text, citations, flags = pipeline.finish(f"22M pounds[{n}]", hits, "en", question, None)
+    assert answerable and text.startswith("22 million pounds"), (text, flags)
+    assert citations and "22Mポンド" in citations[0].quote
+    # Japanese answers keep the report's own spelling.
+    answerable, text, _, flags = pipeline.finish(f"材料加工研究所に22Mポンドが投資された［{n}］。", hits, "ja", question, None)
+    assert "22Mポンド" in text, (text, flags)

@@ -71,3 +71,16 @@ def test_a_figure_stated_for_another_country_does_not_support_a_sentence(engine,
     # The question's own year is not flagged; the figure, said of Japan, is supported.
     text, _, flags = pipeline.verifier.verify("2022年度の日本の研究費は20兆7,040億円である。［1］", hits, "ja", "日本の2022年度の研究費は？")
     assert text.startswith("2022年度の日本の研究費は20兆7,040億円である。") and not flags
+
+
+def test_a_question_about_japan_is_not_refused_for_passages_that_leave_japan_unnamed(engine):
+    from rag.answer.pipeline import _places_not_in
+
+    # The statistics of Japan's R&D spending name 我が国 once, in the passage before the one
+    # with the quantum figure (「量子技術」が1,322億円): that passage names no country at all.
+    question = "How much did Japan spend on quantum technology R&D in fiscal 2022?"
+    hits = engine.retriever.search(question, k=4, language="en")
+    assert any("1,322億円" in h.chunk.text for h in hits)
+    assert _places_not_in(question, hits) == []
+    # Another country the passages never name is still missing from them.
+    assert _places_not_in("How much did Canada spend on quantum technology R&D in fiscal 2022?", hits) == ["canada"]

@@ -58,6 +58,18 @@ _ON_MONTH = re.compile(r"\bon (?=(?:January|February|March|April|May|June|July|A
 _PROMPT_LEAK = re.compile(r"^.*(根拠となった抜粋|出典番号|Answer in English with).*$", re.M)
 
 
+# The report abbreviates amounts as 22Mポンド and 95.5Bユーロ, and the model copies the letter
+# into English ("22M pounds"); written out, an English reader cannot take the B for anything else.
+_SCALE_LETTER = re.compile(r"(?<![\w.])([$€£¥]?\d[\d,]*(?:\.\d+)?)\s?([MB])(?=\s+(?:US |U\.S\. )?(?:pounds?|euros?|"
+                           r"dollars?|yen|won|yuan)\b|\s*(?:ポンド|ユーロ|ドル|円|ウォン|元)|\s*[.,;)]|\s*[\[［]|\s*$)")
+_SCALE_WORD = {"M": "million", "B": "billion"}
+
+
+def spell_out_scales(text: str) -> str:
+    """"22M pounds" -> "22 million pounds", "€95.5B" -> "€95.5 billion" (English answers only)."""
+    return _SCALE_LETTER.sub(lambda m: f"{m.group(1)} {_SCALE_WORD[m.group(2)]}", text)
+
+
 def _mark_placeholder(found: re.Match) -> str:
     return f"{found.group(1) or ''} {FIGURE_PLACEHOLDER}".lstrip()
 

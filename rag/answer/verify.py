@@ -32,7 +32,7 @@ from .english_terms import EnglishTerms
 from .names import NameChecker
 from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
                       states_figure)
-from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences,
+from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
                      without_dangling_end)
 from .periods import contradicts_period
 from .prompts import CANNOT_ANSWER
@@ -286,6 +286,7 @@ class AnswerVerifier:
             text, notes = self._english_terms.replace(text, question)
             text, calques = self._english_terms.repair_calques(text, [h.chunk.text for h in hits])
             notes += calques
+            text = spell_out_scales(text)
         else:
             text, notes = restore_copied_text(text, [h.chunk.text for h in hits], question)
         flags.extend(notes)
