@@ -12,7 +12,8 @@ from rag.answer.citations import fold_report
 from rag.answer.near_miss import AMOUNT_OF_MONEY, COUNT, SHARE, asks_for_money, missing_precision
 from rag.answer.numbers import claimed_numbers, numbers_in
 from rag.answer.output import clean_output
-from rag.answer.pipeline import _years_not_in, _years_written
+from rag.answer.dates import years_written
+from rag.answer.pipeline import _years_not_in
 from rag.answer.periods import contradicts_period
 from rag.answer.prompts import CANNOT_ANSWER
 from rag.answer.subjects import SubjectChecker
@@ -79,8 +80,8 @@ def test_a_year_no_passage_covers_is_refused_before_generation(engine, pipeline)
                 "target for nanotech-based products in 2020?")
     hits = _context(engine, question, "en")
     assert "2016～2025年" in " ".join(h.chunk.text for h in hits) and _years_not_in(question, hits) == []
-    assert {"2019", "2022", "2023", "2017"} <= _years_written("令和元年補正予算、令和4年2月24日、2013年以降、2016～2018年")
-    assert "2012" not in _years_written("2013年以降、2016～2018年")
+    assert {"2019", "2022", "2023", "2017"} <= years_written("令和元年補正予算、令和4年2月24日、2013年以降、2016～2018年")
+    assert "2012" not in years_written("2013年以降、2016～2018年")
 
 
 def test_the_names_of_a_sentences_subject_are_whole_rare_names_it_shares_with_the_question():

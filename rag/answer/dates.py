@@ -5,6 +5,9 @@ The report dates events as 2023年9月; an English answer writes "September 2023
 check sees only the year there, so a model that turns 2023年9月 into "January 1, 2023" would
 pass it with a wrong month. A month an English answer names must stand in a cited passage as
 ``M月``, in the same year when the answer gives one.
+
+The years a text covers (its spans, its 以降, its 令和 years) decide whether passages speak of
+the year a question asks about.
 """
 
 from __future__ import annotations
@@ -22,6 +25,36 @@ _MONTH = re.compile(
     r"\b(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
     r"(?P<day>\s+\d{1,2}(?:st|nd|rd|th)?\b)?(?:,?\s*(?:of\s+)?(?P<year>(?:19|20)\d\d)\b)?")
 _JA_DATE = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月")
+
+
+# A year of the Western calendar as the report and its readers write it: 2005, 2005年, FY2022.
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# The report also dates by era (令和元年補正予算, 令和4年2月24日): 令和 N is 2018 + N, 平成 N is 1988 + N.
+_ERA_YEAR = re.compile(r"(令和|平成)(元|\d{1,2})年")
+_ERA_START = {"令和": 2018, "平成": 1988}
+# A span covers the years inside it (第4期計画（2016～2025年）, 2021-2027), and "since" runs to the
+# report's year (2013年以降, 2013年から: a question about 2015 is answered by it).
+_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)年?(?:度)?\s*[～〜~\-–―]\s*((?:19|20)?\d\d)(?!\d)")
+_SINCE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?:度)?(?:以降|から|以来)")
+REPORT_YEAR = 2024
+
+
+def years_written(text: str) -> set[str]:
+    """Every year ``text`` states, spans and eras included."""
+    years = set(YEAR.findall(text))
+    for era, n in _ERA_YEAR.findall(text):
+        years.add(str(_ERA_START[era] + (1 if n == "元" else int(n))))
+    bounds = [(int(a), int(b) if len(b) == 4 else int(a[:2] + b)) for a, b in _SPAN.findall(text)]
+    bounds += [(int(a), REPORT_YEAR) for a in _SINCE.findall(text)]
+    for first, last in bounds:
+        if 0 < last - first <= 50:
+            years.update(str(y) for y in range(first, last + 1))
+    return years
+
+
+def years_asked(question: str) -> list[str]:
+    """The years a question names, in order, each once."""
+    return list(dict.fromkeys(YEAR.findall(question)))
 
 
 def _month_number(name: str) -> int:

@@ -8,7 +8,6 @@ every number in the answer must appear in the passages its sentence cites.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -18,6 +17,7 @@ from ..questions import check_question, question_language
 from ..retrieval import Hit
 from .backends import Generator
 from .citations import Citation, chunk_location, fold_report
+from .dates import years_asked, years_written
 from .context import build_messages, select_context
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
@@ -51,31 +51,6 @@ def _places_not_in(question: str, hits: list[Hit]) -> list[str]:
     return [] if named & mentioned else sorted(named)
 
 
-# A year of the Western calendar as the report and its readers write it: 2005, 2005年, FY2022.
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-# The report also dates by era (令和元年補正予算, 令和4年2月24日): 令和 N is 2018 + N, 平成 N is 1988 + N.
-_ERA_YEAR = re.compile(r"(令和|平成)(元|\d{1,2})年")
-_ERA_START = {"令和": 2018, "平成": 1988}
-# A span covers the years inside it (第4期計画（2016～2025年）, 2021-2027), and "since" runs to the
-# report's year (2013年以降, 2013年から: a question about 2015 is answered by it).
-_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)年?(?:度)?\s*[～〜~\-–―]\s*((?:19|20)?\d\d)(?!\d)")
-_SINCE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?:度)?(?:以降|から|以来)")
-REPORT_YEAR = 2024
-
-
-def _years_written(text: str) -> set[str]:
-    """Every year ``text`` states, spans and eras included."""
-    years = set(_YEAR.findall(text))
-    for era, n in _ERA_YEAR.findall(text):
-        years.add(str(_ERA_START[era] + (1 if n == "元" else int(n))))
-    bounds = [(int(a), int(b) if len(b) == 4 else int(a[:2] + b)) for a, b in _SPAN.findall(text)]
-    bounds += [(int(a), REPORT_YEAR) for a in _SINCE.findall(text)]
-    for first, last in bounds:
-        if 0 < last - first <= 50:
-            years.update(str(y) for y in range(first, last + 1))
-    return years
-
-
 def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
     """The years a question asks about that none of the passages it would be answered from writes.
 
@@ -84,10 +59,10 @@ def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
     budget in 2005, it gave the annual 5億ドル of the years since 2013 as the 2005 budget. Every
     answerable question that names a year, in the evaluation sets and session 20's probes, finds
     it in its top four passages (33 of 33)."""
-    asked = dict.fromkeys(_YEAR.findall(question))
+    asked = years_asked(question)
     if not asked:
         return []
-    written = _years_written(" ".join(" ".join([*h.chunk.heading_path, h.chunk.text]) for h in hits))
+    written = years_written(" ".join(" ".join([*h.chunk.heading_path, h.chunk.text]) for h in hits))
     return [year for year in asked if year not in written]
 
 
