@@ -212,3 +212,24 @@ def test_a_figure_stated_before_the_passage_names_the_subject_is_not_the_subject
     asked = "Quantum Flagshipの立ち上げ期間の予算はいくらか？"
     text, _, flags = pipeline.verifier.verify(f"Quantum Flagshipの立ち上げ期間の予算は132Mユーロです。［{source}］", hits, "ja", asked)
     assert "132M" in text and "未確認" not in text, (text, flags)
+
+
+def test_a_target_is_not_passed_off_as_what_was_actually_done(engine, pipeline):
+    # The report states Korea's plan (「ナノテク関連ベンチャーを1000社設立するとした」); asked what was
+    # actually established, the model (this is its answer) wrote the target as the achievement.
+    question = "How many nanotech ventures had South Korea actually established by 2023?"
+    hits = _context(engine, question, "en")
+    n = _marker(hits, "1000社")
+    raw = f"There were 1000 nanotech ventures established in South Korea by 2023.[{n}]"
+    answerable, text, citations, flags = pipeline.finish(raw, hits, "en", question, None)
+    assert not answerable and text.startswith("The report gives only a plan or target"), (text, flags)
+    assert "「" in text and "1000社設立するとした" in text and all("1000社" in c.quote for c in citations)
+    assert any("what was achieved" in f for f in flags)
+    # Asked for the plan, the same answer stands.
+    asked = "How many nanotech ventures does South Korea plan to set up?"
+    answerable, text, _, flags = pipeline.finish(raw.replace(" by 2023", ""), hits, "en", asked, None)
+    assert answerable, (text, flags)
+    # In Japanese, 実際に asks for the same, and the report's own sentence is shown.
+    ja = "韓国は実際にナノテク関連ベンチャーを何社設立した？"
+    answerable, text, _, flags = pipeline.finish(f"韓国はナノテク関連ベンチャーを1000社設立した［{n}］。", hits, "ja", ja, None)
+    assert not answerable and text.startswith("報告書には計画・目標の記載しかなく") and "するとした" in text, (text, flags)

@@ -15,7 +15,10 @@ gaps are recognised here, from the question's wording and the answer's figures o
 - a count asked for in a counter (何人, 何社), where no new figure of the answer carries it:
   asked how many NNCI users come from companies (何人), the model answered 「900社以上」, the
   report's count of companies; in English, "how many researchers" answered with no count, or
-  only with counts of something else ("20 projects selected from 140 applications").
+  only with counts of something else ("20 projects selected from 140 applications");
+- what was actually done asked for ("how many ventures had Korea actually established"), where
+  every quoted sentence states a plan or a target (「ベンチャーを1000社設立するとした」): the model
+  writes the target as the achievement.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re
 import unicodedata
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
+from .numbers import is_supported, numbers_in
 from .qualifiers import new_figures, only_bounds
 
 EXACT_FIGURE = "an exact figure"
@@ -31,6 +35,7 @@ MUNICIPALITY = "a municipality"
 AMOUNT_OF_MONEY = "an amount of money"
 SHARE = "a share"
 COUNT = "a count in the unit asked"
+ACHIEVED = "what was achieved"
 
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
@@ -151,11 +156,38 @@ def names_prefecture_only(quotes: list[str]) -> bool:
     return bool(_places(_PREFECTURE, _NOT_PREFECTURE, text)) and not _places(_MUNICIPALITY, _NOT_MUNICIPALITY, text)
 
 
+# "actually", 実績: the question wants what happened, not what was planned.
+_ACHIEVED_ASKED = re.compile(r"\b(?:actually|in reality|in practice|so far|to date)\b|実際に|実際の|実際は|実績|これまでに",
+                             re.I)
+# A sentence that states a plan or target: 目標, 目指す, 計画, 予定, 見込み, 掲げる, 「…するとした」.
+_PLANNED = re.compile(r"目標|目指|計画|予定|見込|掲げ|するとした|する方針")
+
+
+def states_plan(sentence: str) -> bool:
+    return bool(_PLANNED.search(sentence))
+
+
+def asks_for_achievement(question: str) -> bool:
+    return bool(_ACHIEVED_ASKED.search(unicodedata.normalize("NFKC", question)))
+
+
+def only_plans(answer: str, question: str, quotes: list[str]) -> bool:
+    """Whether every quoted report sentence that states one of the answer's own figures (years
+    aside: a year may come from a footnote) states a plan or a target; every quote when the
+    answer adds no figure."""
+    text, new = new_figures(answer, question)
+    values = [value for start, end, value in new if not _YEAR.fullmatch(text[start:end])]
+    stating = [q for q in quotes if any(is_supported(v, numbers_in(q)) for v in values)] if values else quotes
+    return bool(stating) and all(states_plan(quote) for quote in stating)
+
+
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
-    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``SHARE``, ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
+    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``ACHIEVED``, ``SHARE``, ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
     if _MUNICIPALITY_ASKED.search(unicodedata.normalize("NFKC", question)) and names_prefecture_only(quotes):
         return MUNICIPALITY
+    if asks_for_achievement(question) and only_plans(answer, question, quotes):
+        return ACHIEVED
     return _missing_amount(question, answer)

@@ -21,9 +21,9 @@ from .dates import years_asked, years_written
 from .context import build_messages, select_context
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .near_miss import AMOUNT_OF_MONEY, EXACT_FIGURE, missing_precision
+from .near_miss import ACHIEVED, AMOUNT_OF_MONEY, EXACT_FIGURE, missing_precision, states_plan
 from .output import SentenceStop, answer_left_to_marker
-from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, REFUSAL_PHRASES, UNVERIFIED_ANSWER
+from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, REFUSAL_PHRASES, UNVERIFIED_ANSWER
 from .terse import with_supporting_quotes
 from .verify import AnswerVerifier
 
@@ -133,13 +133,20 @@ class AnswerPipeline:
         missing = missing_precision(question, text, [c.quote for c in citations])
         if missing is None:
             return True, text, citations
-        gap = "the answer gives none" if missing == AMOUNT_OF_MONEY else "the report gives less"
+        gap = ("the answer gives none" if missing == AMOUNT_OF_MONEY else
+               "the report gives only plans" if missing == ACHIEVED else "the report gives less")
         flags.append(f"the question asks for {missing}; {gap} (a near miss)")
         if missing == EXACT_FIGURE:  # what the report does say is worth showing, with its quotes
             if language == "ja":
                 # The report's own sentences: a Japanese answer may have dropped the bound (超).
                 text = "".join(f"「{c.quote}」［{c.marker}］" for c in citations)
             return False, NO_EXACT_FIGURE[language].format(answer=text), citations
+        if missing == ACHIEVED:
+            # The report's plan in its own words: the answer wrote it as done, in either language.
+            citations = [c for c in citations if states_plan(c.quote)]
+            marker = "［{}］" if language == "ja" else "[{}]"
+            quotes = "".join(f"「{c.quote}」{marker.format(c.marker)}" for c in citations)
+            return False, ONLY_A_PLAN[language].format(answer=quotes), citations
         # The prefecture may belong to another subject; the figure that is no amount, to another thing.
         return False, CANNOT_ANSWER[language], []
 
