@@ -18,6 +18,7 @@ import numpy as np
 _SKIP_POS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
 _SKIP_SUBPOS = {"非自立可能", "数詞"}
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9.\-+&]*")
+_KATAKANA_WORD = re.compile(r"[ァ-ヴー・]+")
 # English function words: question words and grammar that name no topic. The glossary requires
 # every other word of a gloss; the lexicon adds question phrasing ("report", "list") to these.
 ENGLISH_FUNCTION_WORDS = frozenset(
@@ -56,6 +57,12 @@ class JapaneseTokenizer:
             start = m.end()
         self._words(text[start:], tokens)
         return tokens
+
+    def proper_noun_readings(self, text: str) -> list[str]:
+        """The katakana readings of the proper nouns ``text`` writes in kanji or hiragana
+        (中部 -> チュウブ, つくば -> ツクバ): how a place name sounds, for English spellings."""
+        return [word.feature.kana for word in self.tagger(unicodedata.normalize("NFKC", text))
+                if word.feature.pos2 == "固有名詞" and word.feature.kana and not _KATAKANA_WORD.fullmatch(word.surface)]
 
     def _words(self, text: str, tokens: list[str]) -> None:
         for word in self.tagger(text):

@@ -1194,3 +1194,27 @@ def test_the_reports_abbreviated_amounts_are_written_out_in_english_answers(engi
     # Japanese answers keep the report's own spelling.
     answerable, text, _, flags = pipeline.finish(f"材料加工研究所に22Mポンドが投資された［{n}］。", hits, "ja", question, None)
     assert "22Mポンド" in text, (text, flags)
+
+
+def test_a_marker_in_brackets_of_its_own_leaves_no_empty_brackets():
+    from rag.answer.output import clean_output
+
+    # The model's answer: 「…のは脂質ナノ粒子（［1］）。」
+    assert clean_output("キャリアとして使われているのは脂質ナノ粒子（［1］）。") == "キャリアとして使われているのは脂質ナノ粒子［1］。"
+    assert clean_output("It is carried by lipid nanoparticles ([2]).") == "It is carried by lipid nanoparticles [2]."
+    assert clean_output("It is carried by lipid nanoparticles (LNP [2]).") == "It is carried by lipid nanoparticles (LNP [2])."
+
+
+def test_place_names_the_report_writes_in_kanji_or_hiragana_support_their_romanisation(engine, pipeline):
+    # The report: 「地域センター（つくば：先進触媒拠点、中部：…、中国：有機・バイオ材料拠点）」.
+    question = ("At which three regional AIST centres is Japan building facilities to collect "
+                "manufacturing-process data for advanced materials?")
+    hits = engine.retrieve(question, k=4)
+    n = _passage(hits, "つくば") + 1
+    raw = f"At the Tsukuba regional AIST centre, Japan is building facilities for advanced catalysts.[{n}]"
+    answerable, text, _, flags = pipeline.finish(raw, hits, "en", question, None)
+    assert answerable and "Tsukuba regional" in text and not flags, (text, flags)
+    assert engine.tokenizer.proper_noun_readings("中部：セラミックス、つくば") == ["チュウブ", "ツクバ"]
+    # A place no passage writes is still no support.
+    answerable, text, _, flags = pipeline.finish(f"The centres are in Sendai and Osaka.[{n}]", hits, "en", question, None)
+    assert not answerable and any("names no passage gives" in f for f in flags)

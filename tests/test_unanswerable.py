@@ -233,3 +233,14 @@ def test_a_target_is_not_passed_off_as_what_was_actually_done(engine, pipeline):
     ja = "韓国は実際にナノテク関連ベンチャーを何社設立した？"
     answerable, text, _, flags = pipeline.finish(f"韓国はナノテク関連ベンチャーを1000社設立した［{n}］。", hits, "ja", ja, None)
     assert not answerable and text.startswith("報告書には計画・目標の記載しかなく") and "するとした" in text, (text, flags)
+
+
+def test_a_katakana_name_in_the_question_is_named_by_the_latin_letters_it_transliterates(engine, pipeline):
+    # The question writes 量子フラッグシップ; the passage with the 132Mユーロ writes "Quantum Flagship".
+    # Read as naming different things, the right figure was dropped as another passage's.
+    question = "EUの量子フラッグシップは立ち上げ期間にどれだけの予算が投じられた？"
+    hits = _context(engine, question, "ja")
+    n = _marker(hits, "132M")
+    raw = f"EUの量子フラッグシップは2018年10月～2021年9月までは132Mユーロの予算が投じられました。［{n}］"
+    answerable, text, citations, flags = pipeline.finish(raw, hits, "ja", question, None)
+    assert answerable and "132Mユーロ" in text and "132M" in citations[0].quote, (text, flags)

@@ -129,7 +129,11 @@ class NameChecker:
     def _read(self, passage: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
         if passage not in self._passages:
             text = unicodedata.normalize("NFKC", passage)
-            katakana = tuple(set(KATAKANA_TERM.findall(text)))
+            katakana = set(KATAKANA_TERM.findall(text))
+            # Places the report writes in kanji or hiragana are read as they sound: "Tsukuba"
+            # for つくば, "Chubu" for 中部 (the model romanises them; the dictionary may not).
+            readings = getattr(self._tokenize, "proper_noun_readings", None)
+            katakana = tuple(katakana.union(readings(text) if readings else ()))
             self._passages[passage] = (text.lower(), frozenset(self._tokenize(text)), katakana)
         return self._passages[passage]
 

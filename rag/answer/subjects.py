@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from ..places import place_mentions
 from ..retrieval import Hit
+from ..transliteration import english_phrases, transliteration_of
 from .citations import chunk_sentences, fold_report
 from .numbers import is_supported, numbers_in
 
@@ -39,6 +40,12 @@ MAX_REPORT_MENTIONS = 8
 # three letters, as two are too often a formula's or a unit's ("CO" of CO2, "nm").
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&+\-]*(?:[ ・][A-Za-z0-9][A-Za-z0-9.&+\-]*)*|[ァ-ヴー・]{3,}")
 _LETTERS = re.compile(r"[A-Za-zァ-ヴ]")
+_KATAKANA = re.compile(r"[ァ-ヴー・]+")
+
+
+@lru_cache(maxsize=1024)
+def _latin_phrases(text: str) -> tuple[str, ...]:
+    return tuple(english_phrases(text))
 
 
 class SubjectChecker:
@@ -61,8 +68,15 @@ class SubjectChecker:
         return found
 
     def _names(self, hit: Hit, names: set[str]) -> set[str]:
-        text = self._fold(" ".join([*hit.chunk.heading_path, hit.chunk.text]))
-        return {name for name in names if name in text}
+        return {name for name in names if self._mentions(" ".join([*hit.chunk.heading_path, hit.chunk.text]), name)}
+
+    def _mentions(self, text: str, name: str) -> bool:
+        """Whether ``text`` names ``name`` (folded), in the same script or, for a katakana name,
+        in the Latin letters it transliterates: the question's 量子フラッグシップ is the passage's
+        Quantum Flagship."""
+        if name in self._fold(text):
+            return True
+        return bool(_KATAKANA.fullmatch(name)) and transliteration_of(name, _latin_phrases(text)) is not None
 
     def misattributed(self, sentence: str, question: str, value: float, hit: Hit, hits: list[Hit]) -> str | None:
         """Why ``hit``'s ``value`` is not the figure of ``sentence``'s subject, or None: another
@@ -77,7 +91,7 @@ class SubjectChecker:
         if any(name in self._fold(" ".join(hit.chunk.heading_path)) for name in names):
             return None  # the heading's topic is every sentence's subject
         sentences = chunk_sentences(hit.chunk)
-        naming = [n for n, s in enumerate(sentences) if any(name in self._fold(s) for name in names)]
+        naming = [n for n, s in enumerate(sentences) if any(self._mentions(s, name) for name in names)]
         stating = [n for n, s in enumerate(sentences) if is_supported(value, numbers_in(s))]
         if naming and stating and max(stating) < naming[0]:
             return f"stated before the passage names {sorted(names)[0]}"
