@@ -233,6 +233,14 @@ def test_a_target_is_not_passed_off_as_what_was_actually_done(engine, pipeline):
     ja = "韓国は実際にナノテク関連ベンチャーを何社設立した？"
     answerable, text, _, flags = pipeline.finish(f"韓国はナノテク関連ベンチャーを1000社設立した［{n}］。", hits, "ja", ja, None)
     assert not answerable and text.startswith("報告書には計画・目標の記載しかなく") and "するとした" in text, (text, flags)
+    # An announced contribution is a plan too: asked how much hydrogen was actually imported, the
+    # model gave the 9億ユーロ Germany announced for H2 Global.
+    ja = "H2グローバルのプロジェクトで実際に輸入された水素の量はどれだけか？"
+    hits = _context(engine, ja, "ja")
+    n = _marker(hits, "9億ユーロ")
+    raw = f"H2グローバルのプロジェクトで実際に輸入された水素の量は約9億ユーロの予算を拠出している。［{n}］"
+    answerable, text, _, flags = pipeline.finish(raw, hits, "ja", ja, None)
+    assert not answerable and "拠出することが発表" in text, (text, flags)
 
 
 def test_a_katakana_name_in_the_question_is_named_by_the_latin_letters_it_transliterates(engine, pipeline):

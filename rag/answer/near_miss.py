@@ -159,8 +159,9 @@ def names_prefecture_only(quotes: list[str]) -> bool:
 # "actually", 実績: the question wants what happened, not what was planned.
 _ACHIEVED_ASKED = re.compile(r"\b(?:actually|in reality|in practice|so far|to date)\b|実際に|実際の|実際は|実績|これまでに",
                              re.I)
-# A sentence that states a plan or target: 目標, 目指す, 計画, 予定, 見込み, 掲げる, 「…するとした」.
-_PLANNED = re.compile(r"目標|目指|計画|予定|見込|掲げ|するとした|する方針")
+# A sentence that states a plan or target: 目標, 目指す, 計画, 予定, 見込み, 掲げる, 「…するとした」,
+# 「…を拠出することが発表されている」 (announced, not done).
+_PLANNED = re.compile(r"目標|目指|計画|予定|見込|掲げ|するとした|する方針|することが発表|することを発表")
 
 
 def states_plan(sentence: str) -> bool:
