@@ -37,6 +37,13 @@ def _marker(hits, having: str) -> int:
     return next(n for n, h in enumerate(hits, start=1) if having in h.chunk.text)
 
 
+def _finish(engine, pipeline, question: str, language: str, having: str, raw: str):
+    """``pipeline.finish`` of ``raw`` over the question's real context, ``{n}`` in ``raw`` being
+    the marker of the passage holding ``having``: (answerable, text, citations, flags)."""
+    hits = _context(engine, question, language)
+    return pipeline.finish(raw.format(n=_marker(hits, having)), hits, language, question, None)
+
+
 def test_circled_item_numbers_are_not_figures():
     # 「①データ中核拠点整備」 does not state a count of 1: "収集したデータは1件" is not in the report.
     assert 1.0 not in numbers_in("①データ中核拠点整備、②データ創出基盤構築")
@@ -59,9 +66,8 @@ def test_a_placeholder_followed_by_the_annotated_figure_keeps_that_figure(engine
     # The context writes 5億ドル as "5億ドル (= 500 million US dollars)"; the model (this is its
     # answer) put [n] where the figure goes and the annotation after its guess at a unit.
     question = "Roughly how much public money does South Korea put into nanotech R&D each year?"
-    hits = _context(engine, question, "en")
     raw = "South Korea invests approximately [n] billion won (500 million US dollars) in nanotechnology R&D each year."
-    answerable, text, citations, flags = pipeline.finish(raw, hits, "en", question, None)
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "en", "年間5億ドル", raw)
     assert answerable and "more than 500 million US dollars in nanotechnology" in text, (text, flags)
     assert "won" not in text and citations and "5億ドル" in citations[0].quote
     # Without a figure after it, the placeholder still ends the sentence.
@@ -218,28 +224,24 @@ def test_a_target_is_not_passed_off_as_what_was_actually_done(engine, pipeline):
     # The report states Korea's plan (「ナノテク関連ベンチャーを1000社設立するとした」); asked what was
     # actually established, the model (this is its answer) wrote the target as the achievement.
     question = "How many nanotech ventures had South Korea actually established by 2023?"
-    hits = _context(engine, question, "en")
-    n = _marker(hits, "1000社")
-    raw = f"There were 1000 nanotech ventures established in South Korea by 2023.[{n}]"
-    answerable, text, citations, flags = pipeline.finish(raw, hits, "en", question, None)
+    raw = "There were 1000 nanotech ventures established in South Korea by 2023.[{n}]"
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "en", "1000社", raw)
     assert not answerable and text.startswith("The report gives only a plan or target"), (text, flags)
     assert "「" in text and "1000社設立するとした" in text and all("1000社" in c.quote for c in citations)
     assert any("what was achieved" in f for f in flags)
     # Asked for the plan, the same answer stands.
     asked = "How many nanotech ventures does South Korea plan to set up?"
-    answerable, text, _, flags = pipeline.finish(raw.replace(" by 2023", ""), hits, "en", asked, None)
+    answerable, text, _, flags = _finish(engine, pipeline, asked, "en", "1000社", raw.replace(" by 2023", ""))
     assert answerable, (text, flags)
     # In Japanese, 実際に asks for the same, and the report's own sentence is shown.
     ja = "韓国は実際にナノテク関連ベンチャーを何社設立した？"
-    answerable, text, _, flags = pipeline.finish(f"韓国はナノテク関連ベンチャーを1000社設立した［{n}］。", hits, "ja", ja, None)
+    answerable, text, _, flags = _finish(engine, pipeline, ja, "ja", "1000社", "韓国はナノテク関連ベンチャーを1000社設立した［{n}］。")
     assert not answerable and text.startswith("報告書には計画・目標の記載しかなく") and "するとした" in text, (text, flags)
     # An announced contribution is a plan too: asked how much hydrogen was actually imported, the
     # model gave the 9億ユーロ Germany announced for H2 Global.
     ja = "H2グローバルのプロジェクトで実際に輸入された水素の量はどれだけか？"
-    hits = _context(engine, ja, "ja")
-    n = _marker(hits, "9億ユーロ")
-    raw = f"H2グローバルのプロジェクトで実際に輸入された水素の量は約9億ユーロの予算を拠出している。［{n}］"
-    answerable, text, _, flags = pipeline.finish(raw, hits, "ja", ja, None)
+    raw = "H2グローバルのプロジェクトで実際に輸入された水素の量は約9億ユーロの予算を拠出している。［{n}］"
+    answerable, text, _, flags = _finish(engine, pipeline, ja, "ja", "9億ユーロ", raw)
     assert not answerable and "拠出することが発表" in text, (text, flags)
 
 
@@ -247,8 +249,6 @@ def test_a_katakana_name_in_the_question_is_named_by_the_latin_letters_it_transl
     # The question writes 量子フラッグシップ; the passage with the 132Mユーロ writes "Quantum Flagship".
     # Read as naming different things, the right figure was dropped as another passage's.
     question = "EUの量子フラッグシップは立ち上げ期間にどれだけの予算が投じられた？"
-    hits = _context(engine, question, "ja")
-    n = _marker(hits, "132M")
-    raw = f"EUの量子フラッグシップは2018年10月～2021年9月までは132Mユーロの予算が投じられました。［{n}］"
-    answerable, text, citations, flags = pipeline.finish(raw, hits, "ja", question, None)
+    raw = "EUの量子フラッグシップは2018年10月～2021年9月までは132Mユーロの予算が投じられました。［{n}］"
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "ja", "132M", raw)
     assert answerable and "132Mユーロ" in text and "132M" in citations[0].quote, (text, flags)

@@ -17,8 +17,8 @@ from ..questions import check_question, question_language
 from ..retrieval import Hit
 from .backends import Generator
 from .citations import Citation, chunk_location, fold_report
-from .dates import years_asked, years_written
 from .context import build_messages, select_context
+from .dates import years_asked, years_written
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
 from .near_miss import ACHIEVED, AMOUNT_OF_MONEY, EXACT_FIGURE, missing_precision, states_plan

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from ..places import place_mentions
 from ..retrieval import Hit
-from ..transliteration import english_phrases, transliteration_of
+from ..transliteration import KATAKANA_TERM, english_phrases, transliteration_of
 from .citations import chunk_sentences, fold_report
 from .numbers import is_supported, numbers_in
 
@@ -40,7 +40,6 @@ MAX_REPORT_MENTIONS = 8
 # three letters, as two are too often a formula's or a unit's ("CO" of CO2, "nm").
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&+\-]*(?:[ ・][A-Za-z0-9][A-Za-z0-9.&+\-]*)*|[ァ-ヴー・]{3,}")
 _LETTERS = re.compile(r"[A-Za-zァ-ヴ]")
-_KATAKANA = re.compile(r"[ァ-ヴー・]+")
 
 
 @lru_cache(maxsize=1024)
@@ -76,7 +75,7 @@ class SubjectChecker:
         Quantum Flagship."""
         if name in self._fold(text):
             return True
-        return bool(_KATAKANA.fullmatch(name)) and transliteration_of(name, _latin_phrases(text)) is not None
+        return bool(KATAKANA_TERM.fullmatch(name)) and transliteration_of(name, _latin_phrases(text)) is not None
 
     def misattributed(self, sentence: str, question: str, value: float, hit: Hit, hits: list[Hit]) -> str | None:
         """Why ``hit``'s ``value`` is not the figure of ``sentence``'s subject, or None: another
