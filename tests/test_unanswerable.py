@@ -6,6 +6,8 @@ report does not answer); the real retriever, verifier and tokenizer judge it.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.answer.citations import fold_report
@@ -227,7 +229,9 @@ def test_a_target_is_not_passed_off_as_what_was_actually_done(engine, pipeline):
     raw = "There were 1000 nanotech ventures established in South Korea by 2023.[{n}]"
     answerable, text, citations, flags = _finish(engine, pipeline, question, "en", "1000社", raw)
     assert not answerable and text.startswith("The report gives only a plan or target"), (text, flags)
-    assert "「" in text and "1000社設立するとした" in text and all("1000社" in c.quote for c in citations)
+    # The English answer stays English: the report's sentence is the citation's quote.
+    assert re.fullmatch(r"[^\u3040-\u30ff\u4e00-\u9fff]+", text) and re.search(r"\[\d\]", text), text
+    assert citations and all("1000社" in c.quote for c in citations)
     assert any("what was achieved" in f for f in flags)
     # Asked for the plan, the same answer stands.
     asked = "How many nanotech ventures does South Korea plan to set up?"

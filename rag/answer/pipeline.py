@@ -144,9 +144,11 @@ class AnswerPipeline:
         if missing == ACHIEVED:
             # The report's plan in its own words: the answer wrote it as done, in either language.
             citations = [c for c in citations if states_plan(c.quote)]
-            marker = "［{}］" if language == "ja" else "[{}]"
-            quotes = "".join(f"「{c.quote}」{marker.format(c.marker)}" for c in citations)
-            return False, ONLY_A_PLAN[language].format(answer=quotes), citations
+            if language == "ja":
+                words = "".join(f"「{c.quote}」［{c.marker}］" for c in citations)
+            else:
+                words = "".join(f"[{c.marker}]" for c in citations)
+            return False, ONLY_A_PLAN[language].format(answer=words), citations
         # The prefecture may belong to another subject; the figure that is no amount, to another thing.
         return False, CANNOT_ANSWER[language], []
 

@@ -35,8 +35,10 @@ NO_EXACT_FIGURE = {
     "en": "The report does not give an exact figure; it says only: {answer}",
     "ja": "報告書に正確な数値の記載はありません。記載されているのは次の内容のみです：{answer}",
 }
+# {answer}: the report's sentences in Japanese; in English only their markers (the quotes are
+# one click away), so that an English answer stays English.
 ONLY_A_PLAN = {
-    "en": "The report gives only a plan or target, not what was achieved; it says: {answer}",
+    "en": "The report gives only a plan or target, not what was achieved: see its own words {answer}.",
     "ja": "報告書には計画・目標の記載しかなく、実績の記載はありません。記載されているのは次の内容です：{answer}",
 }
 # The model is not asked to refuse: told to, this small model refuses answerable questions too.
