@@ -256,3 +256,18 @@ def test_a_katakana_name_in_the_question_is_named_by_the_latin_letters_it_transl
     raw = "EUの量子フラッグシップは2018年10月～2021年9月までは132Mユーロの予算が投じられました。［{n}］"
     answerable, text, citations, flags = _finish(engine, pipeline, question, "ja", "132M", raw)
     assert answerable and "132Mユーロ" in text and "132M" in citations[0].quote, (text, flags)
+
+
+def test_an_amount_the_report_dates_to_another_year_does_not_answer_for_the_year_asked(engine, pipeline):
+    # The report: 「BEISは研究インフラへの投資を継続し、2021年度までに58億ポンドを投資した。」 Asked
+    # about fiscal 2010 (a year another context passage mentions), the model moved the total there.
+    question = "英国のBEISは2010年度に研究インフラへいくら投じた？"
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "ja", "58億ポンド",
+                                                 "BEISは2010年度に58億ポンドを投じた。［{n}］")
+    assert (answerable, text, citations) == (False, CANNOT_ANSWER["ja"], []), (text, flags)
+    assert any("the year asked" in f for f in flags)
+    # Asked about the year the report gives, the same figure answers.
+    question = "英国のBEISは2021年度までに研究インフラへいくら投じた？"
+    answerable, text, _, flags = _finish(engine, pipeline, question, "ja", "58億ポンド",
+                                         "BEISは2021年度までに58億ポンドを投じた。［{n}］")
+    assert answerable and "58億ポンド" in text, (text, flags)

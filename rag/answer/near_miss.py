@@ -18,7 +18,10 @@ gaps are recognised here, from the question's wording and the answer's figures o
   only with counts of something else ("20 projects selected from 140 applications");
 - what was actually done asked for ("how many ventures had Korea actually established"), where
   every quoted sentence states a plan or a target (「ベンチャーを1000社設立するとした」): the model
-  writes the target as the achievement.
+  writes the target as the achievement;
+- a year asked for, where an amount of money the answer gives for that year is dated to other
+  years by every quoted sentence that states it (asked what BEIS spent in fiscal 2010, the model
+  wrote 「2010年度に58億ポンド」 from 「2021年度までに58億ポンドを投資した」).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import re
 import unicodedata
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
+from .citations import split_answer, strip_markers
+from .dates import years_asked, years_written
 from .numbers import is_supported, numbers_in
 from .qualifiers import new_figures, only_bounds
 
@@ -36,6 +41,7 @@ AMOUNT_OF_MONEY = "an amount of money"
 SHARE = "a share"
 COUNT = "a count in the unit asked"
 ACHIEVED = "what was achieved"
+ANOTHER_YEAR = "the year asked"
 
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
@@ -182,13 +188,37 @@ def only_plans(answer: str, question: str, quotes: list[str]) -> bool:
     return bool(stating) and all(states_plan(quote) for quote in stating)
 
 
+def dated_otherwise(question: str, answer: str, quotes: list[str]) -> bool:
+    """Whether a sentence of ``answer`` gives an amount of money for a year the question asks
+    about, while every quote stating that amount dates it to other years only."""
+    asked = years_asked(question)
+    if not asked:
+        return False
+    for sentence in split_answer(answer):
+        body = strip_markers(sentence)
+        if not any(year in body for year in asked):
+            continue
+        text, new = new_figures(body, question)
+        for start, end, value in new:
+            if not _is_money(text, start, end):
+                continue
+            stating = [q for q in quotes if is_supported(value, numbers_in(q))]
+            dated = years_written(" ".join(stating))
+            if stating and dated and not dated.intersection(asked):
+                return True
+    return False
+
+
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
-    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``ACHIEVED``, ``SHARE``, ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
+    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``SHARE``, ``COUNT``,
+    ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
     if _MUNICIPALITY_ASKED.search(unicodedata.normalize("NFKC", question)) and names_prefecture_only(quotes):
         return MUNICIPALITY
     if asks_for_achievement(question) and only_plans(answer, question, quotes):
         return ACHIEVED
+    if dated_otherwise(question, answer, quotes):
+        return ANOTHER_YEAR
     return _missing_amount(question, answer)

@@ -21,7 +21,7 @@ from .context import build_messages, select_context
 from .dates import years_asked, years_written
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .near_miss import ACHIEVED, AMOUNT_OF_MONEY, EXACT_FIGURE, missing_precision, states_plan
+from .near_miss import ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, missing_precision, states_plan
 from .output import SentenceStop, answer_left_to_marker
 from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, REFUSAL_PHRASES, UNVERIFIED_ANSWER
 from .terse import with_supporting_quotes
@@ -134,7 +134,8 @@ class AnswerPipeline:
         if missing is None:
             return True, text, citations
         gap = ("the answer gives none" if missing == AMOUNT_OF_MONEY else
-               "the report gives only plans" if missing == ACHIEVED else "the report gives less")
+               "the report gives only plans" if missing == ACHIEVED else
+               "the report dates the figure to other years" if missing == ANOTHER_YEAR else "the report gives less")
         flags.append(f"the question asks for {missing}; {gap} (a near miss)")
         if missing == EXACT_FIGURE:  # what the report does say is worth showing, with its quotes
             if language == "ja":
