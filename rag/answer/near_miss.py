@@ -31,7 +31,7 @@ import unicodedata
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import split_answer, strip_markers
-from .dates import years_asked, years_written
+from .dates import YEAR, years_asked, years_written
 from .numbers import is_supported, numbers_in
 from .qualifiers import new_figures, only_bounds
 
@@ -100,7 +100,6 @@ _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|te
                           r"thousands?)\b", re.I)
 _FOLLOWING_WORDS = re.compile(r"[A-Za-z][A-Za-z-]*")
 _SCALE_OR_BOUND = {"million", "billion", "trillion", "thousand", "or", "more", "over", "than", "some", "about"}
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _singular(word: str) -> str:
@@ -115,7 +114,7 @@ def _counts_what_was_asked(question: str, text: str, new: list[tuple[int, int, f
     if not asked or asked.group(1).lower() in ENGLISH_FUNCTION_WORDS:
         return True  # "how many of the users …": the counted noun is not where it can be read
     things = {_singular(w) for w in asked.groups() if w and w.lower() not in ENGLISH_FUNCTION_WORDS}
-    ends = [end for start, end, _ in new if not _YEAR.fullmatch(text[start:end])]
+    ends = [end for start, end, _ in new if not YEAR.fullmatch(text[start:end])]
     ends += [m.end() for m in _NUMBER_WORD.finditer(text)]
     for end in ends:
         words = [w.lower() for w in _FOLLOWING_WORDS.findall(text[end:end + 60])[:5]]
@@ -183,7 +182,7 @@ def only_plans(answer: str, question: str, quotes: list[str]) -> bool:
     aside: a year may come from a footnote) states a plan or a target; every quote when the
     answer adds no figure."""
     text, new = new_figures(answer, question)
-    values = [value for start, end, value in new if not _YEAR.fullmatch(text[start:end])]
+    values = [value for start, end, value in new if not YEAR.fullmatch(text[start:end])]
     stating = [q for q in quotes if any(is_supported(v, numbers_in(q)) for v in values)] if values else quotes
     return bool(stating) and all(states_plan(quote) for quote in stating)
 

@@ -66,6 +66,16 @@ def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
     return [year for year in asked if year not in written]
 
 
+# What the flag of a near miss says the answer lacks, by the kind of precision missing.
+_NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", ACHIEVED: "the report gives only plans",
+                   ANOTHER_YEAR: "the report dates the figure to other years"}
+
+
+def _in_report_words(citations: list[Citation]) -> str:
+    """The cited sentences of the report, each with its marker: 「…」［1］「…」［2］."""
+    return "".join(f"「{c.quote}」［{c.marker}］" for c in citations)
+
+
 @dataclass
 class Answer:
     question: str
@@ -133,23 +143,17 @@ class AnswerPipeline:
         missing = missing_precision(question, text, [c.quote for c in citations])
         if missing is None:
             return True, text, citations
-        gap = ("the answer gives none" if missing == AMOUNT_OF_MONEY else
-               "the report gives only plans" if missing == ACHIEVED else
-               "the report dates the figure to other years" if missing == ANOTHER_YEAR else "the report gives less")
-        flags.append(f"the question asks for {missing}; {gap} (a near miss)")
+        flags.append(f"the question asks for {missing}; {_NEAR_MISS_GAPS.get(missing, 'the report gives less')} "
+                     "(a near miss)")
         if missing == EXACT_FIGURE:  # what the report does say is worth showing, with its quotes
-            if language == "ja":
-                # The report's own sentences: a Japanese answer may have dropped the bound (超).
-                text = "".join(f"「{c.quote}」［{c.marker}］" for c in citations)
-            return False, NO_EXACT_FIGURE[language].format(answer=text), citations
+            # The report's own sentences: a Japanese answer may have dropped the bound (超).
+            shown = _in_report_words(citations) if language == "ja" else text
+            return False, NO_EXACT_FIGURE[language].format(answer=shown), citations
         if missing == ACHIEVED:
             # The report's plan in its own words: the answer wrote it as done, in either language.
             citations = [c for c in citations if states_plan(c.quote)]
-            if language == "ja":
-                words = "".join(f"「{c.quote}」［{c.marker}］" for c in citations)
-            else:
-                words = "".join(f"[{c.marker}]" for c in citations)
-            return False, ONLY_A_PLAN[language].format(answer=words), citations
+            shown = _in_report_words(citations) if language == "ja" else "".join(f"[{c.marker}]" for c in citations)
+            return False, ONLY_A_PLAN[language].format(answer=shown), citations
         # The prefecture may belong to another subject; the figure that is no amount, to another thing.
         return False, CANNOT_ANSWER[language], []
 
