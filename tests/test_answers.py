@@ -223,6 +223,14 @@ def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pip
     text, _, flags = pipeline.verifier.verify("The Chinese government published it in 2018.[1]",
                                               engine.retrieve(question, k=4), "en", question)
     assert text.startswith("The Chinese government published it in 2018.") and not any("name" in f for f in flags)
+    # A name too short for the consonant match is supported when spelled as its katakana reads.
+    question = "Under which US president and in what year was the Materials Genome Initiative launched?"
+    text, _, flags = pipeline.verifier.verify("Under President Obama, it was launched in 2011.[1]",
+                                              engine.retrieve(question, k=4), "en", question)
+    assert text.startswith("Under President Obama, it was launched in 2011.") and not any("name" in f for f in flags)
+    text, _, flags = pipeline.verifier.verify("Under President Bush, it was launched in 2011.[1]",
+                                              engine.retrieve(question, k=4), "en", question)
+    assert any("marked: Under President Bush" in f for f in flags)
     # Beside supported names, an unsupported one is marked (the report's クロル is Crolles).
     question = "Which two chipmakers agreed in 2023 to build a jointly run 300 mm wafer fab in France?"
     raw = "STMicroelectronics and GlobalFoundries will build it in Croil.[1]"
@@ -477,6 +485,9 @@ def test_words_that_only_introduce_a_marker_are_dropped():
     assert clean_output("It needs 3D packaging, as stated in passage [2].") == "It needs 3D packaging[2]."
     # "citing" that is part of the sentence stays.
     assert clean_output("The report, citing earlier studies, says so [1].") == "The report, citing earlier studies, says so [1]."
+    # Opening words that point at a passage go, and its marker moves to the end of the sentence.
+    assert clean_output("According to passage [3], in 2021, India had 58,000 authors. Based on the excerpts [1][2], "
+                        "it grew.") == "In 2021, India had 58,000 authors[3]. It grew[1][2]."
 
 
 def test_abbreviations_do_not_end_english_sentences():
@@ -495,6 +506,18 @@ def test_repeats_and_talk_about_the_passages_are_dropped(engine, pipeline):
                                      "This is evident from the passage [1], which mentions the strategy.")
     assert text == "Korea adopted it in July 2021.[1]"
     assert any("repeated" in f for f in flags) and any("about the passages" in f for f in flags)
+
+
+def test_a_sentence_about_how_the_answer_was_made_is_dropped_even_when_nothing_precedes_it(engine, pipeline):
+    # The model's own answer (a number for Japan's users the report never gives) fails its check;
+    # what remained, 「この回答は、抜粋から…を基に得られた」, had been shown as the answer.
+    question = "nanoHUBの年間利用者のうち、日本からの利用者は何人か？"
+    hits = engine.retrieve(question, k=4)
+    n = next(i for i, h in enumerate(hits, start=1) if "160万人" in h.chunk.text)
+    raw = (f"年間160万人の利用者中、日本からの利用者は約10万人（［{n}］）。\n\n"
+           f"この回答は、抜粋から「年間160万人の利用者にサービスを提供している」という情報を基に得られた。［{n}］")
+    text, _, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert text == "" and any("about the passages removed: この回答は" in f for f in flags)
 
 
 def test_a_month_is_restored_only_where_every_cited_source_agrees(engine, pipeline):
@@ -559,6 +582,18 @@ def test_a_scale_slip_is_repaired_from_the_passage_that_states_it_even_when_cite
     assert "2.9 billion" in text and "29 billion" not in text
     assert any("29億ユーロ" in c.chunk.text for c in citations)
     assert any("repaired a unit conversion" in f for f in flags)
+
+
+def test_a_scale_slip_of_a_compound_japanese_number_is_repaired(engine, pipeline):
+    # 2億5,000万ユーロ, read as 2.5億 and 億 as "billion", is 250 million euros, not 2.5 billion.
+    question = ("How much does the EU's 2024 advanced materials strategy plan to invest under Horizon Europe by 2027, "
+                "and how much of that must at least come from the private sector?")
+    hits = engine.retrieve(question, k=4)
+    n = next(i for i, h in enumerate(hits, start=1) if "2億5,000万ユーロ" in h.chunk.text)
+    text, _, flags = pipeline.verifier.verify(f"At least 2.5 billion euros must come from the private sector.[{n}]",
+                                              hits, "en", question)
+    assert "250 million euros" in text and "2.5 billion" not in text
+    assert "repaired a unit conversion: 2.5 billion -> 250 million" in flags
 
 
 def test_a_sentence_with_a_footnote_is_quoted_as_the_report_prints_it(engine, pipeline):

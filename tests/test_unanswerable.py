@@ -53,6 +53,12 @@ def test_circled_item_numbers_are_not_figures():
     assert 12.0 in numbers_in("12社のスピンオフ企業")
 
 
+def test_figure_and_table_labels_are_not_figures():
+    # 「図1.2.4-3に示されている通り」 states no 1.2, 4 or 3 in an answer, nor in a passage.
+    assert numbers_in("表1.2.4-1に示す。図1.2.5-3に主要国の3万人") == {3.0, 30000.0}
+    assert claimed_numbers("See Figure 1.2.4-11 and Table 2: 5 items") == [("5", 5.0)]
+
+
 def test_a_placeholder_where_the_figure_should_stand_removes_the_sentence(engine, pipeline):
     question = "How many scientists work at China's National Center for Nanoscience and Technology in Beijing?"
     hits = _context(engine, question, "en")
@@ -183,6 +189,14 @@ def test_a_period_written_after_the_figure_counts():
     ("How many researchers took part in the Quantum Flagship?", "About 500.[1]", None),
     ("How many researchers took part in the Quantum Flagship?", "More than five hundred researchers.[1]", None),
     ("韓国の公的研究開発投資のうち人材育成の割合は？", "人材育成は4％である［1］。", None),
+    # Any word for persons counts people, and people count researchers.
+    ("About how many people in India authored papers in 2021?", "India had about 58,000 authors.[1]", None),
+    ("How many researchers wrote papers in India?", "About 58,000 people.[1]", None),
+    ("How many people work at the centre?", "It runs 20 projects.[1]", COUNT),
+    # A count asked without a counter needs a figure of the answer's own; a figure label is none.
+    ("WPIアカデミーに参加している拠点の数は？", "拠点の数は、図1.2.4-3に示されている通り、（数値は報告書で未確認）個です。［1］", COUNT),
+    ("米国NNIの現在の予算区分（PCA）はいくつあるか？", "5つのPCAがある。［1］", None),
+    ("いくつかの課題を挙げよ", "人材不足である。［1］", None),
 ])
 def test_a_count_or_share_asked_must_be_what_the_answer_gives(question, answer, missing):
     assert missing_precision(question, answer, []) == missing

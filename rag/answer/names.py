@@ -27,7 +27,7 @@ from typing import Callable
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import place_mentions, places_named
-from ..transliteration import KATAKANA_TERM, transliteration_of
+from ..transliteration import KATAKANA_TERM, romanize, transliteration_of
 from .context import gloss_places
 
 # A name: capitalised words, acronyms or words with digits (Nano4EARTH), joined by the small
@@ -148,7 +148,9 @@ class NameChecker:
             return True
         if places_named(word) & places_named(passage):  # "Chinese" for a passage on 中国
             return True
-        if any(transliteration_of(k, [word, _singular(word)]) for k in katakana):
+        # A short name has too few consonants for the skeleton match (オバマ: b-m), but may be
+        # spelled exactly as the katakana romanises ("Obama").
+        if any(transliteration_of(k, [word, _singular(word)]) or romanize(k) == word.lower() for k in katakana):
             return True
         # Last, as the dictionary look-ups cost most: a place glossed in the model's context.
         if passage not in self._glossed:

@@ -12,7 +12,8 @@ gaps are recognised here, from the question's wording and the answer's figures o
   what the HEPS light source cost, the model answered with the 452,200 gauss of the magnet
   listed beside it, a figure the passage does state;
 - a share asked for, where the answer states no percentage (or half, a third …) of its own;
-- a count asked for in a counter (何人, 何社), where no new figure of the answer carries it:
+- a count asked for in a counter (何人, 何社), where no new figure of the answer carries it, or
+  without one (「拠点の数は？」, いくつ), where the answer has no new figure at all:
   asked how many NNCI users come from companies (何人), the model answered 「900社以上」, the
   report's count of companies; in English, "how many researchers" answered with no count, or
   only with counts of something else ("20 projects selected from 140 applications");
@@ -93,6 +94,9 @@ _SHARE_ASKED = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|perce
 _COUNTERS = {"人": "人|名", "名": "人|名", "社": "社", "件": "件", "カ国": "[カかヶケ]国", "か国": "[カかヶケ]国",
              "ヶ国": "[カかヶケ]国", "機関": "機関", "校": "校"}
 _COUNT_ASKED = re.compile(r"何(" + "|".join(_COUNTERS) + ")")
+# A count asked without its counter (「拠点の数は？」, 「いくつあるか」; not 「いくつかの課題」): any figure
+# of the answer's own, a year aside, may answer it, but one there must be.
+_ANY_COUNT_ASKED = re.compile(r"いくつ(?!かの)|何(?:個|つ|[かカヶケ]所|箇所)|数は[？?]?$")
 
 
 _HOW_MANY = re.compile(r"\bhow many ([A-Za-z-]+)(?: ([A-Za-z-]+))?", re.I)
@@ -100,6 +104,18 @@ _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|te
                           r"thousands?)\b", re.I)
 _FOLLOWING_WORDS = re.compile(r"[A-Za-z][A-Za-z-]*")
 _SCALE_OR_BOUND = {"million", "billion", "trillion", "thousand", "or", "more", "over", "than", "some", "about"}
+
+
+# "How many people …" is answered in researchers, authors or users: any word for persons counts
+# people (asked how many people in India wrote papers, "58,000 authors" had been read as a count
+# of something else and refused).
+_PERSONS = frozenset("people person individual researcher scientist author student member user participant "
+                     "employee worker engineer staff doctorate graduate expert specialist talent".split())
+
+
+def _counted(word: str) -> str:
+    word = _singular(word)
+    return "person" if word in _PERSONS else word
 
 
 def _singular(word: str) -> str:
@@ -113,13 +129,13 @@ def _counts_what_was_asked(question: str, text: str, new: list[tuple[int, int, f
     asked = _HOW_MANY.search(question)
     if not asked or asked.group(1).lower() in ENGLISH_FUNCTION_WORDS:
         return True  # "how many of the users …": the counted noun is not where it can be read
-    things = {_singular(w) for w in asked.groups() if w and w.lower() not in ENGLISH_FUNCTION_WORDS}
+    things = {_counted(w) for w in asked.groups() if w and w.lower() not in ENGLISH_FUNCTION_WORDS}
     ends = [end for start, end, _ in new if not YEAR.fullmatch(text[start:end])]
     ends += [m.end() for m in _NUMBER_WORD.finditer(text)]
     for end in ends:
         words = [w.lower() for w in _FOLLOWING_WORDS.findall(text[end:end + 60])[:5]]
         words = [w for w in words if w not in _SCALE_OR_BOUND]
-        if not words or words[0] in ENGLISH_FUNCTION_WORDS or words[0] == "per" or things & {_singular(w) for w in words}:
+        if not words or words[0] in ENGLISH_FUNCTION_WORDS or words[0] == "per" or things & {_counted(w) for w in words}:
             return True
     return False
 
@@ -139,6 +155,8 @@ def _missing_amount(question: str, answer: str) -> str | None:
         unit = re.compile(r"\s*(?:[千万億兆])*\s*(?:" + _COUNTERS[counter.group(1)] + ")")
         if not any(unit.match(text, end) for _, end, _ in new):
             return COUNT
+    elif _ANY_COUNT_ASKED.search(asked.strip()) and all(YEAR.fullmatch(text[start:end]) for start, end, _ in new):
+        return COUNT
     if asks_for_money(question) and not any(_is_money(text, start, end) for start, end, _ in new):
         return AMOUNT_OF_MONEY
     return None

@@ -21,6 +21,10 @@ _YEARLIKE = re.compile(r"^(19|20)\d\d$")
 _CIRCLED_DIGIT = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 
 
+# 「図1.2.4-3」, "Table 1.2.4-1": the report's figure and table labels state no figures (1.2, 4, 3).
+_LABEL = re.compile(r"(?:[図表]|\b(?:Figure|Fig\.|Table))\s?\d+(?:[.\-]\d+)*")
+
+
 def _normalize(text: str) -> str:
     """NFKC, with circled item numbers blanked: 「①データ中核拠点」 states no figure 1."""
     return unicodedata.normalize("NFKC", _CIRCLED_DIGIT.sub(" ", text))
@@ -43,8 +47,11 @@ def _scan(text: str, with_parts: bool = False):
     """(start, surface, value, plain) for every number: Japanese 万/億/兆 forms first, then plain
     or English-unit forms outside them. ``plain`` is the bare figure ("1,200" of "1,200万");
     ``with_parts`` also yields the lower part of a compound (1,940 of 1兆1,940億)."""
-    ja_spans = []
+    labels = [m.span() for m in _LABEL.finditer(text)]
+    ja_spans = list(labels)
     for m in _JA_NUMBER.finditer(text):
+        if any(a <= m.start() < b for a, b in labels):
+            continue
         ja_spans.append(m.span())
         yield m.start(), m.group(0), _ja_value(m), _value(m.group(1))
         lower = 3 if m.group(3) else 5 if m.group(5) else None
@@ -164,8 +171,9 @@ def repair_scale(surface: str, passage: str) -> str | None:
     """The correct English value for a claim whose figure matches a 万/億/兆 number of the passage.
 
     Small models turn 33億ユーロ into "33 billion euros" (it is 3.3 billion): when the claimed
-    figure equals the figure of a Japanese number in the passage but the scale is wrong, the
-    passage's number, converted correctly, replaces the claim.
+    figure equals the figure of a Japanese number in the passage (of a compound one, its value in
+    its leading unit) but the scale is wrong, the passage's number, converted correctly, replaces
+    the claim.
     """
     figure = re.match(r"[\d,.]+", surface.strip())
     if not figure:
@@ -175,6 +183,11 @@ def repair_scale(surface: str, passage: str) -> str | None:
     except ValueError:
         return None
     for m in _JA_NUMBER.finditer(unicodedata.normalize("NFKC", passage)):
-        if abs(_value(m.group(1)) - claimed) < 1e-9 and not m.group(3) and not m.group(5):
+        if m.group(3) or m.group(5):
+            # 2億5,000万ユーロ read as 2.5億, then 億 as "billion": "2.5 billion" (it is 250 million).
+            leading = _ja_value(m) / _JA_UNITS[m.group(2)]
+            if abs(leading - claimed) < 1e-9:
+                return english_value(_ja_value(m))
+        elif abs(_value(m.group(1)) - claimed) < 1e-9:
             return english_value(_ja_value(m))
     return None

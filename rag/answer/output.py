@@ -54,6 +54,12 @@ _ANSWER_LEFT_TO_MARKER = {
 # introduce the marker. The marker stays; the words go.
 _POINTING_WORDS = re.compile(r"(?:,\s*)?\b(?:citing|as (?:stated|mentioned|described|noted|shown|indicated) in"
                              r"(?: the)?(?: passages?| excerpts?)?)\s*(?=(?:\[\d+\]|［\d+］))", re.I)
+# "According to passage [3], in 2021, India had …": the words go, the marker moves to the end of
+# the sentence (left in place, the words would read "According to passage, in 2021, …").
+_LEADING_POINTER = re.compile(r"(?:(?<=^)|(?<=[.!?]\s))(?:according to|as (?:stated|shown|described|mentioned) in|"
+                              r"based on)\s+(?:the\s+)?(?:passages?|excerpts?)\s*((?:\s*(?:\[\d+\]|［\d+］))+)\s*,\s*",
+                              re.I | re.M)
+_ENGLISH_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 # "published … on August 2023": a month without its day takes "in".
 _ON_MONTH = re.compile(r"\bon (?=(?:January|February|March|April|May|June|July|August|September|October|November|"
                        r"December),? \d{4}\b)")
@@ -72,6 +78,16 @@ def spell_out_scales(text: str) -> str:
     return _SCALE_LETTER.sub(lambda m: f"{m.group(1)} {_SCALE_WORD[m.group(2)]}", text)
 
 
+def _without_leading_pointer(text: str) -> str:
+    while found := _LEADING_POINTER.search(text):
+        rest = text[found.end():]
+        end = _ENGLISH_SENTENCE_END.search(rest)
+        at = end.start() if end else len(rest)
+        rest = rest[:1].upper() + rest[1:at] + found.group(1).strip() + rest[at:]
+        text = text[:found.start()] + rest
+    return text
+
+
 def _mark_placeholder(found: re.Match) -> str:
     return f"{found.group(1) or ''} {FIGURE_PLACEHOLDER}".lstrip()
 
@@ -86,7 +102,7 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))), text)
     text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", leaks_removed))
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
-    text = _POINTING_WORDS.sub("", text)
+    text = _POINTING_WORDS.sub("", _without_leading_pointer(text))
     text = _ON_MONTH.sub("in ", text)
     for label in labels:
         text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)

@@ -51,6 +51,9 @@ _BRACKETED_FIGURE = re.compile(
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 # "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
 _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
+# 「この回答は、抜粋から…という情報を基に得られた」: how the answer was made, never part of it, even
+# when it is all that is left once the answer's own sentences failed their checks.
+_ABOUT_THE_ANSWER = re.compile(r"(?:この|本|上記の|以上の)回答は|\b(?:this|the above) answer\b|\bthe answer above\b", re.I)
 
 
 def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
@@ -305,7 +308,7 @@ class AnswerVerifier:
             if any(repeats_earlier(body, earlier, language) for earlier, _ in kept):
                 flags.append(f"repeated sentence removed: {body[:60]}")
                 continue
-            if kept and _ABOUT_THE_SOURCES.search(body):
+            if (kept and _ABOUT_THE_SOURCES.search(body)) or _ABOUT_THE_ANSWER.search(body):
                 flags.append(f"sentence about the passages removed: {body[:60]}")
                 continue
             markers = markers_in(sentence)
