@@ -59,6 +59,17 @@ def test_figure_and_table_labels_are_not_figures():
     assert claimed_numbers("See Figure 1.2.4-11 and Table 2: 5 items") == [("5", 5.0)]
 
 
+def test_the_digits_before_a_scale_word_are_no_figure_of_a_japanese_answer(engine, pipeline):
+    # Asked how many Japanese institutions take part in ASCENT+ (the report does not say), the
+    # model answered 「1台」 citing Japan's R&D statistics, whose 1兆7,312億円 starts with a 1.
+    question = "ASCENT+に参加している15機関のうち、日本の機関はいくつか？"
+    ok, text, _, flags = _finish(engine, pipeline, question, "ja", "1兆7,312億円", "日本の機関は1台です。［{n}］")
+    assert not ok and any("1 is only the digits before" in f for f in flags)
+    # The whole figure, copied as the report writes it, is the report's.
+    ok, text, _, _ = _finish(engine, pipeline, question, "ja", "1兆7,312億円", "非営利団体・公的機関が1兆7,312億円です。［{n}］")
+    assert "1兆7,312億円" in text
+
+
 def test_a_placeholder_where_the_figure_should_stand_removes_the_sentence(engine, pipeline):
     question = "How many scientists work at China's National Center for Nanoscience and Technology in Beijing?"
     hits = _context(engine, question, "en")

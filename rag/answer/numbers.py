@@ -88,6 +88,14 @@ def numbers_in(text: str) -> frozenset[float]:
     return frozenset(found)
 
 
+def only_leading_digits(value: float, text: str) -> bool:
+    """Whether ``text`` states ``value`` only as the digits before 万/億/兆 of a larger number:
+    the 1 of 1兆7,312億円. A Japanese answer copies the report's scale word, so 「1台」 read there
+    is no figure of the report's."""
+    whole = {v for _, _, v, _ in _scan(_normalize(text), with_parts=True)}
+    return not is_supported(value, whole) and is_supported(value, numbers_in(text))
+
+
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|パーセント|ポイント|percentage point)", re.I)
 
 

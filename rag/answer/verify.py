@@ -30,7 +30,7 @@ from .dates import (claimed_months, correct_base_years, month_supported, months_
                     restore_year_span)
 from .english_terms import EnglishTerms
 from .names import NameChecker
-from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, repair_scale, replace_figure,
+from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, only_leading_digits, repair_scale, replace_figure,
                       states_figure)
 from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
                      without_dangling_end)
@@ -171,7 +171,7 @@ class AnswerVerifier:
         the passage names only beside another figure (attribution.py); in Japanese, one the
         passage does not name while another passage does (subjects.py), or the item listed
         beside the one asked (attribution.py); or a Japanese answer writes it with another unit
-        than the passage (units.py)."""
+        than the passage (units.py), or without the 万/億/兆 that the passage's figure has."""
         if language == "en":
             owner = self._names and figure_of_another_name(body, value, hit, self._names)
             return f"another actor's figure, not {owner}'s" if owner else contradicts_period(body, value, hit.chunk.text)
@@ -181,6 +181,8 @@ class AnswerVerifier:
         item = figure_of_another_item(body, question, value, hit)
         if item:
             return f"another item's figure, not {item}'s"
+        if only_leading_digits(value, hit.chunk.text):
+            return "only the digits before 万/億/兆 of a larger figure"
         return contradicts_period(body, value, hit.chunk.text) or different_unit(body, value, hit.chunk.text)
 
     def _check_numbers(self, body: str, cited: list[int], hits: list[Hit], language: str,
