@@ -596,6 +596,27 @@ def test_a_scale_slip_of_a_compound_japanese_number_is_repaired(engine, pipeline
     assert "repaired a unit conversion: 2.5 billion -> 250 million" in flags
 
 
+def test_the_questions_year_stated_by_the_cited_passages_heading_keeps_the_sentence(engine, pipeline):
+    # 2022 stands in the heading 「The CHIPS and Science Act of 2022」, not in the passage's text:
+    # restating it had cost the sentence its 25% (the one unsupported figure of two).
+    question = ("What percentage of their capital spending on chip-making equipment can companies recover as a tax "
+                "credit under the 2022 US chips law?")
+    hits = engine.retrieve(question, k=4)
+    n = next(i for i, h in enumerate(hits, start=1) if "25％の投資税額控除" in h.chunk.text)
+    text, _, flags = pipeline.verifier.verify(f"25% can be recovered as a tax credit under the 2022 US chips law.[{n}]",
+                                              hits, "en", question)
+    assert text.startswith("25% can be recovered as a tax credit under the 2022 US chips law.") and not flags
+
+
+def test_a_japanese_title_in_an_english_answer_gets_back_its_japanese_characters(engine, pipeline):
+    # The model wrote 标准 (simplified Chinese) inside the report's title 国家標準化発展綱要.
+    question = "When did China publish its first long-term strategy on technical standards, and what is it called?"
+    hits = engine.retrieve(question, k=4)
+    text, _, flags = pipeline.verifier.verify('In 2021 China published "国家标准化発展綱要".[1]', hits, "en", question)
+    assert "国家標準化発展綱要" in text and "标" not in text
+    assert "restored 国家标准化発展綱要 as 国家標準化発展綱要 from the passage" in flags
+
+
 def test_a_sentence_with_a_footnote_is_quoted_as_the_report_prints_it(engine, pipeline):
     from rag.answer.citations import find_quote, quote_in_report
 

@@ -70,6 +70,20 @@ def test_the_digits_before_a_scale_word_are_no_figure_of_a_japanese_answer(engin
     assert "1兆7,312億円" in text
 
 
+def test_an_english_figure_from_a_passage_that_does_not_name_the_sentences_subject_is_not_its(engine, pipeline):
+    # The 1.26億ポンド of the Henry Royce Institute (Manchester), given to the National Graphene
+    # Institute, which another context passage names: the report gives no cost for the NGI.
+    question = "How much did it cost to build the UK's National Graphene Institute in Manchester?"
+    ok, _, _, flags = _finish(engine, pipeline, question, "en", "1.26億ポンド",
+                              "The UK's National Graphene Institute in Manchester was built with £126 million.[{n}]")
+    assert not ok and any("does not name National Graphene Institute" in f for f in flags)
+    # An acronym alone is no such subject: CRDS, the report's author, is named in few passages.
+    question = ("How many up-and-coming researchers did CRDS invite to its residential workshop on designing "
+                "and controlling materials?")
+    ok, text, _, _ = _finish(engine, pipeline, question, "en", "22名", "CRDS invited 22 researchers.[{n}]")
+    assert ok and "22 researchers" in text
+
+
 def test_a_placeholder_where_the_figure_should_stand_removes_the_sentence(engine, pipeline):
     question = "How many scientists work at China's National Center for Nanoscience and Technology in Beijing?"
     hits = _context(engine, question, "en")

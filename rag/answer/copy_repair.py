@@ -113,3 +113,31 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _restore_katakana(text, sources, question, notes)
     text = _complete_cut_words(text, sources, notes)
     return text, notes
+
+
+_JAPANESE_RUN = re.compile(r"[\u3041-\u30ff\u3400-\u9fffー]{4,}")
+
+
+def restore_copied_kanji(text: str, passages: list[str]) -> tuple[str, list[str]]:
+    """An English answer's Japanese title with its Chinese character forms restored from the
+    passages: "国家标准化発展綱要" (标准, two simplified forms side by side) quotes the report's
+    国家標準化発展綱要. A run holding a character outside the Japanese set is replaced by the one
+    passage run of its length that differs from it in at most a third of its characters."""
+    notes: list[str] = []
+    sources = "\n".join(passages)
+
+    def repl(m: re.Match) -> str:
+        run = m.group(0)
+        if all(_is_japanese_charset(ch) for ch in run):
+            return run
+        n = len(run)
+        found = {sources[i:i + n] for i in range(len(sources) - n + 1)
+                 if sum(a != b for a, b in zip(run, sources[i:i + n])) * 3 <= n
+                 and _JAPANESE_RUN.fullmatch(sources[i:i + n])}
+        if len(found) != 1:
+            return run
+        restored = found.pop()
+        notes.append(f"restored {run} as {restored} from the passage")
+        return restored
+
+    return _JAPANESE_RUN.sub(repl, text), notes

@@ -188,6 +188,21 @@ class NameChecker:
                     return i, ", ".join(n.surface for n in subjects)
         return None
 
+    def unnamed_subject(self, body: str, question: str, passage: str, passages: list[str]) -> str | None:
+        """The subject of an English sentence (a name it shares with the question) when
+        ``passage``, which states the sentence's figure, does not name it while another context
+        passage writes it: the figure is someone else's. Asked what the National Graphene
+        Institute cost, the model gave it the 1.26億ポンド of the Henry Royce Institute, from a
+        passage that never names the NGI, beside the passage that does."""
+        for name in asked_names(body, question):
+            # A name of two words or more: an acronym alone (CRDS, the report's author) is named
+            # in few passages that are nonetheless about it.
+            if len(name.words) < 2 or self.supports(passage, name):
+                continue
+            if any(other != passage and self.writes_name(other, name) for other in passages):
+                return name.surface
+        return None
+
     def writes_name(self, passage: str, name: Name) -> bool:
         """Whether the passage writes the name in Latin script, whole or as its initials
         ("National Nanotechnology Initiative" or NNI)."""

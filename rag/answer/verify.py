@@ -25,7 +25,7 @@ from ..retrieval import Hit
 from .attribution import figure_of_another_item, figure_of_another_name
 from .citations import (LIST_ITEM, Citation, chunk_sentences, markers_in, split_answer,
                         strip_markers)
-from .copy_repair import restore_copied_text
+from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import (claimed_months, correct_base_years, month_supported, months_in, restore_months,
                     restore_year_span)
 from .english_terms import EnglishTerms
@@ -168,13 +168,20 @@ class AnswerVerifier:
 
         The sentence calls the figure yearly where the passage gives a total over years or the
         reverse (periods.py), or gives it to another actor than the passage does: in English, one
-        the passage names only beside another figure (attribution.py); in Japanese, one the
+        the passage names only beside another figure (attribution.py), or one it does not name
+        while another passage does (names.py); in Japanese, one the
         passage does not name while another passage does (subjects.py), or the item listed
         beside the one asked (attribution.py); or a Japanese answer writes it with another unit
         than the passage (units.py), or without the 万/億/兆 that the passage's figure has."""
         if language == "en":
             owner = self._names and figure_of_another_name(body, value, hit, self._names)
-            return f"another actor's figure, not {owner}'s" if owner else contradicts_period(body, value, hit.chunk.text)
+            if owner:
+                return f"another actor's figure, not {owner}'s"
+            subject = self._names and self._names.unnamed_subject(body, question, hit.chunk.text,
+                                                                  [h.chunk.text for h in hits])
+            if subject:
+                return f"from a passage that does not name {subject}"
+            return contradicts_period(body, value, hit.chunk.text)
         unnamed = self._subjects.misattributed(body, question, value, hit, hits)
         if unnamed:
             return unnamed
@@ -251,6 +258,8 @@ class AnswerVerifier:
             return body, sorted(set(cited) | set(sources))
         unrepaired = []
         for surface, value in missing:
+            if value in asked and any(value in numbers_in(" ".join(hits[m - 1].chunk.heading_path)) for m in cited):
+                continue  # "the 2022 US chips law" of the question, cited under 「CHIPS and Science Act of 2022」
             # A share is never a slipped 万/億 ("40%" is not "40 trillion"), and a figure the
             # report states for another actor or period is no slip: "repairing" Samsung's $2
             # billion made it the $200 million of another passage.
@@ -288,7 +297,9 @@ class AnswerVerifier:
         asked = {v for _, v in claimed_numbers(question)}  # the question's own figures
         text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(r"\1", raw)), [short_heading(h.chunk) for h in hits])
         if language == "en":
-            text, notes = self._english_terms.replace(text, question)
+            text, notes = restore_copied_kanji(text, [h.chunk.text for h in hits])
+            text, replaced = self._english_terms.replace(text, question)
+            notes += replaced
             text, calques = self._english_terms.repair_calques(text, [h.chunk.text for h in hits])
             notes += calques
             text = spell_out_scales(text)
