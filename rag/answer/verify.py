@@ -250,7 +250,15 @@ class AnswerVerifier:
             return body, cited
         others = [i for i in passages if all(states(i, v) for _, v in missing)]
         if others:
-            return body, sorted(set(cited) | {others[0]})
+            # A cited passage whose figure is another subject's goes (the UK quantum passage's
+            # 2017 for the Faraday Battery Challenge); one that merely lacks the figure is left
+            # to _drop_citations_without_figures.
+            wrong = {m for m in cited if any(misread.get((m, v)) for _, v in claims)
+                     and not any(states(m, v) for _, v in claims)}
+            for m in sorted(wrong):
+                reason = next(misread[m, v] for _, v in claims if misread.get((m, v)))
+                flags.append(f"cited the passage [{others[0]}] instead of [{m}], whose figure is {reason}")
+            return body, sorted((set(cited) - wrong) | {others[0]})
         # Else each figure from the passage that states it: a sentence may join two passages'
         # facts ("8% … in basic research and 17% of GDP for emerging industries").
         sources = [next((i for i in passages if states(i, v)), None) for _, v in missing]
