@@ -500,6 +500,14 @@ def _verify_english(engine, pipeline, question: str, raw: str):
     return pipeline.verifier.verify(raw, engine.retrieve(question, k=4), "en", question)
 
 
+def _verify_citing(engine, pipeline, question: str, having: str, raw: str, language: str = "en"):
+    """The verification of ``raw`` against the real top 4 passages of ``question``, ``{n}`` in
+    ``raw`` being the marker of the passage holding ``having``."""
+    hits = engine.retrieve(question, k=4)
+    n = next(i for i, h in enumerate(hits, start=1) if having in h.chunk.text)
+    return pipeline.verifier.verify(raw.format(n=n), hits, language, question)
+
+
 def test_repeats_and_talk_about_the_passages_are_dropped(engine, pipeline):
     text, _, flags = _verify_english(engine, pipeline, "When did Korea adopt the K-Battery development strategy?",
                                      "Korea adopted it in July 2021.[1] Korea adopted it in July 2021.[1] "
@@ -512,11 +520,9 @@ def test_a_sentence_about_how_the_answer_was_made_is_dropped_even_when_nothing_p
     # The model's own answer (a number for Japan's users the report never gives) fails its check;
     # what remained, 「この回答は、抜粋から…を基に得られた」, had been shown as the answer.
     question = "nanoHUBの年間利用者のうち、日本からの利用者は何人か？"
-    hits = engine.retrieve(question, k=4)
-    n = next(i for i, h in enumerate(hits, start=1) if "160万人" in h.chunk.text)
-    raw = (f"年間160万人の利用者中、日本からの利用者は約10万人（［{n}］）。\n\n"
-           f"この回答は、抜粋から「年間160万人の利用者にサービスを提供している」という情報を基に得られた。［{n}］")
-    text, _, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    raw = ("年間160万人の利用者中、日本からの利用者は約10万人（［{n}］）。\n\n"
+           "この回答は、抜粋から「年間160万人の利用者にサービスを提供している」という情報を基に得られた。［{n}］")
+    text, _, flags = _verify_citing(engine, pipeline, question, "160万人", raw, "ja")
     assert text == "" and any("about the passages removed: この回答は" in f for f in flags)
 
 
@@ -588,10 +594,8 @@ def test_a_scale_slip_of_a_compound_japanese_number_is_repaired(engine, pipeline
     # 2億5,000万ユーロ, read as 2.5億 and 億 as "billion", is 250 million euros, not 2.5 billion.
     question = ("How much does the EU's 2024 advanced materials strategy plan to invest under Horizon Europe by 2027, "
                 "and how much of that must at least come from the private sector?")
-    hits = engine.retrieve(question, k=4)
-    n = next(i for i, h in enumerate(hits, start=1) if "2億5,000万ユーロ" in h.chunk.text)
-    text, _, flags = pipeline.verifier.verify(f"At least 2.5 billion euros must come from the private sector.[{n}]",
-                                              hits, "en", question)
+    text, _, flags = _verify_citing(engine, pipeline, question, "2億5,000万ユーロ",
+                                    "At least 2.5 billion euros must come from the private sector.[{n}]")
     assert "250 million euros" in text and "2.5 billion" not in text
     assert "repaired a unit conversion: 2.5 billion -> 250 million" in flags
 
@@ -601,10 +605,8 @@ def test_the_questions_year_stated_by_the_cited_passages_heading_keeps_the_sente
     # restating it had cost the sentence its 25% (the one unsupported figure of two).
     question = ("What percentage of their capital spending on chip-making equipment can companies recover as a tax "
                 "credit under the 2022 US chips law?")
-    hits = engine.retrieve(question, k=4)
-    n = next(i for i, h in enumerate(hits, start=1) if "25％の投資税額控除" in h.chunk.text)
-    text, _, flags = pipeline.verifier.verify(f"25% can be recovered as a tax credit under the 2022 US chips law.[{n}]",
-                                              hits, "en", question)
+    text, _, flags = _verify_citing(engine, pipeline, question, "25％の投資税額控除",
+                                    "25% can be recovered as a tax credit under the 2022 US chips law.[{n}]")
     assert text.startswith("25% can be recovered as a tax credit under the 2022 US chips law.") and not flags
 
 

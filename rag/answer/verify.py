@@ -30,8 +30,8 @@ from .dates import (claimed_months, correct_base_years, month_supported, months_
                     restore_year_span)
 from .english_terms import EnglishTerms
 from .names import NameChecker
-from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, only_leading_digits, repair_scale, replace_figure,
-                      states_figure)
+from .numbers import (claimed_numbers, claimed_percentages, is_supported, numbers_in, only_leading_digits, repair_scale,
+                      replace_figure, states_figure)
 from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
                      without_dangling_end)
 from .periods import contradicts_period
@@ -204,7 +204,8 @@ class AnswerVerifier:
         percentage is stated only by a percentage. A figure only a passage about another country
         states, or only sentences of a passage naming other countries, does not support a
         sentence about this one (places.py); the question's own figures (``asked``) are exempt
-        from that rule and from the count for dropping.
+        from that rule and from the count for dropping, and one the cited passage's heading
+        states is not marked.
         """
         claims = claimed_numbers(body)
         foreign = _about_other_places(body, hits)
