@@ -50,3 +50,9 @@ def pipeline(engine):
     from rag.answer.pipeline import AnswerPipeline
 
     return AnswerPipeline(engine, generator=None)
+
+
+def passage_index(hits, having: str = "", lacking: str | None = None) -> int:
+    """Index of the first hit whose chunk holds ``having`` (and not ``lacking``)."""
+    return next(i for i, h in enumerate(hits)
+                if having in h.chunk.text and (lacking is None or lacking not in h.chunk.text))

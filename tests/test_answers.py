@@ -15,11 +15,7 @@ from rag.chunking import unit_sentences
 from rag.errors import InputError
 from rag.language import detect_language
 
-
-def _passage(hits, having: str = "", lacking: str | None = None) -> int:
-    """Index of the first hit whose chunk holds ``having`` (and not ``lacking``)."""
-    return next(i for i, h in enumerate(hits)
-                if having in h.chunk.text and (lacking is None or lacking not in h.chunk.text))
+from .conftest import passage_index
 
 
 def test_numbers_compare_across_languages():
@@ -458,7 +454,7 @@ def test_echoed_number_annotations_are_removed():
     assert clean_output(raw) == "The NNI budget request for FY2024 is $2.16 billion.[1]"
 
 
-def test_english_claim_also_cites_the_clearly_closest_passage(engine, pipeline):
+def test_english_claim_also_cites_the_clearly_closestpassage_index(engine, pipeline):
     hits = engine.retrieve("When did Korea adopt the K-Battery development strategy?", k=4)
     right = next(i for i, h in enumerate(hits) if "K-バッテリー発展戦略" in h.chunk.text)
     wrong = next(i for i, h in enumerate(hits) if "バッテリー" not in h.chunk.text and "電池" not in h.chunk.text)
@@ -504,8 +500,7 @@ def _verify_citing(engine, pipeline, question: str, having: str, raw: str, langu
     """The verification of ``raw`` against the real top 4 passages of ``question``, ``{n}`` in
     ``raw`` being the marker of the passage holding ``having``."""
     hits = engine.retrieve(question, k=4)
-    n = next(i for i, h in enumerate(hits, start=1) if having in h.chunk.text)
-    return pipeline.verifier.verify(raw.format(n=n), hits, language, question)
+    return pipeline.verifier.verify(raw.format(n=passage_index(hits, having) + 1), hits, language, question)
 
 
 def test_repeats_and_talk_about_the_passages_are_dropped(engine, pipeline):
@@ -635,7 +630,7 @@ def test_a_sentence_with_a_footnote_is_quoted_as_the_report_prints_it(engine, pi
     assert "［注6］" in hits[source].chunk.text[start:end]
 
 
-def test_a_japanese_sentence_copied_from_another_passage_cites_that_passage(engine, pipeline):
+def test_a_japanese_sentence_copied_from_another_passage_cites_thatpassage_index(engine, pipeline):
     question = "新型コロナをきっかけに世界で初めて認可された新しいタイプのワクチンはいつ、どこの会社のもの？"
     hits = engine.retrieve(question, k=6)
     sentence = "新型コロナウイルス感染症拡大によって世界の研究開発活動が停滞したことにも影響を受け、研究開発のDXへの取り組みが格段に進んでいる。"
@@ -731,7 +726,7 @@ def test_a_sentence_copied_from_inside_a_word_gets_the_whole_word():
 def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):
     question = "EUの大型の脳研究プロジェクトのうち、ナノエレクトロニクスと関わりが深いのはどの基盤？"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "ニューロモルフィック")
+    source = passage_index(hits, "ニューロモルフィック")
     text, citations, flags = pipeline.verifier.verify(
         f"次世代のニューヲモルフィックチップの開発が進められた。［{source + 1}］", hits, "ja", question)
     assert "ニューロモルフィックチップ" in text and "ヲ" not in text
@@ -741,7 +736,7 @@ def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):
 def test_a_marker_inside_an_english_sentence_leaves_one_space_and_one_citation(engine, pipeline):
     question = "In the extra call for proposals of 2022, which two kinds of qubit hardware got new research themes?"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "冷却原子")
+    source = passage_index(hits, "冷却原子")
     n = source + 1
     text, citations, _ = pipeline.verifier.verify(
         f"In 2022, [{n}] cold atoms and [{n}] semiconductor qubits got new themes.", hits, "en", question)
@@ -753,7 +748,7 @@ def test_an_english_claim_cites_the_passage_whose_sentence_renders_its_words(eng
     # less than the margin. The words it renders (冷却原子 "cold atoms", 半導体量子ビット) decide.
     question = "In the extra call for proposals of 2022, which two kinds of qubit hardware got new research themes?"
     hits = engine.retrieve(question, k=4)
-    right, wrong = _passage(hits, "冷却原子、半導体量子ビット"), _passage(hits, lacking="冷却原子")
+    right, wrong = passage_index(hits, "冷却原子、半導体量子ビット"), passage_index(hits, lacking="冷却原子")
     claim = "In the extra call for proposals of 2022, cooling atoms and semiconductor quantum bits got new research themes."
     shares = pipeline.verifier.sources.translation_shares(claim, ["2022年度に新たに追加の公募がなされ、冷却原子、半導体量子ビットに関する新たなテーマが立ち上がった。",
                                                            "欧州では、EU Quantum Flagshipが2022年から新しいフェーズに移った。"])
@@ -798,7 +793,7 @@ def test_a_qualifier_the_report_puts_on_a_figure_is_restored_in_english():
 def test_a_verified_english_answer_keeps_the_reports_bound(engine, pipeline):
     question = "How many federal agencies are involved in the US National Nanotechnology Initiative?"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "30以上の連邦機関")
+    source = passage_index(hits, "30以上の連邦機関")
     text, _, flags = pipeline.verifier.verify(f"It involves 30 federal agencies.[{source + 1}]", hits, "en", question)
     assert "at least 30 federal agencies" in text and any("qualifier" in f for f in flags)
 
@@ -806,7 +801,7 @@ def test_a_verified_english_answer_keeps_the_reports_bound(engine, pipeline):
 def test_a_figure_from_a_passage_about_other_countries_only_does_not_answer_for_japan(engine, pipeline):
     question = "In Japan's FY2022 R&D spending, which kind of performer spent the most on quantum technology?"
     hits = engine.retrieve(question, k=6)
-    dutch = _passage(hits, "6億1500万ユーロ", lacking="日本")
+    dutch = passage_index(hits, "6億1500万ユーロ", lacking="日本")
     raw = f"In Japan's FY2022 R&D spending, QDNL spent the most, 615 million euros.[{dutch + 1}]"
     text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
     assert text == "" and any("only for another country" in f for f in flags)
@@ -820,8 +815,8 @@ def test_a_citation_that_alone_states_the_questions_restated_figure_is_kept(engi
     # pja-15 in the extra set: 2019 (the question's year) stood only in the second cited passage.
     question = "2019年度の補正予算で、5Gの次の世代の通信を支える基盤を強くする研究開発事業にはいくら付いた？"
     hits = engine.retrieve(question, k=6)
-    budget = _passage(hits, "1,100億円", lacking="2019")
-    year = _passage(hits, "2019", lacking="1,100億円")
+    budget = passage_index(hits, "1,100億円", lacking="2019")
+    year = passage_index(hits, "2019", lacking="1,100億円")
     raw = f"2019年度の補正予算で、ポスト5G情報通信システム基盤強化研究開発事業は1,100億円である。［{budget + 1}］［{year + 1}］"
     text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
     assert "1,100億円" in text and {c.chunk.id for c in citations} == {hits[budget].chunk.id, hits[year].chunk.id}
@@ -830,7 +825,7 @@ def test_a_citation_that_alone_states_the_questions_restated_figure_is_kept(engi
 def test_a_citation_that_states_none_of_the_sentences_figures_is_dropped_beside_one_that_states_them(engine, pipeline):
     question = "中国がこの先2030年までに、ソーラーと風車による発電能力をどの規模まで広げると打ち出している？"
     hits = engine.retrieve(question, k=6)
-    right, wrong = _passage(hits, "12億kW以上"), _passage(hits, lacking="12億")
+    right, wrong = passage_index(hits, "12億kW以上"), passage_index(hits, lacking="12億")
     sentence = "中国は2030年までに太陽光、風力発電設備容量を12億kW以上にする目標を掲げている。"
     _, citations, flags = pipeline.verifier.verify(f"{sentence}［{wrong + 1}］［{right + 1}］", hits, "ja", question)
     assert [c.chunk.id for c in citations] == [hits[right].chunk.id] and any("dropped" in f for f in flags)
@@ -898,7 +893,7 @@ def test_a_sentence_that_only_points_at_its_source_is_not_shown(engine, pipeline
     # What a backend that cannot continue from given words leaves: "outlined in." says nothing.
     question = "What national research strategy did France publish in 2013?"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "2013年に「国家研究戦略") + 1
+    source = passage_index(hits, "2013年に「国家研究戦略") + 1
     raw = f"The French strategy is outlined in [{source}]. France published its national research strategy in 2013.[{source}]"
     text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
     assert text == "France published its national research strategy in 2013.[1]" and citations
@@ -946,7 +941,7 @@ def test_a_japanese_answer_that_dropped_the_reports_bound_is_a_near_miss_shown_b
     # The model copies 1000量子ビット超 as 1000量子ビット: the quote still carries the bound.
     question = "IBMが2023年末に発表したプロセッサの量子ビット数は正確にいくつか？"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "1000量子ビット超") + 1
+    source = passage_index(hits, "1000量子ビット超") + 1
     text, citations, flags = pipeline.verifier.verify(f"量子ビット数は1000量子ビットである［{source}］。", hits, "ja", question)
     answerable, shown, kept = pipeline._near_miss(question, "ja", text, citations, flags)
     assert not answerable and kept == citations
@@ -958,7 +953,7 @@ def test_a_japanese_answer_gets_back_the_bound_its_copy_dropped(engine, pipeline
 
     question = "IBMが2023年末に発表したプロセッサの量子ビット数は？"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "1000量子ビット超") + 1
+    source = passage_index(hits, "1000量子ビット超") + 1
     text, _, flags = pipeline.verifier.verify(f"量子ビット数は1000量子ビットである［{source}］。", hits, "ja", question)
     assert "1000量子ビット超" in text and any("restored the report's qualifier: 超" in f for f in flags)
     # Before the figure (約), after its unit (以上); never on the 2 of CO2, nor where the answer's
@@ -974,7 +969,7 @@ def test_a_japanese_answer_gets_back_the_bound_its_copy_dropped(engine, pipeline
 def test_a_municipality_asked_where_the_quotes_name_only_a_prefecture_is_not_answered(engine, pipeline):
     question = "TSMCが28nm世代の量産工場を建設している市町村はどこか？"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "熊本県にTSMC") + 1
+    source = passage_index(hits, "熊本県にTSMC") + 1
     text, citations, flags = pipeline.verifier.verify(f"熊本県である［{source}］。", hits, "ja", question)
     assert text and any("熊本県" in c.quote for c in citations)  # true to the report, but not what was asked
     answerable, shown, kept = pipeline._near_miss(question, "ja", text, citations, flags)
@@ -998,7 +993,7 @@ def test_a_bare_year_gets_the_month_its_quote_states():
 def test_a_verified_english_answer_dates_the_event_as_the_report_does(engine, pipeline):
     question = "When did the NNCO announce the Nano4EARTH challenge?"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "Nano4EARTH") + 1
+    source = passage_index(hits, "Nano4EARTH") + 1
     text, citations, flags = pipeline.verifier.verify(f"The NNCO announced Nano4EARTH in 2022.[{source}]", hits, "en", question)
     assert text == "The NNCO announced Nano4EARTH in October 2022.[1]"
     assert "2022年10月" in citations[0].quote
@@ -1009,8 +1004,8 @@ def test_a_sentence_cites_the_passage_that_names_its_subject_when_the_cited_one_
     # the figure check; the Faraday Battery Challenge and its 2017 stand in another passage.
     question = "What is the time frame of the UK's Faraday Battery Challenge mentioned in the report?"
     hits = engine.retrieve(question, k=6)
-    faraday = _passage(hits, "Faraday Battery Challenge")
-    quantum = _passage(hits, "2017年より開始", lacking="Faraday")
+    faraday = passage_index(hits, "Faraday Battery Challenge")
+    quantum = passage_index(hits, "2017年より開始", lacking="Faraday")
     raw = f"The Faraday Battery Challenge was launched in 2017.[{quantum + 1}]"
     text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
     assert [c.chunk.id for c in citations] == [hits[faraday].chunk.id]
@@ -1026,8 +1021,8 @@ def test_the_subject_must_stand_in_a_sentence_that_states_the_figure(engine, pip
     # The passage on Japan's history names the NNI, but its 2001 is Japan's 「第2期（2001～2005年度）」.
     question = "When did the National Nanotechnology Initiative start?"
     hits = engine.retrieve(question, k=6)
-    history = _passage(hits, "第2期（2001～2005年度）")
-    launch = _passage(hits, "2001年の開始")
+    history = passage_index(hits, "第2期（2001～2005年度）")
+    launch = passage_index(hits, "2001年の開始")
     raw = f"The National Nanotechnology Initiative started in 2001.[{history + 1}]"
     _, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
     assert [c.chunk.id for c in citations] == [hits[launch].chunk.id] and "2001年の開始" in citations[0].quote
@@ -1052,7 +1047,7 @@ def test_a_bare_japanese_phrase_is_shown_with_the_report_sentence_it_rests_on(en
 
     question = "新しい化合物を市場に出す前に国の審査を義務づけている日本の法律は、略して何と呼ばれる？"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "（化審法）") + 1
+    source = passage_index(hits, "（化審法）") + 1
     text, citations, _ = pipeline.verifier.verify(f"化審法［{source}］", hits, "ja", question, cut=False)
     shown, note = with_supporting_quotes(text, citations, "ja")
     assert note.startswith("a bare phrase") and shown.startswith("化審法［1］\n根拠：「")
@@ -1068,7 +1063,7 @@ def test_a_bare_japanese_phrase_is_shown_with_the_report_sentence_it_rests_on(en
     # A figure alone ("3" read off 3次元) is replaced by the sentence it was taken from.
     question = "九州に誘致された台湾系ファウンドリの拠点で、後に作ると発表された最も細かいプロセスは何ナノメートル？"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "12 nm") + 1
+    source = passage_index(hits, "12 nm") + 1
     text, citations, _ = pipeline.verifier.verify(f"3［{source}］", hits, "ja", question, cut=False)
     shown, note = with_supporting_quotes(text, citations, "ja")
     assert note.startswith("a bare figure") and shown.startswith("報告書の記述：「") and "12 nm" in shown and "3［1］" not in shown
@@ -1080,14 +1075,14 @@ def test_a_comparisons_base_year_is_the_reports(engine, pipeline):
     # Both years pass the number check (the report gives 2030 as the target year).
     question = "フランスは製造業の温室効果ガス排出を、いつと比べてどれだけ減らす目標か？"
     hits = engine.retrieve(question, k=4)
-    source = _passage(hits, "2015年比で35％") + 1
+    source = passage_index(hits, "2015年比で35％") + 1
     text, _, flags = pipeline.verifier.verify(f"製造業の排出を2030年比で35％削減する目標である［{source}］。", hits, "ja",
                                               question, cut=False)
     assert "2015年比で35％" in text and "2030年比" not in text
     assert "base year 2030 corrected to the report's 2015" in flags
     english = "How much does France aim to cut manufacturing greenhouse gas emissions, and against which year?"
     hits = engine.retrieve(english, k=4)
-    source = _passage(hits, "2015年比で35％") + 1
+    source = passage_index(hits, "2015年比で35％") + 1
     text, _, _ = pipeline.verifier.verify(f"France aims to cut them by 35% compared with 2030 levels.[{source}]", hits,
                                           "en", english, cut=False)
     assert "compared with 2015 levels" in text
@@ -1121,7 +1116,7 @@ def test_a_bulleted_list_reaches_the_model_whole_and_one_item_per_line(engine):
 def test_a_claim_naming_several_items_of_a_list_quotes_those_items(engine, pipeline):
     question = SINGAPORE_PLATFORMS
     hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
-    i = _passage(hits, "National Quantum-Safe Network")
+    i = passage_index(hits, "National Quantum-Safe Network")
     raw = ("The programme launched three platforms: the National Quantum Computing Hub, the National Quantum "
            f"Fabless Foundry and the National Quantum-Safe Network.[{i + 1}]")
     text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
@@ -1140,8 +1135,8 @@ def test_a_count_of_years_the_model_made_becomes_the_reports_span(engine, pipeli
 
     question = "What is the time frame of the UK's Faraday Battery Challenge mentioned in the report?"
     hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
-    i = _passage(hits, "Faraday Battery Challenge（2017-2025年）")
-    other = _passage(hits, "英国", lacking="Faraday")
+    i = passage_index(hits, "Faraday Battery Challenge（2017-2025年）")
+    other = passage_index(hits, "英国", lacking="Faraday")
     # The model's marker points at another British passage, as the small model's did.
     raw = f"The Faraday Battery Challenge was initiated in 2017 and will run for 8 years.[{other + 1}]"
     text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
@@ -1163,7 +1158,7 @@ def test_a_figure_the_passage_gives_another_actor_does_not_support_the_named_one
     question = "How much CHIPS Act grant money did Samsung receive for its Texas plant?"
     # The passages the model reads (another one may state $2 billion for something else).
     hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
-    i = _passage(hits, "サムスンは、テキサス州に2,000億ドル")
+    i = passage_index(hits, "サムスンは、テキサス州に2,000億ドル")
     assert "国防総省に20億ドル" in hits[i].chunk.text
     raw = f"Samsung received $2 billion in CHIPS Act grant money for its Texas plant.[{i + 1}]"
     text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
@@ -1179,7 +1174,7 @@ def test_a_figure_the_passage_gives_another_actor_does_not_support_the_named_one
 def test_a_japanese_sentence_repeating_part_of_an_earlier_one_is_dropped(engine, pipeline):
     question = "外国人研究者の受け入れについて報告書は何と言っている？"
     hits = engine.retriever.search(question, k=4, language="ja")
-    i = _passage(hits, "積極的にオープンな国際連携を図るべきともされている")
+    i = passage_index(hits, "積極的にオープンな国際連携を図るべきともされている")
     whole = "安全保障や経済安全保障に直接関わらない科学技術に関しては、全体の効率を落とすことに繋がるため、積極的にオープンな国際連携を図るべきともされている。"
     tail = "全体の効率を落とすことに繋がるため、積極的にオープンな国際連携を図るべきともされている。"
     text, _, flags = pipeline.verifier.verify(f"{whole}［{i + 1}］{tail}［{i + 1}］", hits, "ja", question)
@@ -1189,8 +1184,8 @@ def test_a_japanese_sentence_repeating_part_of_an_earlier_one_is_dropped(engine,
 def test_a_short_japanese_answer_cites_the_passage_that_writes_it(engine, pipeline):
     question = "リチウムの代わりに、原料が豊富だという理由で最近あらためて関心が集まっている次世代の電池は何？"
     hits = engine.retriever.search(question, k=4, language="ja")
-    writes = _passage(hits, "ナトリウムイオン電池")
-    other = _passage(hits, "リチウム", lacking="ナトリウムイオン電池")
+    writes = passage_index(hits, "ナトリウムイオン電池")
+    other = passage_index(hits, "リチウム", lacking="ナトリウムイオン電池")
     text, citations, _ = pipeline.verifier.verify(f"ナトリウムイオン電池［{other + 1}］", hits, "ja", question)
     assert [c.chunk.id for c in citations] == [hits[writes].chunk.id], text
     assert "ナトリウムイオン電池" in citations[0].quote
@@ -1217,7 +1212,7 @@ def test_a_yearly_figure_and_a_total_over_years_are_told_apart():
 def test_a_total_over_years_given_as_one_years_money_is_not_supported(engine, pipeline):
     question = "How much EU money did the Graphene Flagship receive in its first year?"
     hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
-    i = _passage(hits, "10億ユーロ")
+    i = passage_index(hits, "10億ユーロ")
     raw = f"The Graphene Flagship received 1 billion euros in its first year.[{i + 1}]"
     text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
     assert text == "" and any("total over years" in f for f in flags), (text, flags)
@@ -1230,7 +1225,7 @@ def test_a_restated_question_is_dropped_unless_it_is_all_the_answer(engine, pipe
     question = ("What will the next innovation in microelectronics manufacturing require, joining dissimilar "
                 "materials and parts through advanced 3D packaging?")
     hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
-    i = _passage(hits, "ヘテロジーニアスインテグレーション")
+    i = passage_index(hits, "ヘテロジーニアスインテグレーション")
     echo = ("The next innovation in microelectronics manufacturing will require joining dissimilar materials "
             f"and parts through advanced 3D packaging.[{i + 1}]")
     text, citations, flags = pipeline.verifier.verify(echo, hits, "en", question)
@@ -1246,7 +1241,7 @@ def test_the_reports_abbreviated_amounts_are_written_out_in_english_answers(engi
     # The report writes 22Mポンド; the model copied "22M pounds" (its answer to this question).
     question = "How much new-technology support went to the Materials Processing Institute in the UK?"
     hits = engine.retrieve(question, k=4)
-    n = _passage(hits, "22Mポンド") + 1
+    n = passage_index(hits, "22Mポンド") + 1
     answerable, text, citations, flags = pipeline.finish(f"22M pounds[{n}]", hits, "en", question, None)
     assert answerable and text.startswith("22 million pounds"), (text, flags)
     assert citations and "22Mポンド" in citations[0].quote
@@ -1269,7 +1264,7 @@ def test_place_names_the_report_writes_in_kanji_or_hiragana_support_their_romani
     question = ("At which three regional AIST centres is Japan building facilities to collect "
                 "manufacturing-process data for advanced materials?")
     hits = engine.retrieve(question, k=4)
-    n = _passage(hits, "つくば") + 1
+    n = passage_index(hits, "つくば") + 1
     raw = f"At the Tsukuba regional AIST centre, Japan is building facilities for advanced catalysts.[{n}]"
     answerable, text, _, flags = pipeline.finish(raw, hits, "en", question, None)
     assert answerable and "Tsukuba regional" in text and not flags, (text, flags)

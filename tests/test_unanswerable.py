@@ -21,7 +21,7 @@ from rag.answer.prompts import CANNOT_ANSWER
 from rag.answer.subjects import SubjectChecker
 from rag.answer.units import different_unit
 
-from .conftest import SOURCE
+from .conftest import SOURCE, passage_index
 
 
 def _context(engine, question: str, language: str):
@@ -36,7 +36,7 @@ def _assert_removed(pipeline, raw: str, hits, language: str, question: str, reas
 
 def _marker(hits, having: str) -> int:
     """The 1-based marker of the first context passage holding ``having``."""
-    return next(n for n, h in enumerate(hits, start=1) if having in h.chunk.text)
+    return passage_index(hits, having) + 1
 
 
 def _finish(engine, pipeline, question: str, language: str, having: str, raw: str):

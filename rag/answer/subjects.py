@@ -67,7 +67,8 @@ class SubjectChecker:
         return found
 
     def _names(self, hit: Hit, names: set[str]) -> set[str]:
-        return {name for name in names if self._mentions(" ".join([*hit.chunk.heading_path, hit.chunk.text]), name)}
+        text = " ".join([*hit.chunk.heading_path, hit.chunk.text])
+        return {name for name in names if self._mentions(text, name)}
 
     def _mentions(self, text: str, name: str) -> bool:
         """Whether ``text`` names ``name`` (folded), in the same script or, for a katakana name,
