@@ -1259,6 +1259,24 @@ def test_a_marker_in_brackets_of_its_own_leaves_no_empty_brackets():
     assert clean_output("It is carried by lipid nanoparticles (LNP [2]).") == "It is carried by lipid nanoparticles (LNP [2])."
 
 
+def test_the_prompts_n_and_the_reports_footnote_references_do_not_reach_the_answer(engine, pipeline):
+    # The model's own answers: the "[n]" of the prompt's instruction left as "(n[1])", and the
+    # report's footnote reference ［注9］ copied after the sentence.
+    question = "Roughly how much R&D money does the Dutch research council NWO hand out each year?"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "年間約10億ユーロ") + 1
+    _, text, _, flags = pipeline.finish(f"The Dutch research council NWO hands out approximately 1 billion euros "
+                                        f"(n[{n}]) each year.", hits, "en", question, None)
+    assert text == "The Dutch research council NWO hands out approximately 1 billion euros each year.[1]", (text, flags)
+    question = "韓国が量子科学技術に関する初めての国家戦略を発表したのはいつ？"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "韓国量子科学技術基本戦略") + 1
+    _, text, citations, flags = pipeline.finish(
+        f"韓国が量子科学技術に関する初めての国家戦略を発表したのは2023年6月。［{n}］［注9］", hits, "ja", question, None)
+    assert text == "韓国が量子科学技術に関する初めての国家戦略を発表したのは2023年6月。［1］", (text, flags)
+    assert "2023年6月" in citations[0].quote
+
+
 def test_place_names_the_report_writes_in_kanji_or_hiragana_support_their_romanisation(engine, pipeline):
     # The report: 「地域センター（つくば：先進触媒拠点、中部：…、中国：有機・バイオ材料拠点）」.
     question = ("At which three regional AIST centres is Japan building facilities to collect "

@@ -39,8 +39,12 @@ _PLACEHOLDER_THEN_FIGURE = re.compile(
     rf"\b({_QUANTITY_WORDS})[ \t]*(?:［[nNｎＮxX\d]］|\[[nNxX\d]\])(?:\s+[A-Za-z]+){{0,3}}\s*[(（]=?\s*"
     r"(\d[\d.,]*\s+(?:thousand|million|billion|trillion)\b[^()（）\[\]]*)[)）]")
 FIGURE_PLACEHOLDER = "⁇"
-# 「脂質ナノ粒子（［1］）」: a marker the model put in brackets of their own; the brackets go.
-_MARKER_IN_BRACKETS = re.compile(r"[（(]\s*((?:［\d+］|\[\d+\])+)\s*[）)]")
+# 「脂質ナノ粒子（［1］）」: a marker the model put in brackets of their own; the brackets go, and so
+# does the n of the prompt's "[n] citations" left before it ("100 million euros (n[1])").
+_MARKER_IN_BRACKETS = re.compile(r"[（(]\s*[nNｎＮ]?\s*((?:［\d+］|\[\d+\])+)\s*[）)]")
+# 「…発表した。［注9］」: the report's footnote reference, copied from the passage. It is no citation
+# of ours (the quote shown for the passage keeps it where the report has it).
+_FOOTNOTE_REFERENCE = re.compile(r"\s*[［\[]注\d+[］\]]")
 _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning Machines]": not a citation
 # "The university that leads the cluster is [1].", "The strategy is outlined in [1].": the marker
 # stands where the answer should. The words before it end in a copula, preposition or particle
@@ -97,7 +101,8 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     the passage labels of the context ("（日本 / 研究開発プロジェクト）"), and the English values
     annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
     # A leaked rule line may carry the model's citation ("［2］の出典番号付き、日本語："): keep it.
-    text = _PLACEHOLDER_THEN_FIGURE.sub(r"\1 \2", _MARKER_IN_BRACKETS.sub(r"\1", raw))
+    text = _MARKER_IN_BRACKETS.sub(r"\1", _FOOTNOTE_REFERENCE.sub("", raw))
+    text = _PLACEHOLDER_THEN_FIGURE.sub(r"\1 \2", text)
     text = _PLACEHOLDER.sub("", _FIGURE_PLACEHOLDER.sub(_mark_placeholder, text))
     leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))), text)
     text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", leaks_removed))

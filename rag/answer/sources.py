@@ -31,6 +31,7 @@ NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
 # A quote cut from a sentence split by a page break ends or starts at one of these, and is no
 # shorter than this.
 _PHRASE_END, MIN_PIECE_CHARS = "、，", 12
+_PHRASE_STOP = "」』）をにでがはと"  # where a phrase of a sentence with no comma may end
 
 
 class SourceFinder:
@@ -179,13 +180,20 @@ class SourceFinder:
         def stands(text: str) -> bool:
             return quote_in_report(text, self.report_folded)
 
+        figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         cuts = [n for n in range(1, len(sentence)) if sentence[n - 1] in _PHRASE_END]
         heads = [sentence[:n] for n in reversed(cuts) if n >= MIN_PIECE_CHARS]  # longest first
         tails = [sentence[n:] for n in cuts if len(sentence) - n >= MIN_PIECE_CHARS]
         pieces = [p for p in (next(filter(stands, heads), None), next(filter(stands, tails), None)) if p]
         if not pieces:
+            # No comma to cut at: 「…「韓国量子科学技術基本戦略」を2023年6月に発表している［注9］。」
+            # runs into a footnote block at the page break. Its longest head that stands, ended
+            # after a particle or closing bracket, still quotes the claim if it is most of it.
+            head = next((sentence[:n] for n in range(len(sentence) - 1, MIN_PIECE_CHARS - 1, -1)
+                         if sentence[n - 1] in _PHRASE_STOP and stands(sentence[:n])), None)
+            pieces = [head] if head and 2 * len(head) >= len(sentence) else []
+        if not pieces:
             return None
-        figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))
 
 
