@@ -222,6 +222,15 @@ def test_a_period_written_after_the_figure_counts():
     ("WPIアカデミーに参加している拠点の数は？", "拠点の数は、図1.2.4-3に示されている通り、（数値は報告書で未確認）個です。［1］", COUNT),
     ("米国NNIの現在の予算区分（PCA）はいくつあるか？", "5つのPCAがある。［1］", None),
     ("いくつかの課題を挙げよ", "人材不足である。［1］", None),
+    # A figure that names what it counts must count the things asked (the model's answers).
+    ("Battery 2030+に参加している研究機関の数はいくつ？", "6つの研究プロジェクトが参加している。［1］", COUNT),
+    ("NSFの半導体人材育成ネットワークに参加している大学の数は？", "参加している大学の数は5拠点に含まれています。［1］", COUNT),
+    ("米国の国家ナノテクノロジー・イニシアティブには、いくつ以上の連邦機関が関わっている？", "30以上の連邦機関が関わっている。［1］", None),
+    ("WPIアカデミーに参加している拠点の数は？", "13拠点が参加している。［1］", None),
+    ("研究機関の数はいくつ？", "研究機関は6つです。［1］", None),
+    ("企業の数はいくつ？", "900社以上が参加している。［1］", None),
+    ("中国製造2025で指定された重点領域はいくつか？", "①次世代情報通信技術、②新材料。［1］", None),
+    ("中国で論文を書いた研究者の数は、この10年でどのくらい増えたか？", "この10年で約2.5倍に増加しました。［1］", None),
 ])
 def test_a_count_or_share_asked_must_be_what_the_answer_gives(question, answer, missing):
     assert missing_precision(question, answer, []) == missing

@@ -99,6 +99,20 @@ _COUNT_ASKED = re.compile(r"何(" + "|".join(_COUNTERS) + ")")
 _ANY_COUNT_ASKED = re.compile(r"いくつ(?!かの)|何(?:個|つ|[かカヶケ]所|箇所)|数は[？?]?$")
 
 
+# 「研究機関の数はいくつ？」, 「参加している企業はいくつ」: the things a Japanese question counts.
+# (Not 「研究者の数は、この10年でどのくらい増えたか」: a growth, not a count.)
+_COUNTED_ASKED = re.compile(r"([一-龥ァ-ヶーA-Za-z]+)(?:の数は(?:いくつ|何|[？?]?$)|(?:は|が)いくつ(?!かの))")
+# What a figure of a Japanese answer counts, when it names it: 「6つの研究プロジェクト」, 「6機関」,
+# 「30以上の連邦機関」 (a bare 「6つ」 or 「13件」 names nothing).
+_COUNTER_THEN_BOUND = re.compile(r"\s*(つ|個|件|社|名|人|[かカヶケ箇]所)?\s*(?:以上|超|余り|程度|近く|ほど)?(の)?")
+_NOUN = re.compile(r"[一-龥ァ-ヶーA-Za-z]+")
+# Measures, not things counted: 「2.5倍に」, 「10年で」, 「7.12億ドル」.
+_MEASURE = re.compile(r"倍|年|[カかヶケ]?月|日|週|時間|割|円|ドル|ユーロ|ポンド|ウォン|元|位|歳|度|回")
+
+
+_CIRCLED_NUMBER = re.compile(r"[\u2460-\u2473]")
+
+
 _HOW_MANY = re.compile(r"\bhow many ([A-Za-z-]+)(?: ([A-Za-z-]+))?", re.I)
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                           r"thousands?)\b", re.I)
@@ -140,6 +154,27 @@ def _counts_what_was_asked(question: str, text: str, new: list[tuple[int, int, f
     return False
 
 
+def _counts_other_things(question: str, text: str, new: list[tuple[int, int, float]]) -> bool:
+    """Whether every figure of a Japanese answer names what it counts, and none names the things
+    the question counts: 「研究機関の数は？」 answered with 「6つの研究プロジェクト」. The head of
+    the question's noun (its last character: 機関, 連邦機関) must stand in the figure's."""
+    asked = _COUNTED_ASKED.search(question)
+    counts = [(start, end) for start, end, _ in new if not YEAR.fullmatch(text[start:end])]
+    if not asked or not counts:
+        return False
+    head = asked.group(1)[-1]
+
+    def noun_after(end: int) -> str:
+        counter = _COUNTER_THEN_BOUND.match(text, end)
+        if counter.group(1) and not counter.group(2):
+            return ""  # 「900社以上が」, 「13件です」: the counter is all it says
+        noun = _NOUN.match(text, counter.end())
+        return noun.group(0) if noun and not _MEASURE.match(noun.group(0)) else ""
+
+    nouns = [noun_after(end) for _, end in counts]
+    return all(noun and head not in noun for noun in nouns)
+
+
 def _missing_amount(question: str, answer: str) -> str | None:
     """SHARE, COUNT or AMOUNT_OF_MONEY when the question asks for one and the answer's own
     figures give none, else None."""
@@ -157,6 +192,8 @@ def _missing_amount(question: str, answer: str) -> str | None:
             return COUNT
     elif _ANY_COUNT_ASKED.search(asked.strip()) and all(YEAR.fullmatch(text[start:end]) for start, end, _ in new):
         return COUNT
+    if not _CIRCLED_NUMBER.search(answer) and _counts_other_things(asked, text, new):
+        return COUNT  # (a list 「①…、②…」 counts its items by naming them)
     if asks_for_money(question) and not any(_is_money(text, start, end) for start, end, _ in new):
         return AMOUNT_OF_MONEY
     return None
