@@ -319,3 +319,20 @@ def test_an_amount_the_report_dates_to_another_year_does_not_answer_for_the_year
     answerable, text, _, flags = _finish(engine, pipeline, question, "ja", "58億ポンド",
                                          "BEISは2021年度までに58億ポンドを投じた。［{n}］")
     assert answerable and "58億ポンド" in text, (text, flags)
+
+
+def test_a_name_read_from_a_sentence_about_something_else_is_not_the_subjects(engine, pipeline):
+    # The model's answer to a question the report does not answer: the passage on photonic
+    # quantum computers writes 東京大学 (read "Tokyo") in its sentence on Japanese research, and
+    # PsiQuantum in another.
+    question = "In which city is PsiQuantum headquartered?"
+    hits = _context(engine, question, "en")
+    n = _marker(hits, "米PsiQuantumは")
+    _assert_removed(pipeline, f"PsiQuantum is headquartered in Tokyo.[{n}]", hits, "en", question,
+                    "sentence with names no passage gives removed")
+    # A name read from the passage (ハーバード) stands where the passage's sentence names the subject.
+    asked = "Which university built the error-corrected neutral-atom quantum computer with QuEra in 2023?"
+    hits = _context(engine, asked, "en")
+    n = _marker(hits, "ハーバード大学がQuEra Computing等と連携して")
+    text, _, flags = pipeline.verifier.verify(f"Harvard built it with QuEra in 2023.[{n}]", hits, "en", asked)
+    assert text.startswith("Harvard built it") and "not verified" not in text, (text, flags)

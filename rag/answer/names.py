@@ -203,6 +203,25 @@ class NameChecker:
                 return name.surface
         return None
 
+    def named_apart(self, passage: str, name: Name, subjects: list[Name]) -> bool:
+        """Whether the passage names ``name`` only in sentences that do not name a subject of the
+        answer's sentence (a name it shares with the question) that it names in another: asked
+        where PsiQuantum has its headquarters, the model answered "Tokyo", which the passage writes
+        (東京大学) in a sentence on Japanese research beside the one on PsiQuantum.
+
+        Only for a one-word name the passage does not write in Latin script: the report often
+        leaves the subject of a sentence unsaid after naming it, and a Latin name (MatNavi,
+        EMBER) is specific enough to be the subject's wherever it stands, where a word read from
+        kanji or translated may stand in any sentence."""
+        if len(name.words) != 1 or self._written_in(name.words[0], self._read(passage)[0]):
+            return False
+        sentences = [s for s in re.split(r"(?<=[。．])", passage) if s.strip()]
+        for subject in subjects if len(sentences) > 1 else ():
+            about = [s for s in sentences if self.supports(s, subject)]
+            if about and not any(self.supports(s, name) for s in about):
+                return True
+        return False
+
     def writes_name(self, passage: str, name: Name) -> bool:
         """Whether the passage writes the name in Latin script, whole or as its initials
         ("National Nanotechnology Initiative" or NNI)."""
@@ -223,11 +242,16 @@ class NameChecker:
         adopted … the National Semiconductor Strategy" quotes the UK's."""
         names = claimed_names(body, question)
         home = [m for m in cited if m not in foreign]
-        missing = [n for n in names if not any(self.supports(passages[m - 1], n) for m in home)]
+        subjects = asked_names(body, question)
+
+        def supported(i: int, name: Name) -> bool:
+            return self.supports(passages[i - 1], name) and not self.named_apart(passages[i - 1], name, subjects)
+
+        missing = [n for n in names if not any(supported(m, n) for m in home)]
         if not missing:
             return body, cited
         others = [i for i in range(1, len(passages) + 1)
-                  if i not in foreign and all(self.supports(passages[i - 1], n) for n in missing)]
+                  if i not in foreign and all(supported(i, n) for n in missing)]
         for name in missing:
             if any(self.supports(passages[m - 1], name) for m in foreign):
                 flags.append(f"{name.surface} is named only for another country")
