@@ -227,6 +227,13 @@ def test_names_no_cited_passage_gives_are_marked_or_end_the_sentence(engine, pip
     text, _, flags = pipeline.verifier.verify("Under President Bush, it was launched in 2011.[1]",
                                               engine.retrieve(question, k=4), "en", question)
     assert any("marked: Under President Bush" in f for f in flags)
+    # Doubled letters aside: "Gauss" for ガウス (the model's answer, with the report's figure).
+    question = "What record did China's steady high magnetic field facility in Hefei set in August 2022?"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "452,200ガウス") + 1
+    text, _, flags = pipeline.verifier.verify(f"The record was 452,200 Gauss, set on August 12, 2022.[{n}]", hits, "en",
+                                              question)
+    assert "Gauss," in text and not any("name" in f for f in flags), (text, flags)
     # Beside supported names, an unsupported one is marked (the report's クロル is Crolles).
     question = "Which two chipmakers agreed in 2023 to build a jointly run 300 mm wafer fab in France?"
     raw = "STMicroelectronics and GlobalFoundries will build it in Croil.[1]"

@@ -154,6 +154,23 @@ def test_a_figure_from_a_passage_that_does_not_name_the_subject_does_not_answer_
     assert "290億元" in text, (text, flags)
 
 
+def test_a_long_kanji_compound_of_the_question_names_the_subject(engine, pipeline):
+    # The model's answers to questions the report does not answer: the 290億元 of China's key R&D
+    # programmes given to its 総合性国家科学研究センター, and the NNI's 21.6億ドル to a Tohoku hub.
+    question = "中国の総合性国家科学研究センターの建設費の総額は？"
+    hits = _context(engine, question, "ja")
+    raw = f"中国の総合性国家科学研究センターの建設費の総額は約290億元（約5,800億円）である。［{_marker(hits, '約290億元')}］"
+    _assert_removed(pipeline, raw, hits, "ja", question, "does not name 総合性国家科学研究センター")
+    question = "東北大学の極限環境対応構造材料研究拠点の予算額は？"
+    hits = _context(engine, question, "ja")
+    raw = f"東北大学の極限環境対応構造材料研究拠点の予算額は21.6億ドル（要求額）である。［{_marker(hits, '21.6')}］"
+    _assert_removed(pipeline, raw, hits, "ja", question, "does not name 極限環境対応構造材料研究拠点")
+    # A compound of fewer kanji is no name: 国家ビジョン, asked beside a law, leaves the law's date alone.
+    checker = pipeline.verifier._figures._subjects
+    assert checker.subject_names("国家ビジョンの名称は水素先導国家ビジョン（2021年10月）",
+                                 "水素インフラ構築のために策定した国家ビジョンの名称は？") == set()
+
+
 @pytest.mark.parametrize("question, money", [
     ("What is the construction cost of the High Energy Photon Source (HEPS) in Beijing?", True),
     ("How much funding does the EU provide to BATT4EU each year?", True),

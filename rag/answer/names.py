@@ -116,6 +116,10 @@ def _name_words(name: str) -> list[str]:
     return words
 
 
+def _undoubled(word: str) -> str:
+    return re.sub(r"(.)\1", r"\1", word)
+
+
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
@@ -149,8 +153,9 @@ class NameChecker:
         if places_named(word) & places_named(passage):  # "Chinese" for a passage on 中国
             return True
         # A short name has too few consonants for the skeleton match (オバマ: b-m), but may be
-        # spelled exactly as the katakana romanises ("Obama").
-        if any(transliteration_of(k, [word, _singular(word)]) or romanize(k) == word.lower() for k in katakana):
+        # spelled as the katakana romanises ("Obama"), doubled letters aside ("Gauss", ガウス).
+        if any(transliteration_of(k, [word, _singular(word)]) or _undoubled(romanize(k)) == _undoubled(word.lower())
+               for k in katakana):
             return True
         # Last, as the dictionary look-ups cost most: a place glossed in the model's context.
         if passage not in self._glossed:

@@ -11,7 +11,8 @@ words or of katakana ("Faraday Battery Challenge", BATT4EU, シンクロトロ�
 rarely. A name is compared whole: the passage on the UK's Industrial Strategy Challenge Fund
 does not name the Faraday Battery Challenge. Kanji words are left out, because a paraphrasing
 question's compounds are also common words elsewhere (the 一層 of 「原子一層の炭素シート」 and of
-「より一層」). A figure stated only in a passage that names none of the subject's names, while
+「より一層」), unless they are compounds of six kanji or more: asked what China's
+総合性国家科学研究センター cost to build, the model gave the 290億元 of another programme. A figure stated only in a passage that names none of the subject's names, while
 another passage of the context does, belongs to something else. When no passage names them
 (a paraphrase of the question, echoed), nothing is decided here.
 
@@ -40,6 +41,11 @@ MAX_REPORT_MENTIONS = 8
 # three letters, as two are too often a formula's or a unit's ("CO" of CO2, "nm").
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&+\-]*(?:[ ・][A-Za-z0-9][A-Za-z0-9.&+\-]*)*|[ァ-ヴー・]{3,}")
 _LETTERS = re.compile(r"[A-Za-zァ-ヴ]")
+# A compound of six kanji or more (katakana may join it) is specific enough to be a name:
+# 総合性国家科学研究センター, 極限環境対応構造材料研究拠点; not 国家ビジョン.
+MIN_COMPOUND_KANJI = 6
+_COMPOUND = re.compile(r"[一-龥々ァ-ヴー]+")
+_KANJI = re.compile(r"[一-龥々]")
 
 
 @lru_cache(maxsize=1024)
@@ -63,6 +69,10 @@ class SubjectChecker:
             folded = self._fold(name)
             if (len(_LETTERS.findall(name)) >= 3 and folded in asked and self._rare(folded)
                     and not _is_place(name)):
+                found.add(folded)
+        for name in _COMPOUND.findall(sentence):
+            folded = self._fold(name)
+            if len(_KANJI.findall(name)) >= MIN_COMPOUND_KANJI and folded in asked and self._rare(folded):
                 found.add(folded)
         return found
 
