@@ -16,7 +16,8 @@ gaps are recognised here, from the question's wording and the answer's figures o
   without one (「拠点の数は？」, いくつ), where the answer has no new figure at all:
   asked how many NNCI users come from companies (何人), the model answered 「900社以上」, the
   report's count of companies; in English, "how many researchers" answered with no count, or
-  only with counts of something else ("20 projects selected from 140 applications");
+  only with counts of something else ("20 projects selected from 140 applications"), and in
+  Japanese, 「研究機関の数は？」 with figures that all name other things (「6つの研究プロジェクト」);
 - what was actually done asked for ("how many ventures had Korea actually established"), where
   every quoted sentence states a plan or a target (「ベンチャーを1000社設立するとした」): the model
   writes the target as the achievement;
@@ -108,9 +109,7 @@ _COUNTER_THEN_BOUND = re.compile(r"\s*(つ|個|件|社|名|人|[かカヶケ箇]
 _NOUN = re.compile(r"[一-龥ァ-ヶーA-Za-z]+")
 # Measures, not things counted: 「2.5倍に」, 「10年で」, 「7.12億ドル」.
 _MEASURE = re.compile(r"倍|年|[カかヶケ]?月|日|週|時間|割|円|ドル|ユーロ|ポンド|ウォン|元|位|歳|度|回")
-
-
-_CIRCLED_NUMBER = re.compile(r"[\u2460-\u2473]")
+_CIRCLED_NUMBER = re.compile(r"[\u2460-\u2473]")  # ①-⑳: a list's item numbers
 
 
 _HOW_MANY = re.compile(r"\bhow many ([A-Za-z-]+)(?: ([A-Za-z-]+))?", re.I)

@@ -180,7 +180,6 @@ class SourceFinder:
         def stands(text: str) -> bool:
             return quote_in_report(text, self.report_folded)
 
-        figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         cuts = [n for n in range(1, len(sentence)) if sentence[n - 1] in _PHRASE_END]
         heads = [sentence[:n] for n in reversed(cuts) if n >= MIN_PIECE_CHARS]  # longest first
         tails = [sentence[n:] for n in cuts if len(sentence) - n >= MIN_PIECE_CHARS]
@@ -194,6 +193,7 @@ class SourceFinder:
             pieces = [head] if head and 2 * len(head) >= len(sentence) else []
         if not pieces:
             return None
+        figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))
 
 
