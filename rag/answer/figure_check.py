@@ -87,7 +87,7 @@ class FigureChecker:
         self._subjects = subjects
 
     def misreading(self, body: str, question: str, value: float, hit: Hit, hits: list[Hit],
-                    language: str) -> str | None:
+                   language: str) -> str | None:
         """How ``body`` misreads ``hit``'s ``value``, or None; the first check that finds it says.
 
         The sentence calls the figure yearly where the passage gives a total over years or the
@@ -116,9 +116,8 @@ class FigureChecker:
             return "only the digits before 万/億/兆 of a larger figure"
         return contradicts_period(body, value, hit.chunk.text) or different_unit(body, value, hit.chunk.text)
 
-    def check(self, body: str, cited: list[int], hits: list[Hit], language: str,
-                       flags: list[str], asked: frozenset[float] | set[float] = frozenset(),
-                       question: str = "") -> tuple[str, list[int]]:
+    def check(self, body: str, cited: list[int], hits: list[Hit], language: str, flags: list[str],
+              asked: frozenset[float] | set[float] = frozenset(), question: str = "") -> tuple[str, list[int]]:
         """Every number must stand in a cited passage: re-cite, repair a unit slip, or mark it.
 
         In order: cite the context passage that states the number (or, figure by figure, the
@@ -177,7 +176,7 @@ class FigureChecker:
         if others:
             # A cited passage whose figure is another subject's goes (the UK quantum passage's
             # 2017 for the Faraday Battery Challenge); one that merely lacks the figure is left
-            # to _drop_citations_without_figures.
+            # to drop_citations_without_figures.
             wrong = {m for m in cited if any(misread.get((m, v)) for _, v in claims)
                      and not any(states(m, v) for _, v in claims)}
             for m in sorted(wrong):

@@ -102,11 +102,11 @@ _ANY_COUNT_ASKED = re.compile(r"いくつ(?!かの)|何(?:個|つ|[かカヶケ]
 
 # 「研究機関の数はいくつ？」, 「参加している企業はいくつ」: the things a Japanese question counts.
 # (Not 「研究者の数は、この10年でどのくらい増えたか」: a growth, not a count.)
-_COUNTED_ASKED = re.compile(r"([一-龥ァ-ヶーA-Za-z]+)(?:の数は(?:いくつ|何|[？?]?$)|(?:は|が)いくつ(?!かの))")
+_NOUN = re.compile(r"[一-龥ァ-ヶーA-Za-z]+")
+_COUNTED_ASKED = re.compile(rf"({_NOUN.pattern})(?:の数は(?:いくつ|何|[？?]?$)|(?:は|が)いくつ(?!かの))")
 # What a figure of a Japanese answer counts, when it names it: 「6つの研究プロジェクト」, 「6機関」,
 # 「30以上の連邦機関」 (a bare 「6つ」 or 「13件」 names nothing).
 _COUNTER_THEN_BOUND = re.compile(r"\s*(つ|個|件|社|名|人|[かカヶケ箇]所)?\s*(?:以上|超|余り|程度|近く|ほど)?(の)?")
-_NOUN = re.compile(r"[一-龥ァ-ヶーA-Za-z]+")
 # Measures, not things counted: 「2.5倍に」, 「10年で」, 「7.12億ドル」.
 _MEASURE = re.compile(r"倍|年|[カかヶケ]?月|日|週|時間|割|円|ドル|ユーロ|ポンド|ウォン|元|位|歳|度|回")
 _CIRCLED_NUMBER = re.compile(r"[\u2460-\u2473]")  # ①-⑳: a list's item numbers

@@ -12,8 +12,9 @@ rarely. A name is compared whole: the passage on the UK's Industrial Strategy Ch
 does not name the Faraday Battery Challenge. Kanji words are left out, because a paraphrasing
 question's compounds are also common words elsewhere (the 一層 of 「原子一層の炭素シート」 and of
 「より一層」), unless they are compounds of six kanji or more: asked what China's
-総合性国家科学研究センター cost to build, the model gave the 290億元 of another programme. A figure stated only in a passage that names none of the subject's names, while
-another passage of the context does, belongs to something else. When no passage names them
+総合性国家科学研究センター cost to build, the model gave the 290億元 of another programme. A
+figure stated only in a passage that names none of the subject's names, while another passage
+of the context does, belongs to something else. When no passage names them
 (a paraphrase of the question, echoed), nothing is decided here.
 
 Within a passage, a sentence that leaves its subject implicit refers back to one named before it
