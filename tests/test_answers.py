@@ -602,6 +602,17 @@ def test_a_scale_slip_of_a_compound_japanese_number_is_repaired(engine, pipeline
     assert "repaired a unit conversion: 2.5 billion -> 250 million" in flags
 
 
+def test_a_ten_thousand_read_as_a_thousand_is_repaired(engine, pipeline):
+    # The model's answer: nanoHUB's 年間160万人 written "160,000 users", although the context
+    # said "(= 1.6 million people)". It had been marked unverified; it is 1.6 million.
+    question = "How many simulation and modelling tools does nanoHUB offer, and how many users a year does it serve?"
+    text, _, flags = _verify_citing(engine, pipeline, question, "160万人",
+                                    "nanoHUB offers more than 320 simulation and modeling tools, and it serves "
+                                    "160,000 users per year.[{n}]")
+    assert "1.6 million users" in text and "160,000" not in text and "not verified" not in text, (text, flags)
+    assert "repaired a unit conversion: 160,000 -> 1.6 million" in flags
+
+
 def test_the_questions_year_stated_by_the_cited_passages_heading_keeps_the_sentence(engine, pipeline):
     # 2022 stands in the heading 「The CHIPS and Science Act of 2022」, not in the passage's text:
     # restating it had cost the sentence its 25% (the one unsupported figure of two).

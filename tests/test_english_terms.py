@@ -68,6 +68,16 @@ def test_a_long_term_is_translated_part_by_part_in_the_senses_the_question_uses(
     assert text == "It uses ingredients from Asia."
 
 
+def test_items_listed_with_a_middle_dot_are_translated_one_by_one():
+    # 「パワー半導体材料・デバイス」 had become "power 半導体材料 debais": the ・ stayed on デバイス,
+    # which then missed the dictionary. Between two katakana words ・ still joins one name.
+    text, _ = EnglishTerms().replace("Japan leads in パワー半導体材料・デバイス and 磁石・磁性材料.", "Where does Japan lead?")
+    assert "power 半導体材料 and device" in text and "magnet and 磁性材料" in text and "・" not in text
+    assert "debais" not in text
+    text, _ = EnglishTerms().replace("It funds マテリアルズ・インフォマティクス研究.", "What does it fund?")
+    assert "materiaruz infomatics" in text and " and " not in text
+
+
 def test_a_learned_society_is_named_after_its_discipline():
     text, notes = EnglishTerms().replace("It was launched by the応用物理学会 in 2019.[1]", "Which society?")
     assert text == "It was launched by the Society of Applied Physics in 2019.[1]" and notes

@@ -292,6 +292,34 @@ def test_a_figure_stated_before_the_passage_names_the_subject_is_not_the_subject
     _assert_kept(pipeline, f"Quantum Flagshipの立ち上げ期間の予算は132Mユーロです。［{source}］", hits, "ja", asked, "132M")
 
 
+def test_a_total_over_years_is_not_passed_off_as_a_yearly_amount(engine, pipeline):
+    # The model's answer: asked what each NSF MIP receives every year, it restated the question's
+    # 毎年 beside the report's five-year total. The report's sentence is shown instead.
+    question = "NSFのMIPの各拠点に毎年配分される予算はいくら？"
+    raw = "NSFのMIPの各拠点に毎年配分される予算は、それぞれ5年間で$15,000,000 ～ $25,000,000の範囲です。［{n}］"
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "ja", "$15,000,000", raw)
+    assert not answerable and text.startswith("報告書には年ごとの額の記載はなく"), (text, flags)
+    assert "5年間で$15,000,000" in text and citations and any("a yearly amount" in f for f in flags)
+    # Asked for the five-year budget, the same answer stands.
+    asked = "NSFのMIPの各拠点の5年間の予算はいくら？"
+    answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "$15,000,000", raw.replace("毎年配分される", "5年間の"))
+    assert answerable and "$15,000,000" in text, (text, flags)
+
+
+def test_an_answer_citing_no_passage_about_the_asked_name_is_not_an_answer(engine, pipeline):
+    # The model's answer to a question the report does not answer: it restated the question on
+    # CHiMaD, then went on with the membership of Japan's learned societies, citing their passage;
+    # the MGI table naming CHiMaD is in the context.
+    question = "CHiMaDに参加している企業の数は？"
+    hits = _context(engine, question, "ja")
+    raw = ("CHiMaDに参加している企業の数は、日本、米国及びドイツの主要学会の会員数の変遷を示す。［{n}］"
+           "日本化学会では、この10年間で約6800人会員数が減っている。［{n}］").format(n=_marker(hits, "6800人"))
+    _assert_removed(pipeline, raw, hits, "ja", question, "cites no passage that names chimad")
+    # Citing the passage that names it, an answer stands.
+    raw = "CHiMaDは2019年に5年間の継続を決定している。［{n}］".format(n=_marker(hits, "CHiMaD"))
+    _assert_kept(pipeline, raw, hits, "ja", question, "2019年")
+
+
 def test_a_target_is_not_passed_off_as_what_was_actually_done(engine, pipeline):
     # The report states Korea's plan (「ナノテク関連ベンチャーを1000社設立するとした」); asked what was
     # actually established, the model (this is its answer) wrote the target as the achievement.

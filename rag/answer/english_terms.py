@@ -44,6 +44,9 @@ _AND_GLOSS = re.compile(r"([a-z]+) and ([a-z]+)")
 # A particle between two words of a term: と and や join ("and"), の links (left out).
 _PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff々\u30a0-\u30ffー])([のとや])(?=[\u4e00-\u9fff々\u30a0-\u30ffー])")
 _PARTICLE_ENGLISH = {"の": "", "と": "and", "や": "and"}
+# A ・ that does not join two katakana words (マテリアルズ・インフォマティクス is one name) lists
+# items: 「パワー半導体材料・デバイス」 are materials and devices, 「磁石・磁性材料」 two kinds of thing.
+_LIST_DOT = re.compile(r"(?<![ァ-ヴー])・|・(?![ァ-ヴー])")
 _QUOTE = "\"'“”‘’「」『』"
 # 「ツイストロニクス (Twistronics)」 and 「Twistronics (ツイストロニクス)」: keep the English side.
 _JA_THEN_EN = re.compile(rf"([{_QUOTE}]?)({_JA_TERM.pattern})([{_QUOTE}]?)\s*[(（]([A-Za-z][^()（）\u3040-\u30ff\u3400-\u9fff]*)[)）]")
@@ -86,9 +89,9 @@ class EnglishTerms:
 
     def _by_parts(self, term: str, phrases: list[str], asked: frozenset[str]) -> str:
         """A term mixing katakana and kanji, translated part by part ("Koeln university"); a
-        kanji part without a translation stays."""
+        kanji part without a translation stays. Listed items (``_LIST_DOT``) are joined by "and"."""
         words = []
-        for piece in _PARTICLE.split(term):
+        for piece in _PARTICLE.split(_LIST_DOT.sub("と", term)):
             if piece in _PARTICLE_ENGLISH:
                 words.append(_PARTICLE_ENGLISH[piece])
                 continue

@@ -23,7 +23,10 @@ gaps are recognised here, from the question's wording and the answer's figures o
   writes the target as the achievement;
 - a year asked for, where an amount of money the answer gives for that year is dated to other
   years by every quoted sentence that states it (asked what BEIS spent in fiscal 2010, the model
-  wrote 「2010年度に58億ポンド」 from 「2021年度までに58億ポンドを投資した」).
+  wrote 「2010年度に58億ポンド」 from 「2021年度までに58億ポンドを投資した」);
+- a yearly amount asked for, where every amount of money the answer gives is a total over several
+  years in every quoted sentence that states it (asked what each NSF MIP receives 毎年, the model
+  gave 「5年間で$15,000,000 ～ $25,000,000」, restating the period beside the question's 毎年).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import split_answer, strip_markers
 from .dates import YEAR, years_asked, years_written
 from .numbers import is_supported, numbers_in
+from .periods import TOTAL, YEARLY, claimed_period, stated_periods
 from .qualifiers import new_figures, only_bounds
 
 EXACT_FIGURE = "an exact figure"
@@ -44,6 +48,7 @@ SHARE = "a share"
 COUNT = "a count in the unit asked"
 ACHIEVED = "what was achieved"
 ANOTHER_YEAR = "the year asked"
+YEARLY_AMOUNT = "a yearly amount"
 
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
@@ -262,10 +267,24 @@ def dated_otherwise(question: str, answer: str, quotes: list[str]) -> bool:
     return False
 
 
+def only_totals(question: str, answer: str, quotes: list[str]) -> bool:
+    """Whether ``question`` asks a yearly amount of money and the quotes state the amounts of
+    ``answer``'s own as totals over several years, never as yearly ones. (An amount whose period
+    the quote leaves unsaid does not count either way: the upper end of 「5年間で$15,000,000 ～
+    $25,000,000」 has its period only before the range.)"""
+    if claimed_period(unicodedata.normalize("NFKC", question)) != YEARLY or not asks_for_money(question):
+        return False
+    text, new = new_figures(answer, question)
+    periods = {period for start, end, value in new if _is_money(text, start, end)
+               for quote in quotes if is_supported(value, numbers_in(quote))
+               for period in stated_periods(value, quote)}
+    return periods - {None} == {TOTAL}
+
+
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
-    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``SHARE``, ``COUNT``,
-    ``AMOUNT_OF_MONEY`` or None."""
+    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``YEARLY_AMOUNT``, ``SHARE``,
+    ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
     if _MUNICIPALITY_ASKED.search(unicodedata.normalize("NFKC", question)) and names_prefecture_only(quotes):
@@ -274,4 +293,6 @@ def missing_precision(question: str, answer: str, quotes: list[str]) -> str | No
         return ACHIEVED
     if dated_otherwise(question, answer, quotes):
         return ANOTHER_YEAR
+    if only_totals(question, answer, quotes):
+        return YEARLY_AMOUNT
     return _missing_amount(question, answer)

@@ -180,8 +180,8 @@ def repair_scale(surface: str, passage: str) -> str | None:
 
     Small models turn 33億ユーロ into "33 billion euros" (it is 3.3 billion): when the claimed
     figure equals the figure of a Japanese number in the passage (of a compound one, its value in
-    its leading unit) but the scale is wrong, the passage's number, converted correctly, replaces
-    the claim.
+    its leading unit; of a 万 number, also that figure in thousands) but the scale is wrong, the
+    passage's number, converted correctly, replaces the claim.
     """
     figure = re.match(r"[\d,.]+", surface.strip())
     if not figure:
@@ -197,5 +197,8 @@ def repair_scale(surface: str, passage: str) -> str | None:
             if abs(leading - claimed) < 1e-9:
                 return english_value(_ja_value(m))
         elif abs(_value(m.group(1)) - claimed) < 1e-9:
+            return english_value(_ja_value(m))
+        elif m.group(2) == "万" and abs(_value(m.group(1)) * 1e3 - claimed) < 1e-6:
+            # 万 read as "thousand": 年間160万人 written "160,000 users" (it is 1.6 million).
             return english_value(_ja_value(m))
     return None

@@ -21,9 +21,10 @@ from .context import build_messages, select_context
 from .dates import years_asked, years_written
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .near_miss import ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, missing_precision, states_plan
+from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, YEARLY_AMOUNT, missing_precision,
+                        states_plan)
 from .output import SentenceStop, answer_left_to_marker
-from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, REFUSAL_PHRASES, UNVERIFIED_ANSWER
+from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, REFUSAL_PHRASES, UNVERIFIED_ANSWER
 from .terse import with_supporting_quotes
 from .verify import AnswerVerifier
 
@@ -68,7 +69,8 @@ def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
 
 # What the flag of a near miss says the answer lacks, by the kind of precision missing.
 _NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", ACHIEVED: "the report gives only plans",
-                   ANOTHER_YEAR: "the report dates the figure to other years"}
+                   ANOTHER_YEAR: "the report dates the figure to other years",
+                   YEARLY_AMOUNT: "the report gives only totals over several years"}
 
 
 def _in_report_words(citations: list[Citation]) -> str:
@@ -149,11 +151,14 @@ class AnswerPipeline:
             # The report's own sentences: a Japanese answer may have dropped the bound (超).
             shown = _in_report_words(citations) if language == "ja" else text
             return False, NO_EXACT_FIGURE[language].format(answer=shown), citations
-        if missing == ACHIEVED:
-            # The report's plan in its own words: the answer wrote it as done, in either language.
-            citations = [c for c in citations if states_plan(c.quote)]
+        if missing in (ACHIEVED, YEARLY_AMOUNT):
+            # The report's plan, or its total with the period, in its own words: the answer wrote
+            # it as done, or as a year's amount.
+            if missing == ACHIEVED:
+                citations = [c for c in citations if states_plan(c.quote)]
             shown = _in_report_words(citations) if language == "ja" else "".join(f"[{c.marker}]" for c in citations)
-            return False, ONLY_A_PLAN[language].format(answer=shown), citations
+            template = ONLY_A_PLAN if missing == ACHIEVED else ONLY_A_TOTAL
+            return False, template[language].format(answer=shown), citations
         # The prefecture may belong to another subject; the figure that is no amount, to another thing.
         return False, CANNOT_ANSWER[language], []
 

@@ -41,6 +41,11 @@ ONLY_A_PLAN = {
     "en": "The report gives only a plan or target, not what was achieved: see its own words {answer}.",
     "ja": "報告書には計画・目標の記載しかなく、実績の記載はありません。記載されているのは次の内容です：{answer}",
 }
+# A yearly amount asked where the report gives only a total over several years.
+ONLY_A_TOTAL = {
+    "en": "The report gives only a total over several years, not a yearly amount: see its own words {answer}.",
+    "ja": "報告書には年ごとの額の記載はなく、複数年の総額のみが記載されています：{answer}",
+}
 # The model is not asked to refuse: told to, this small model refuses answerable questions too.
 # Whether the report answers is decided from retrieval and verification (pipeline.py).
 PLACEHOLDERS = {

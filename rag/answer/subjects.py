@@ -89,6 +89,18 @@ class SubjectChecker:
             return True
         return bool(KATAKANA_TERM.fullmatch(name)) and transliteration_of(name, _latin_phrases(text)) is not None
 
+    def unnamed_by_answer(self, question: str, cited: list[Hit], hits: list[Hit]) -> str | None:
+        """A rare name of ``question`` that some passage of ``hits`` names and none of the
+        ``cited`` passages does, or None. An answer that cites only passages about other things
+        is about other things: asked how many companies take part in CHiMaD, the model restated
+        the question and went on with the membership of Japan's learned societies, citing their
+        passage, while the table that names CHiMaD gives no such count."""
+        names = self.subject_names(question, question)
+        named = set().union(*(self._names(hit, names) for hit in hits)) if names else set()
+        if not named or any(self._names(hit, named) for hit in cited):
+            return None
+        return sorted(named)[0]
+
     def misattributed(self, sentence: str, question: str, value: float, hit: Hit, hits: list[Hit]) -> str | None:
         """Why ``hit``'s ``value`` is not the figure of ``sentence``'s subject, or None: another
         passage of ``hits`` names the subject and ``hit`` does not, or ``hit`` names it only

@@ -63,7 +63,8 @@ class AnswerVerifier:
         self._english_terms = english_terms
         self.sources = SourceFinder(embedder, report_folded, translated_words, tokenize)
         self._names = NameChecker(translated_words, tokenize) if translated_words and tokenize else None
-        self._figures = FigureChecker(self._names, SubjectChecker(report_folded))
+        self._subjects = SubjectChecker(report_folded)
+        self._figures = FigureChecker(self._names, self._subjects)
 
     @staticmethod
     def _check_months(body: str, cited: list[int], hits: list[Hit], flags: list[str]) -> tuple[str, list[int]]:
@@ -187,6 +188,10 @@ class AnswerVerifier:
                     echoes.add(len(kept))
                 kept.append((body, cited))
         kept = without_echoes(kept, echoes, flags)
+        unnamed = kept and self._subjects.unnamed_by_answer(question, [hits[m - 1] for _, cited in kept for m in cited], hits)
+        if unnamed:
+            flags.append(f"the answer cites no passage that names {unnamed}, which another passage does")
+            kept = []
         # Renumber markers in order of first use and attach one quote per cited chunk.
         order: dict[int, int] = {}
         citations: list[Citation] = []
