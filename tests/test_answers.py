@@ -405,6 +405,21 @@ def test_a_decoding_loop_stops_generation_and_its_second_copy_is_dropped():
     assert stop.trim(first + "It gets 2.9 billion euros.[1]\n\n[2] " + first) == first + "It gets 2.9 billion euros.[1]"
 
 
+def test_counting_markers_stops_generation_and_the_words_before_them_are_continued():
+    # The model's output for "Which scarce resources do today's lithium-ion batteries rely on?":
+    # "… rely on [1] [2] [3] … [40] [4" until the length limit. Five markers in a row are more
+    # than the context has passages: generation stops, and the pipeline continues the sentence
+    # from "… rely on" (the live run then wrote "lithium, cobalt, and nickel.[1]").
+    from rag.answer.output import SentenceStop, answer_left_to_marker
+
+    stop = SentenceStop(soft_tokens=100)
+    counting = "Today's lithium-ion batteries rely on [1] [2] [3] [4]"
+    assert not stop(counting, tokens=20)
+    assert stop(counting + " [5]", tokens=22) and not stop.looped
+    assert answer_left_to_marker(stop.trim(counting + " [5]"), "en") == "Today's lithium-ion batteries rely on"
+    assert not SentenceStop(soft_tokens=100)("Four kinds are listed.[1][2][3][4]", tokens=30)  # one per passage
+
+
 def test_marker_only_fragments_are_dropped(engine, pipeline):
     hits = engine.retrieve("When did Korea adopt the K-Battery development strategy?", k=4)
     text, citations, _ = pipeline.verifier.verify("Korea adopted it in July 2021.[1] , , ,[1][2][3]", hits, "en")
@@ -611,6 +626,22 @@ def test_a_ten_thousand_read_as_a_thousand_is_repaired(engine, pipeline):
                                     "160,000 users per year.[{n}]")
     assert "1.6 million users" in text and "160,000" not in text and "not verified" not in text, (text, flags)
     assert "repaired a unit conversion: 160,000 -> 1.6 million" in flags
+
+
+def test_a_scale_repair_keeps_the_unit_the_answer_writes():
+    # The model's answer to a question the report does not answer: "12 million tonnes of hydrogen a
+    # year" for the Yamanashi plant. 12 million is no slip of China's 12億kW: it was "repaired" to
+    # "1.2 billion tonnes" and kept. A repair must find the number written with the same unit.
+    from rag.answer.numbers import repair_scale
+    from rag.answer.units import english_unit_after
+
+    body = "The green hydrogen plant in Yamanashi is expected to produce approximately 12 million tonnes of hydrogen a year."
+    unit = english_unit_after(body, "12 million")
+    assert unit == "トン"
+    china = "2030年までに太陽光、風力発電設備容量を12億kW以上にするなどの目標を掲げている。"
+    assert repair_scale("12 million", china, unit) is None
+    assert repair_scale("12 million", china) == "1.2 billion"  # no unit written: the figure alone decides
+    assert repair_scale("29 billion", "最大29億ユーロの支援を発表", english_unit_after("up to 29 billion euros", "29 billion")) == "2.9 billion"
 
 
 def test_the_questions_year_stated_by_the_cited_passages_heading_keeps_the_sentence(engine, pipeline):

@@ -27,7 +27,7 @@ from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import places_named
 from ..retrieval import Hit
 from .citations import chunk_sentences
-from .names import Name, NameChecker, claimed_names
+from .names import Name, NameChecker, asked_names, claimed_names
 from .numbers import figure_spans, is_supported
 from .units import figures_with_units, unit_after
 
@@ -54,6 +54,35 @@ def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker
         if any(unit in units and not is_supported(v, {value}) for s in naming for v, unit in figures[s]):
             return name.surface
     return None
+
+
+# A name written in Latin letters as the topic or subject of a passage sentence: 「NCNは」,
+# 「計算ナノテクノロジーネットワーク（NCN）が」 (three letters at least: "nm", "GW" and the CO of CO2
+# are units and formulas).
+_LATIN_TOPIC = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9])\)?(?:は|が)")
+
+
+def figure_of_a_named_other(body: str, question: str, value: float, hit: Hit, names: NameChecker) -> str | None:
+    """The name another actor has as the topic of every sentence of the passage that states
+    ``value`` with a unit, when none of those sentences names the subject of ``body`` (an English
+    sentence; the names it shares with the question) and another sentence of the passage does;
+    else None. Asked how many users the NCI's NCL serves, the model gave it the 160万人 of
+    nanoHUB, which the passage states in the sentence 「…NCNはnanoHUB.orgで…」, right after its
+    sentences on the NCL. The other name must be the sentence's topic: a sentence that only
+    mentions one (「連邦経済エネルギー省（BMWi）の所掌であり、…70億ユーロ」) still continues the subject
+    named before it, and years are left out as in ``figure_of_another_name``."""
+    subjects = asked_names(body, question)
+    sentences = chunk_sentences(hit.chunk)
+    stating = [s for s in sentences if any(is_supported(v, {value}) for v, _ in figures_with_units(s))]
+    if not subjects or not stating or any(names.supports(s, n) for s in stating for n in subjects):
+        return None
+    if not any(names.supports(s, n) for s in sentences for n in subjects):
+        return None
+    known = unicodedata.normalize("NFKC", f"{body} {question}").lower()
+    others = [[m.group(1) for m in _LATIN_TOPIC.finditer(unicodedata.normalize("NFKC", s))
+               if len(re.findall(r"[A-Za-z]", m.group(1))) >= 3 and m.group(1).lower() not in known]
+              for s in stating]
+    return others[0][0] if all(others) else None
 
 
 def _opening_name(body: str, names: NameChecker) -> list[Name]:

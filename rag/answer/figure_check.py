@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..places import passages_about_other_places, places_named, places_of_passage
 from ..retrieval import Hit
-from .attribution import figure_of_another_item, figure_of_another_name
+from .attribution import figure_of_a_named_other, figure_of_another_item, figure_of_another_name
 from .citations import chunk_sentences
 from .dates import restore_year_span
 from .names import NameChecker
@@ -22,7 +22,7 @@ from .numbers import (claimed_numbers, claimed_percentages, numbers_in, only_lea
                       replace_figure, states_figure)
 from .periods import contradicts_period
 from .subjects import SubjectChecker
-from .units import different_unit
+from .units import different_unit, english_unit_after
 
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 
@@ -101,6 +101,9 @@ class FigureChecker:
             owner = self._names and figure_of_another_name(body, value, hit, self._names)
             if owner:
                 return f"another actor's figure, not {owner}'s"
+            other = self._names and figure_of_a_named_other(body, question, value, hit, self._names)
+            if other:
+                return f"stated for {other}, in sentences that do not name the subject"
             subject = self._names and self._names.unnamed_subject(body, question, hit.chunk.text,
                                                                   [h.chunk.text for h in hits])
             if subject:
@@ -197,7 +200,8 @@ class FigureChecker:
             # billion made it the $200 million of another passage.
             slipped = language == "en" and value not in percentages and not any(
                 reason for (_, v), reason in misread.items() if v == value)
-            repaired, source = (_repair_from_passages(partial(repair_scale, surface),
+            unit = english_unit_after(body, surface)
+            repaired, source = (_repair_from_passages(partial(repair_scale, surface, unit=unit),
                                                       [m for m in cited if m not in foreign], usable, hits)
                                 if slipped else (None, 0))
             if repaired and not any(misreads(source, v) for _, v in claimed_numbers(repaired)):

@@ -175,13 +175,15 @@ _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウ�
 _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
 
 
-def repair_scale(surface: str, passage: str) -> str | None:
+def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | None:
     """The correct English value for a claim whose figure matches a 万/億/兆 number of the passage.
 
     Small models turn 33億ユーロ into "33 billion euros" (it is 3.3 billion): when the claimed
     figure equals the figure of a Japanese number in the passage (of a compound one, its value in
     its leading unit; of a 万 number, also that figure in thousands) but the scale is wrong, the
-    passage's number, converted correctly, replaces the claim.
+    passage's number, converted correctly, replaces the claim. With ``unit`` (the report's form of
+    the unit the claim writes, units.english_unit_after), the passage's number must be written
+    with it: "12 million tonnes" of hydrogen is no slip for China's 12億kW.
     """
     figure = re.match(r"[\d,.]+", surface.strip())
     if not figure:
@@ -190,7 +192,10 @@ def repair_scale(surface: str, passage: str) -> str | None:
         claimed = _value(figure.group(0))
     except ValueError:
         return None
-    for m in _JA_NUMBER.finditer(unicodedata.normalize("NFKC", passage)):
+    text = unicodedata.normalize("NFKC", passage)
+    for m in _JA_NUMBER.finditer(text):
+        if unit and not text[m.end():].lstrip().startswith(unit):
+            continue
         if m.group(3) or m.group(5):
             # 2億5,000万ユーロ read as 2.5億, then 億 as "billion": "2.5 billion" (it is 250 million).
             leading = _ja_value(m) / _JA_UNITS[m.group(2)]

@@ -17,6 +17,10 @@ MAX_SENTENCES = 3  # generation stops after this many complete sentences (answer
 # Text this long written a second time is a decoding loop (greedy decoding would repeat it until
 # the limit); shorter repeats can be a phrase of the passage used twice.
 LOOP_CHARS = 60
+# "… rely on [1] [2] [3] [4] [5] [6] …": the model counts markers instead of answering, a loop
+# without a repeated text. More markers in a row than the context has passages (4) end it; the
+# words before them are then continued from (answer_left_to_marker).
+_MARKER_RUN = re.compile(r"(?:\s*(?:\[\d+\]|［\d+］)){5}\s*$")
 # Unlike citations.ENGLISH_END, a "." at the very end of the text so far ends no sentence yet:
 # its markers, or a lower-case word continuing it, may be the next tokens.
 _SENTENCE_DONE = re.compile(rf"[。！？]{SENTENCE_MARKERS}|{NOT_AN_END}[.!?]{SENTENCE_MARKERS}(?=\s+(?:[^a-z]|$))")
@@ -145,6 +149,9 @@ class SentenceStop:
     def __call__(self, text: str, tokens: int) -> bool:
         if len(text) >= 2 * LOOP_CHARS and text[-LOOP_CHARS:] in text[:-LOOP_CHARS]:
             self.looped = self.fired = True  # greedy decoding in a loop would only repeat it
+            return True
+        if _MARKER_RUN.search(text):
+            self.fired = True  # trim keeps the run: the sentence has no end to cut it at
             return True
         ends = _sentence_ends(text)
         if tokens >= self.soft_tokens and self.ends_at_soft_limit is None:

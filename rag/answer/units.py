@@ -52,3 +52,17 @@ def different_unit(sentence: str, value: float, passage: str) -> str | None:
     if not claimed or not stated or claimed & stated:
         return None
     return f"written with {'/'.join(sorted(claimed))} where the report has {'/'.join(sorted(stated))}"
+
+
+# The unit an English answer writes after a figure, as the report writes it after its Japanese
+# figure: "12 million tonnes" is 1,200万トン; a stem matches plurals ("companies": compan).
+_ENGLISH_UNITS = {"tonne": "トン", "ton": "トン", "yen": "円", "dollar": "ドル", "euro": "ユーロ", "pound": "ポンド",
+                  "won": "ウォン", "yuan": "元", "people": "人", "person": "人", "user": "人", "researcher": "人",
+                  "compan": "社", "kw": "kW", "gw": "GW"}
+
+
+def english_unit_after(sentence: str, surface: str) -> str | None:
+    """The report's form of the unit ``sentence`` writes right after the figure ``surface``."""
+    found = re.search(re.escape(surface) + r"\s+(?:of\s+)?([A-Za-z]+)", sentence)
+    word = found.group(1).lower() if found else ""
+    return next((japanese for stem, japanese in _ENGLISH_UNITS.items() if word.startswith(stem)), None)
