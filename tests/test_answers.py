@@ -412,12 +412,13 @@ def test_counting_markers_stops_generation_and_the_words_before_them_are_continu
     # from "… rely on" (the live run then wrote "lithium, cobalt, and nickel.[1]").
     from rag.answer.output import SentenceStop, answer_left_to_marker
 
-    stop = SentenceStop(soft_tokens=100)
+    stop = SentenceStop(soft_tokens=100, passages=4)
     counting = "Today's lithium-ion batteries rely on [1] [2] [3] [4]"
     assert not stop(counting, tokens=20)
     assert stop(counting + " [5]", tokens=22) and not stop.looped
     assert answer_left_to_marker(stop.trim(counting + " [5]"), "en") == "Today's lithium-ion batteries rely on"
-    assert not SentenceStop(soft_tokens=100)("Four kinds are listed.[1][2][3][4]", tokens=30)  # one per passage
+    assert not SentenceStop(soft_tokens=100, passages=4)("Four kinds are listed.[1][2][3][4]", tokens=30)  # one each
+    assert not SentenceStop(soft_tokens=100, passages=6)(counting + " [5]", tokens=22)  # a larger context
 
 
 def test_marker_only_fragments_are_dropped(engine, pipeline):

@@ -335,6 +335,21 @@ def test_a_figure_stated_only_for_another_named_actor_is_not_the_subjects(engine
                  "1.6 million")
 
 
+def test_a_number_the_passage_writes_only_as_a_month_is_no_count(engine, pipeline):
+    # The model's answer to a question the report does not answer: "11 researchers" at JCESR,
+    # from the 2021年11月 of the infrastructure law in the same passage.
+    question = "How many researchers work at the JCESR?"
+    hits = _context(engine, question, "en")
+    source = _marker(hits, "2021年11月")
+    _assert_removed(pipeline, f"There are 11 researchers working at the JCESR [{source}].", hits, "en", question,
+                    "only a month in the report")
+    # Written as the month it is, it dates the law.
+    asked = "When was the US infrastructure investment and jobs law enacted?"
+    _assert_kept(pipeline, f"It was enacted in November 2021.[{source}]", hits, "en", asked, "November 2021")
+    _assert_kept(pipeline, f"インフラ投資・雇用法は2021年11月に制定された。［{source}］", hits, "ja", "インフラ投資・雇用法はいつ？",
+                 "2021年11月")
+
+
 def test_a_target_is_not_passed_off_as_what_was_actually_done(engine, pipeline):
     # The report states Korea's plan (「ナノテク関連ベンチャーを1000社設立するとした」); asked what was
     # actually established, the model (this is its answer) wrote the target as the achievement.

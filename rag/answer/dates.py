@@ -16,6 +16,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .numbers import figure_spans
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 _ABBREVIATIONS = {name[:3]: n for n, name in enumerate(MONTHS, start=1)} | {"sept": 9}
@@ -166,3 +168,22 @@ def restore_year_span(sentence: str, surface: str, value: float, passage: str) -
         return None
     first, last = spans.pop()
     return f"{sentence[:claim.start()]}from {first} to {last}{sentence[claim.end():]}"
+
+
+def only_as_month(value: float, passage: str) -> bool:
+    """Whether ``passage`` states ``value`` only as a month, the 11 of 2021年11月: asked how many
+    researchers work at JCESR, the model answered "11 researchers" from the month of a law."""
+    text = unicodedata.normalize("NFKC", passage)
+    ends = [end for _, end, stated in figure_spans(text) if abs(stated - value) < 1e-9]
+    return bool(ends) and all(text[end:].lstrip().startswith("月") for end in ends)
+
+
+def written_as_month(sentence: str, value: float) -> bool:
+    """Whether an answer's ``sentence`` writes ``value`` as a month or beside one (9月, "September
+    12"): then it dates, and the month checks decide."""
+    text = unicodedata.normalize("NFKC", sentence)
+    if any(text[end:].lstrip().startswith(("月", "日")) for _, end, stated in figure_spans(text)
+           if abs(stated - value) < 1e-9):
+        return True
+    return any(m.group("day") and abs(float(re.sub(r"\D", "", m.group("day"))) - value) < 1e-9
+               for m in _MONTH.finditer(text))

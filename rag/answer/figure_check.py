@@ -16,7 +16,7 @@ from ..places import passages_about_other_places, places_named, places_of_passag
 from ..retrieval import Hit
 from .attribution import figure_of_a_named_other, figure_of_another_item, figure_of_another_name
 from .citations import chunk_sentences
-from .dates import restore_year_span
+from .dates import only_as_month, restore_year_span, written_as_month
 from .names import NameChecker
 from .numbers import (claimed_numbers, claimed_percentages, numbers_in, only_leading_digits, repair_scale,
                       replace_figure, states_figure)
@@ -90,13 +90,17 @@ class FigureChecker:
                    language: str) -> str | None:
         """How ``body`` misreads ``hit``'s ``value``, or None; the first check that finds it says.
 
-        The sentence calls the figure yearly where the passage gives a total over years or the
-        reverse (periods.py), or gives it to another actor than the passage does: in English, one
-        the passage names only beside another figure (attribution.py), or one it does not name
+        The sentence counts with a number the passage writes only as a month (「2021年11月」 as "11
+        researchers"; dates.py), calls the figure yearly where the passage gives a total over
+        years or the reverse (periods.py), or gives it to another actor than the passage does: in
+        English, one the passage names only beside another figure, or only in sentences whose
+        topic is another name (attribution.py), or one it does not name
         while another passage does (names.py); in Japanese, one the
         passage does not name while another passage does (subjects.py), or the item listed
         beside the one asked (attribution.py); or a Japanese answer writes it with another unit
         than the passage (units.py), or without the 万/億/兆 that the passage's figure has."""
+        if only_as_month(value, hit.chunk.text) and not written_as_month(body, value):
+            return "only a month in the report"
         if language == "en":
             owner = self._names and figure_of_another_name(body, value, hit, self._names)
             if owner:
@@ -200,9 +204,10 @@ class FigureChecker:
             # billion made it the $200 million of another passage.
             slipped = language == "en" and value not in percentages and not any(
                 reason for (_, v), reason in misread.items() if v == value)
-            unit = english_unit_after(body, surface)
-            repaired, source = (_repair_from_passages(partial(repair_scale, surface, unit=unit),
-                                                      [m for m in cited if m not in foreign], usable, hits)
+            # The repaired number must be written with the answer's unit: "12 million tonnes" is
+            # no slip of 12億kW.
+            repair = partial(repair_scale, surface, unit=english_unit_after(body, surface))
+            repaired, source = (_repair_from_passages(repair, [m for m in cited if m not in foreign], usable, hits)
                                 if slipped else (None, 0))
             if repaired and not any(misreads(source, v) for _, v in claimed_numbers(repaired)):
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")

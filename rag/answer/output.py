@@ -18,9 +18,9 @@ MAX_SENTENCES = 3  # generation stops after this many complete sentences (answer
 # the limit); shorter repeats can be a phrase of the passage used twice.
 LOOP_CHARS = 60
 # "… rely on [1] [2] [3] [4] [5] [6] …": the model counts markers instead of answering, a loop
-# without a repeated text. More markers in a row than the context has passages (4) end it; the
-# words before them are then continued from (answer_left_to_marker).
-_MARKER_RUN = re.compile(r"(?:\s*(?:\[\d+\]|［\d+］)){5}\s*$")
+# without a repeated text. More markers in a row than the context has passages end it; the words
+# before them are then continued from (answer_left_to_marker).
+_MARKER = r"\s*(?:\[\d+\]|［\d+］)"
 # Unlike citations.ENGLISH_END, a "." at the very end of the text so far ends no sentence yet:
 # its markers, or a lower-case word continuing it, may be the next tokens.
 _SENTENCE_DONE = re.compile(rf"[。！？]{SENTENCE_MARKERS}|{NOT_AN_END}[.!?]{SENTENCE_MARKERS}(?=\s+(?:[^a-z]|$))")
@@ -135,13 +135,15 @@ def _sentence_ends(text: str) -> list[int]:
 class SentenceStop:
     """When generation stops: after ``MAX_SENTENCES`` sentences, or at the first sentence end
     once ``soft_tokens`` are written, so that a long sentence is finished rather than cut (the
-    backend's hard limit, a little higher, still bounds the time).
+    backend's hard limit, a little higher, still bounds the time), or at a loop: a text written
+    again, or more markers in a row than the context has ``passages``.
 
     It stops one token into the next sentence, so the markers after a sentence end are kept;
     ``trim`` then drops that token."""
 
-    def __init__(self, soft_tokens: int) -> None:
+    def __init__(self, soft_tokens: int, passages: int = 4) -> None:
         self.soft_tokens = soft_tokens
+        self._marker_run = re.compile(rf"(?:{_MARKER}){{{passages + 1}}}\s*$")  # see _MARKER
         self.ends_at_soft_limit: int | None = None
         self.fired = False
         self.looped = False  # the model began writing the same text again
@@ -150,7 +152,7 @@ class SentenceStop:
         if len(text) >= 2 * LOOP_CHARS and text[-LOOP_CHARS:] in text[:-LOOP_CHARS]:
             self.looped = self.fired = True  # greedy decoding in a loop would only repeat it
             return True
-        if _MARKER_RUN.search(text):
+        if self._marker_run.search(text):
             self.fired = True  # trim keeps the run: the sentence has no end to cut it at
             return True
         ends = _sentence_ends(text)

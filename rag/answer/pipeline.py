@@ -217,7 +217,7 @@ class AnswerPipeline:
         context = [p.hit for p in passages]  # marker n in the answer is context[n - 1]
         yield AnswerEvent("reading", passages=context)
         messages = build_messages(asked, language, passages, history)
-        stop = SentenceStop(self.cfg.max_new_tokens)
+        stop = SentenceStop(self.cfg.max_new_tokens, len(context))
         raw = ""
         for raw in self._generate(messages, stop):
             timings.setdefault("first_token_s", time.perf_counter() - started)
@@ -228,7 +228,7 @@ class AnswerPipeline:
             # One more pass from the words before the marker, which may not be a marker again:
             # the model knew the passage, it only pointed at it instead of saying it.
             notes.append("the answer was a citation marker; the model continued the sentence")
-            stop = SentenceStop(self.cfg.max_new_tokens)
+            stop = SentenceStop(self.cfg.max_new_tokens, len(context))
             for raw in self._generate(messages, stop, answer_start):
                 yield AnswerEvent("partial", text=raw)
             raw = stop.trim(raw)

@@ -188,7 +188,9 @@ class AnswerVerifier:
                     echoes.add(len(kept))
                 kept.append((body, cited))
         kept = without_echoes(kept, echoes, flags)
-        unnamed = kept and self._subjects.unnamed_by_answer(question, [hits[m - 1] for _, cited in kept for m in cited], hits)
+        # An answer citing only passages that do not name what was asked is about something else.
+        cited_hits = [hits[m - 1] for _, cited in kept for m in cited]
+        unnamed = kept and self._subjects.unnamed_by_answer(question, cited_hits, hits)
         if unnamed:
             flags.append(f"the answer cites no passage that names {unnamed}, which another passage does")
             kept = []
