@@ -71,6 +71,9 @@ def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
 _NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", ACHIEVED: "the report gives only plans",
                    ANOTHER_YEAR: "the report dates the figure to other years",
                    YEARLY_AMOUNT: "the report gives only totals over several years"}
+# Near misses answered with the report's own words under a message: it plans what the answer
+# wrote as done; it gives over several years what the answer wrote as a year's amount.
+_SHOWN_IN_REPORT_WORDS = {ACHIEVED: ONLY_A_PLAN, YEARLY_AMOUNT: ONLY_A_TOTAL}
 
 
 def _in_report_words(citations: list[Citation]) -> str:
@@ -151,14 +154,11 @@ class AnswerPipeline:
             # The report's own sentences: a Japanese answer may have dropped the bound (超).
             shown = _in_report_words(citations) if language == "ja" else text
             return False, NO_EXACT_FIGURE[language].format(answer=shown), citations
-        if missing in (ACHIEVED, YEARLY_AMOUNT):
-            # The report's plan, or its total with the period, in its own words: the answer wrote
-            # it as done, or as a year's amount.
+        if missing in _SHOWN_IN_REPORT_WORDS:
             if missing == ACHIEVED:
                 citations = [c for c in citations if states_plan(c.quote)]
             shown = _in_report_words(citations) if language == "ja" else "".join(f"[{c.marker}]" for c in citations)
-            template = ONLY_A_PLAN if missing == ACHIEVED else ONLY_A_TOTAL
-            return False, template[language].format(answer=shown), citations
+            return False, _SHOWN_IN_REPORT_WORDS[missing][language].format(answer=shown), citations
         # The prefecture may belong to another subject; the figure that is no amount, to another thing.
         return False, CANNOT_ANSWER[language], []
 
