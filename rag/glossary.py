@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 # parenthesis (hiragana particles end it), so 「…を目的に半導体法（…）」 yields 半導体法.
 _JA_CHARS = r"\u4e00-\u9fff\u30a0-\u30ffー・々"
 _GLOSS = re.compile(rf"([{_JA_CHARS}][{_JA_CHARS}A-Za-z0-9\-]*)\(([^()]*[A-Za-z][^()]*)\)")
+# A gloss that closes a quoted term glosses the whole quotation, particles included:
+# 「責任ある研究とイノベーション（RRI）」 is RRI, not イノベーション alone.
+_QUOTED_GLOSS = re.compile(r"「([^「」()]+)\(([^()]*[A-Za-z][^()]*)\)」")
 _JAPANESE = re.compile(rf"[{_JA_CHARS}\u3040-\u309f]")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9\-&]*[A-Z0-9][A-Za-z0-9\-&]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
@@ -64,9 +67,12 @@ def mine_term_pairs(texts: Iterable[str]) -> list[TermPair]:
     pairs: dict[tuple[str, str], TermPair] = {}
     for text in texts:
         flat = unicodedata.normalize("NFKC", text).replace("\n", "")
-        for japanese, inside in _GLOSS.findall(flat):
+        quoted = {inside: japanese.strip() for japanese, inside in _QUOTED_GLOSS.findall(flat)}
+        for japanese, inside in [*((j, i) for i, j in quoted.items()), *_GLOSS.findall(flat)]:
             if len(japanese) < 2 or not _JAPANESE.search(japanese):
                 continue
+            if inside in quoted and quoted[inside] != japanese and quoted[inside].endswith(japanese):
+                continue  # the tail of a quoted term, cut at its particle
             # 「（RX：デジタル技術を…）」 or 「（Phase Change Memory：PCM）」: each side of a colon or
             # comma is a separate gloss; parts that are Japanese prose are not glosses.
             parts = re.split(r"[:,;、]", inside)

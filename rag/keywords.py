@@ -64,6 +64,11 @@ class JapaneseTokenizer:
         return [word.feature.kana for word in self.tagger(unicodedata.normalize("NFKC", text))
                 if word.feature.pos2 == "固有名詞" and word.feature.kana and not _KATAKANA_WORD.fullmatch(word.surface)]
 
+    def morphemes(self, text: str) -> list[tuple[str, str, str, str]]:
+        """(surface, part of speech, its subclass, dictionary form) of each word of ``text``."""
+        return [(w.surface, w.feature.pos1 or "", w.feature.pos2 or "", w.feature.lemma or w.surface)
+                for w in self.tagger(text)]
+
     def _words(self, text: str, tokens: list[str]) -> None:
         for word in self.tagger(text):
             surface = word.surface

@@ -773,6 +773,18 @@ def test_a_sentence_copied_from_inside_a_word_gets_the_whole_word():
     assert restore_copied_text("保障や経済。", passages)[0] == "保障や経済。"
 
 
+def test_a_day_copied_with_a_digit_lost_is_restored_from_the_passage():
+    from rag.answer.copy_repair import restore_copied_text
+
+    passages = ["新しい計算物質科学の潮流（2022年4月11日開催）"]
+    text, notes = restore_copied_text("ワークショップは2022年4月1日に開催された。", passages)
+    assert text == "ワークショップは2022年4月11日に開催された。" and notes
+    # Another day, or a month the passages give two days of, is left for the figure check.
+    assert restore_copied_text("2022年4月3日に開催された。", passages)[0] == "2022年4月3日に開催された。"
+    two = passages + ["2022年4月12日に発表"]
+    assert restore_copied_text("2022年4月1日に開催された。", two)[0] == "2022年4月1日に開催された。"
+
+
 def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):
     question = "EUの大型の脳研究プロジェクトのうち、ナノエレクトロニクスと関わりが深いのはどの基盤？"
     hits = engine.retrieve(question, k=4)

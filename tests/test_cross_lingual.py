@@ -24,6 +24,9 @@ def test_term_pairs_are_mined_from_parenthesised_glosses():
     assert ("国家ナノテクノロジーイニシアティブ", "NNI") in pairs
     assert ("国家ナノテクノロジーイニシアティブ", "National Nanotechnology Initiative") in pairs
     assert not any(j == "主要半導体企業" for j, _ in pairs)  # a list of examples is not a gloss
+    # A gloss closing a quoted term glosses all of it, not the word after its particle.
+    quoted = {(p.japanese, p.english) for p in mine_term_pairs(["という「責任ある研究とイノベーション（RRI）」の考え方"])}
+    assert quoted == {("責任ある研究とイノベーション", "RRI")}
 
 
 def test_glossary_expands_named_terms_only():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.answer.english_terms import EnglishTerms
 from rag.transliteration import romanize, transliteration_of
 from rag.glossary import TermPair
@@ -21,6 +23,13 @@ def test_a_transliteration_of_the_users_word_is_found():
     assert transliteration_of("ツイストロニクス", words) == "twistronics"
     assert transliteration_of("グラフェン", words) == "graphene"
     assert transliteration_of("ペロブスカイト", words) is None  # no guess from unrelated words
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from rag.keywords import JapaneseTokenizer
+
+    return JapaneseTokenizer()
 
 
 def test_english_written_beside_the_term_is_kept_unless_the_user_said_it():
@@ -51,6 +60,17 @@ def test_no_kana_is_left_in_an_english_answer():
     text, _ = terms.replace("It was started by the応用物理学会 with スピントロニクス in 2019.", "Which society?")
     assert detect_language(text) == "en" or not any("\u3040" <= ch <= "\u30ff" for ch in text)
     assert "応用物理学会 with spintoronics" in text and "the 応用物理学会" in text
+
+
+def test_kana_inside_a_term_is_read_word_by_word(tokenizer):
+    # The model quoted a project title half translated: 「透明電極向け indium を代替する graphene」.
+    terms = EnglishTerms(morphemes=tokenizer.morphemes)
+    text, notes = terms.replace('It was the "透明電極向けインジウムを代替するグラフェンの開発" project.', "Which project?")
+    assert text == 'It was the "transparent electrode for indium substitution graphene development" project.', text
+    assert notes and not any("\u3040" <= ch <= "\u30ff" for ch in text)
+    # Without a morphological analyser the kana stays, as before.
+    text, _ = EnglishTerms().replace('It was the "透明電極向けインジウムを代替するグラフェンの開発" project.', "Which?")
+    assert "を" in text
 
 
 def test_names_come_from_the_dictionarys_named_entities():

@@ -213,6 +213,10 @@ def test_a_japanese_figure_written_with_another_unit_than_the_reports_is_not_the
         "written with 人 where the report has 社")
     assert different_unit("量子ビット数は64個です。", 64.0, "64量子ビットの国産量子コンピュータ") is None
     assert different_unit("研究者は約3万6千名である。", 36000.0, "約3万6千人であり") is None
+    # Symbols of physical units count as well: the magic angle of 1.1° is no temperature.
+    assert different_unit("超伝導転移温度は約1.1 Kです。", 1.1, "魔法角（～1.1°）のねじれ") == (
+        "written with K where the report has °")
+    assert different_unit("28 nmのプロセス", 28.0, "28nmプロセス") is None
 
 
 def test_a_period_written_after_the_figure_counts():
@@ -333,6 +337,19 @@ def test_a_figure_stated_only_for_another_named_actor_is_not_the_subjects(engine
     asked = "How many users a year does nanoHUB serve?"
     _assert_kept(pipeline, f"nanoHUB serves 1.6 million users per year.[{_marker(hits, '160万人')}]", hits, "en", asked,
                  "1.6 million")
+
+
+def test_a_year_asked_for_is_not_taken_from_a_sentence_about_another_name(engine, pipeline):
+    # The model's answer: EPiQS's second stage (2020～2025年) as the year Michael Freedman joined
+    # Microsoft's Station Q, which the next sentence of the passage names (with 1986, his Fields Medal).
+    question = "In which year did Michael Freedman become director of Microsoft Station Q?"
+    hits = _context(engine, question, "en")
+    source = _marker(hits, "Station Q")
+    _assert_removed(pipeline, f"Michael Freedman became director of Microsoft Station Q in 2020.[{source}]", hits, "en",
+                    question, "the year of")
+    # Asked when EPiQS's second stage began, the same year is its own.
+    asked = "When did the second stage of the EPiQS initiative begin?"
+    _assert_kept(pipeline, f"The second stage of EPiQS began in 2020.[{source}]", hits, "en", asked, "2020")
 
 
 def test_a_number_the_passage_writes_only_as_a_month_is_no_count(engine, pipeline):

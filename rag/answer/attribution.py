@@ -85,6 +85,38 @@ def figure_of_a_named_other(body: str, question: str, value: float, hit: Hit, na
     return others[0][0] if all(others) else None
 
 
+# A question asking for a date: "When …", "In which year …", "Since what year …", "By when …".
+_ASKS_WHEN = re.compile(r"(?i)\bwhen\b|\b(?:which|what) year\b")
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9]")
+
+
+def year_of_a_named_other(body: str, question: str, value: float, hit: Hit, names: NameChecker) -> str | None:
+    """A name the passage writes beside the year ``value`` in every sentence that states it, when
+    the question asks when something happened to its subject (the names ``body`` shares with the
+    question), another sentence of the passage names that subject, and no sentence stating the
+    year does; else None. Asked when Michael Freedman became director of Microsoft Station Q, the
+    model gave the 2020 of 「…EPiQS…第二ステージ（2020～2025年）」, the sentence before the one on
+    Station Q. Years are otherwise left out of these checks (a sentence that restates no name,
+    「同プログラムは2022年に開始」, still continues its subject); a sentence that writes another
+    name in Latin letters, and none of the subject's or the answer's, belongs to that name."""
+    if not _ASKS_WHEN.search(question) or value != int(value) or not 1900 <= value <= 2100:
+        return None
+    subjects = asked_names(body, question)
+    sentences = chunk_sentences(hit.chunk)
+    stating = [s for s in sentences if any(v == value for _, _, v in figure_spans(unicodedata.normalize("NFKC", s)))]
+    if not subjects or not stating or any(names.supports(s, n) for s in stating for n in subjects):
+        return None
+    if not any(names.supports(s, n) for s in sentences for n in subjects):
+        return None
+    known = unicodedata.normalize("NFKC", f"{body} {question}").lower()
+    written = [[w for w in _LATIN_NAME.findall(unicodedata.normalize("NFKC", s)) if len(re.findall(r"[A-Za-z]", w)) >= 3]
+               for s in stating]
+    if any(w.lower() in body.lower() for words in written for w in words):
+        return None  # 「MatNaviの活用や…ARIMとの連携…2025年から」 is about the MatNavi the answer names
+    others = [[w for w in words if w.lower() not in known] for words in written]
+    return others[0][0] if all(others) else None
+
+
 def _opening_name(body: str, names: NameChecker) -> list[Name]:
     """The sentence's first word as a name, when it is capitalised and no dictionary word."""
     found = _OPENING_WORD.match(body)

@@ -6,6 +6,9 @@ neighbouring katakana (ニューヲモルフィック for ニューロモルフ�
 misspelled term that the report never wrote. Where the passages hold exactly one spelling that
 differs from the copy in that single character, the passage's spelling is restored.
 
+A date loses or doubles a digit of its day now and then (4月1日 for 4月11日): where the passages
+give one day of that month, one digit away, it is restored.
+
 Country names come out in their Chinese form now and then (德国の量子技術 for ドイツの), which
 differ from the Japanese in length and script, so they are mapped by name.
 """
@@ -104,6 +107,31 @@ def _complete_cut_words(text: str, sources: str, notes: list[str]) -> str:
     return _SENTENCE_START.sub(repl, text)
 
 
+_DATE = re.compile(r"(\d{4}年\d{1,2}月)(\d{1,2})日")
+
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    """One digit dropped or doubled: 1 and 11, 2 and 22, 10 and 100."""
+    short, long = sorted((a, b), key=len)
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _restore_dates(text: str, sources: str, notes: list[str]) -> str:
+    """A day no passage writes in its month, one digit from the only day the passages give that
+    month: 「2022年4月1日」 copied from 「2022年4月11日開催」."""
+    def repl(m: re.Match) -> str:
+        if m.group(0) in sources:
+            return m.group(0)
+        days = {d for month, d in _DATE.findall(sources) if month == m.group(1)}
+        if len(days) != 1 or not _one_digit_apart(m.group(2), next(iter(days))):
+            return m.group(0)
+        restored = f"{m.group(1)}{days.pop()}日"
+        notes.append(f"restored {m.group(0)} as {restored} from the passage")
+        return restored
+
+    return _DATE.sub(repl, text)
+
+
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
     """``text`` (a Japanese answer) with garbled copies of passage terms restored, and notes."""
     notes: list[str] = []
@@ -112,6 +140,7 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _restore_foreign_characters(text, sources, notes)
     text = _restore_katakana(text, sources, question, notes)
     text = _complete_cut_words(text, sources, notes)
+    text = _restore_dates(text, sources, notes)
     return text, notes
 
 

@@ -47,6 +47,16 @@ _PARTICLE_ENGLISH = {"の": "", "と": "and", "や": "and"}
 # A ・ that does not join two katakana words (マテリアルズ・インフォマティクス is one name) lists
 # items: 「パワー半導体材料・デバイス」 are materials and devices, 「磁石・磁性材料」 two kinds of thing.
 _LIST_DOT = re.compile(r"(?<![ァ-ヴー])・|・(?![ァ-ヴー])")
+# Kana left inside a part after all that (透明電極向け, を代替する, 責任ある) is read word by word with
+# MeCab: grammar words are left out, a few that link a name's words get their English, and the
+# content words take the dictionary's gloss. The English reads stiffly, but it is English; the
+# citation shows the report's term. Longer runs are prose the model wrote in Japanese, not names.
+_WORD_ENGLISH = {"と": "and", "や": "and", "及び": "and", "並びに": "and", "又は": "or", "または": "or",
+                 "向け": "for", "おける": "in", "関する": "on", "対する": "for", "よる": "by", "通じ": "through",
+                 "基づく": "based on"}
+_GRAMMAR_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "接尾辞"}
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+_LONGEST_NAME = 40
 _QUOTE = "\"'“”‘’「」『』"
 # 「ツイストロニクス (Twistronics)」 and 「Twistronics (ツイストロニクス)」: keep the English side.
 _JA_THEN_EN = re.compile(rf"([{_QUOTE}]?)({_JA_TERM.pattern})([{_QUOTE}]?)\s*[(（]([A-Za-z][^()（）\u3040-\u30ff\u3400-\u9fff]*)[)）]")
@@ -56,7 +66,9 @@ _EN_THEN_JA = re.compile(rf"([A-Za-z][\w\- ]*?[A-Za-z])\s*[(（][{_QUOTE}]?{_JA_
 class EnglishTerms:
     """Replaces the Japanese terms of an English answer (see the module notes for the order)."""
 
-    def __init__(self, pairs: Iterable[TermPair] = (), glosses: Callable[[str], tuple[str, ...]] = english_glosses):
+    def __init__(self, pairs: Iterable[TermPair] = (), glosses: Callable[[str], tuple[str, ...]] = english_glosses,
+                 morphemes: Callable[[str], list[tuple[str, str, str, str]]] | None = None):
+        self._morphemes = morphemes  # JapaneseTokenizer.morphemes: (surface, pos, subclass, lemma)
         self._gloss: dict[str, str] = {}
         for pair in pairs:  # a spelled-out gloss reads better than an acronym
             if pair.japanese not in self._gloss or not pair.is_acronym:
@@ -96,8 +108,32 @@ class EnglishTerms:
                 words.append(_PARTICLE_ENGLISH[piece])
                 continue
             for part in re.findall(rf"{KATAKANA_TERM.pattern}|[^\u30a0-\u30ffー・]+", piece):
-                words.append(self._english_for(part, phrases, asked) or part)
+                english = self._english_for(part, phrases, asked)
+                if english is None and _HIRAGANA.search(part) and len(term) <= _LONGEST_NAME:
+                    english = self._by_words(part, phrases, asked)
+                words.append(english or part)
         return " ".join(w for w in words if w)
+
+    def _by_words(self, part: str, phrases: list[str], asked: frozenset[str]) -> str | None:
+        """A part with kana, word by word (see ``_WORD_ENGLISH``): 透明電極向け -> "transparent
+        electrode for", を代替する -> "substitution"."""
+        if self._morphemes is None:
+            return None
+        words = []
+        for surface, pos, subclass, lemma in self._morphemes(part):
+            if surface in _WORD_ENGLISH:
+                words.append(_WORD_ENGLISH[surface])
+                continue
+            if pos in _GRAMMAR_POS or subclass == "非自立可能":  # を, た, 化; する, ある, こと
+                continue
+            english = self._english_for(surface, phrases, asked) or self._gloss_of(lemma, asked)
+            if english:
+                words.append(re.sub(r"^to ", "", english))
+            elif _HIRAGANA.search(surface):
+                words.append(romanize("".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in surface)))
+            else:
+                words.append(surface)  # kanji the dictionary lacks: the report's own word
+        return " ".join(words) or None
 
     def _society(self, term: str) -> str | None:
         """「応用物理学会」 -> "Society of Applied Physics": the report names learned societies

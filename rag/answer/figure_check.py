@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..places import passages_about_other_places, places_named, places_of_passage
 from ..retrieval import Hit
-from .attribution import figure_of_a_named_other, figure_of_another_item, figure_of_another_name
+from .attribution import figure_of_a_named_other, figure_of_another_item, figure_of_another_name, year_of_a_named_other
 from .citations import chunk_sentences
 from .dates import only_as_month, restore_year_span, written_as_month
 from .names import NameChecker
@@ -94,11 +94,12 @@ class FigureChecker:
         researchers"; dates.py), calls the figure yearly where the passage gives a total over
         years or the reverse (periods.py), or gives it to another actor than the passage does: in
         English, one the passage names only beside another figure, or only in sentences whose
-        topic is another name (attribution.py), or one it does not name
-        while another passage does (names.py); in Japanese, one the
-        passage does not name while another passage does (subjects.py), or the item listed
-        beside the one asked (attribution.py); or a Japanese answer writes it with another unit
-        than the passage (units.py), or without the 万/億/兆 that the passage's figure has."""
+        topic is another name, or a year asked for that only sentences naming another name state
+        (attribution.py), or one it does not name while another passage does (names.py); in
+        Japanese, one the passage does not name while another passage does (subjects.py), or the
+        item listed beside the one asked (attribution.py); or a Japanese answer writes it with
+        another unit than the passage (units.py), or without the 万/億/兆 that the passage's
+        figure has."""
         if only_as_month(value, hit.chunk.text) and not written_as_month(body, value):
             return "only a month in the report"
         if language == "en":
@@ -108,6 +109,9 @@ class FigureChecker:
             other = self._names and figure_of_a_named_other(body, question, value, hit, self._names)
             if other:
                 return f"stated for {other}, in sentences that do not name the subject"
+            other = self._names and year_of_a_named_other(body, question, value, hit, self._names)
+            if other:
+                return f"the year of {other}, in sentences that do not name the subject"
             subject = self._names and self._names.unnamed_subject(body, question, hit.chunk.text,
                                                                   [h.chunk.text for h in hits])
             if subject:

@@ -117,9 +117,9 @@ class AnswerPipeline:
         self.engine = engine
         self.generator = generator
         self.cfg = engine.settings.generation
+        terms = EnglishTerms(engine.retriever.glossary.pairs, morphemes=engine.tokenizer.morphemes)
         self.verifier = AnswerVerifier(engine.embedder, fold_report(engine.settings.source.read_text(encoding="utf-8")),
-                                       EnglishTerms(engine.retriever.glossary.pairs),
-                                       engine.retriever.translated_words, engine.tokenizer)
+                                       terms, engine.retriever.translated_words, engine.tokenizer)
 
     # ---- steps --------------------------------------------------------------------------
     def _refusal_before_generation(self, question: str, hits: list[Hit], language: str) -> str | None:

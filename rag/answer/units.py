@@ -3,7 +3,7 @@
 A Japanese answer copies the report's units, so a figure whose unit differs from every unit the
 passage writes after it is not the passage's figure: asked how many of Korea's advanced
 nanotech talents are doctorates, the model answered 「博士人材は1,000人」 from 「ナノテク関連ベンチャー
-を1000社設立」. Dates (年, 月, 日) are left out: a year is written with 年 or bare.
+を1000社設立」; asked for a transition temperature, 「約1.1 K」 from the magic angle 「～1.1°」. Dates (年, 月, 日) are left out: a year is written with 年 or bare.
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ import unicodedata
 from .numbers import figure_spans, is_supported
 
 # Scale words and the report's M/B abbreviations are skipped: the unit is what follows them.
-_UNIT = re.compile(r"^\s*(?:[千万億兆]|[MB](?![A-Za-z]))*\s*([ァ-ヴー]+|[%％℃]|[\u4e00-\u9fff])")
+_UNIT = re.compile(r"^\s*(?:[千万億兆]|[MB](?![A-Za-z]))*\s*([ァ-ヴー]+|[%％℃°]|[\u4e00-\u9fff]|[A-Za-zμ]+)")
 DATE_UNITS = ("年", "月", "日")
 # Units that count the same things.
 _SAME = {"名": "人", "%": "％", "ヶ": "カ"}
 # The units compared: ones that count distinct things. A general counter (個, つ) or a word the
 # pattern cuts short (the 量 of 64量子ビット, written 64個 in an answer) decides nothing.
 _DISTINCT = frozenset({"人", "社", "件", "機", "校", "カ", "円", "ドル", "ユーロ", "ポンド", "元", "ウォン", "ルピー",
-                       "％", "トン", "倍"})
+                       "％", "トン", "倍",
+                       # symbols of physical units: the magic angle of 1.1° is no temperature of 1.1 K
+                       "°", "℃", "K", "nm", "μm", "mm", "cm", "m", "km", "kg", "kW", "MW", "GW", "TW", "kWh", "GWh",
+                       "eV", "GHz"})
 
 
 def unit_after(text: str, end: int) -> str | None:

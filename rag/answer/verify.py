@@ -117,7 +117,9 @@ class AnswerVerifier:
             notes += calques
             text = spell_out_scales(text)
         else:
-            text, notes = restore_copied_text(text, [h.chunk.text for h in hits], question)
+            # Headings too: a workshop's date stands in its heading (「…の潮流（2022年4月11日開催）」).
+            text, notes = restore_copied_text(text, [" ".join([*h.chunk.heading_path, h.chunk.text]) for h in hits],
+                                              question)
         flags.extend(notes)
         echoes: set[int] = set()  # indexes in ``kept`` of sentences that restate the question
         for sentence in split_answer(text):
