@@ -109,8 +109,8 @@ def year_of_a_named_other(body: str, question: str, value: float, hit: Hit, name
     if not any(names.supports(s, n) for s in sentences for n in subjects):
         return None
     known = unicodedata.normalize("NFKC", f"{body} {question}").lower()
-    written = [[w for w in _LATIN_NAME.findall(unicodedata.normalize("NFKC", s)) if len(re.findall(r"[A-Za-z]", w)) >= 3]
-               for s in stating]
+    written = [[w for w in _LATIN_NAME.findall(unicodedata.normalize("NFKC", s))
+                if len(re.findall(r"[A-Za-z]", w)) >= 3] for s in stating]
     if any(w.lower() in body.lower() for words in written for w in words):
         return None  # 「MatNaviの活用や…ARIMとの連携…2025年から」 is about the MatNavi the answer names
     others = [[w for w in words if w.lower() not in known] for words in written]

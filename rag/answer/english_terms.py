@@ -63,6 +63,11 @@ _JA_THEN_EN = re.compile(rf"([{_QUOTE}]?)({_JA_TERM.pattern})([{_QUOTE}]?)\s*[(�
 _EN_THEN_JA = re.compile(rf"([A-Za-z][\w\- ]*?[A-Za-z])\s*[(（][{_QUOTE}]?{_JA_TERM.pattern}[{_QUOTE}]?[)）]")
 
 
+def _as_katakana(text: str) -> str:
+    """Hiragana shifted to the katakana the romaniser reads (the two blocks are 0x60 apart)."""
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
 class EnglishTerms:
     """Replaces the Japanese terms of an English answer (see the module notes for the order)."""
 
@@ -130,7 +135,7 @@ class EnglishTerms:
             if english:
                 words.append(re.sub(r"^to ", "", english))
             elif _HIRAGANA.search(surface):
-                words.append(romanize("".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in surface)))
+                words.append(romanize(_as_katakana(surface)))
             else:
                 words.append(surface)  # kanji the dictionary lacks: the report's own word
         return " ".join(words) or None

@@ -3,7 +3,8 @@
 A Japanese answer copies the report's units, so a figure whose unit differs from every unit the
 passage writes after it is not the passage's figure: asked how many of Korea's advanced
 nanotech talents are doctorates, the model answered 「博士人材は1,000人」 from 「ナノテク関連ベンチャー
-を1000社設立」; asked for a transition temperature, 「約1.1 K」 from the magic angle 「～1.1°」. Dates (年, 月, 日) are left out: a year is written with 年 or bare.
+を1000社設立」; asked for a transition temperature, 「約1.1 K」 from the magic angle 「～1.1°」.
+Dates (年, 月, 日) are left out: a year is written with 年 or bare.
 """
 
 from __future__ import annotations
