@@ -57,8 +57,7 @@ def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker
 
 
 # A name written in Latin letters as the topic or subject of a passage sentence: 「NCNは」,
-# 「計算ナノテクノロジーネットワーク（NCN）が」 (three letters at least: "nm", "GW" and the CO of CO2
-# are units and formulas).
+# 「計算ナノテクノロジーネットワーク（NCN）が」.
 _LATIN_TOPIC = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9])\)?(?:は|が)")
 
 
@@ -71,23 +70,41 @@ def figure_of_a_named_other(body: str, question: str, value: float, hit: Hit, na
     sentences on the NCL. The other name must be the sentence's topic: a sentence that only
     mentions one (「連邦経済エネルギー省（BMWi）の所掌であり、…70億ユーロ」) still continues the subject
     named before it, and years are left out as in ``figure_of_another_name``."""
-    subjects = asked_names(body, question)
     sentences = chunk_sentences(hit.chunk)
     stating = [s for s in sentences if any(is_supported(v, {value}) for v, _ in figures_with_units(s))]
+    if not _subject_named_apart(body, question, sentences, stating, names):
+        return None
+    return _other_in_every(stating, _LATIN_TOPIC, f"{body} {question}")
+
+
+def _subject_named_apart(body: str, question: str, sentences: list[str], stating: list[str],
+                         names: NameChecker) -> bool:
+    """Whether the passage names the subject of ``body`` (the names it shares with the question)
+    in some of its ``sentences`` but in none of those ``stating`` the figure."""
+    subjects = asked_names(body, question)
     if not subjects or not stating or any(names.supports(s, n) for s in stating for n in subjects):
-        return None
-    if not any(names.supports(s, n) for s in sentences for n in subjects):
-        return None
-    known = unicodedata.normalize("NFKC", f"{body} {question}").lower()
-    others = [[m.group(1) for m in _LATIN_TOPIC.finditer(unicodedata.normalize("NFKC", s))
-               if len(re.findall(r"[A-Za-z]", m.group(1))) >= 3 and m.group(1).lower() not in known]
-              for s in stating]
+        return False
+    return any(names.supports(s, n) for s in sentences for n in subjects)
+
+
+def _latin_names(pattern: re.Pattern, sentence: str) -> list[str]:
+    """The Latin-script names ``pattern`` (group 1) finds in a passage sentence, three letters at
+    least ("nm", "GW" and the CO of CO2 are units and formulas)."""
+    found = (m.group(1) for m in pattern.finditer(unicodedata.normalize("NFKC", sentence)))
+    return [name for name in found if len(re.findall(r"[A-Za-z]", name)) >= 3]
+
+
+def _other_in_every(stating: list[str], pattern: re.Pattern, known: str) -> str | None:
+    """A name, not in ``known`` text, that ``pattern`` finds in every sentence of ``stating``:
+    the first sentence's first; None when some sentence has none."""
+    known = unicodedata.normalize("NFKC", known).lower()
+    others = [[n for n in _latin_names(pattern, s) if n.lower() not in known] for s in stating]
     return others[0][0] if all(others) else None
 
 
 # A question asking for a date: "When …", "In which year …", "Since what year …", "By when …".
 _ASKS_WHEN = re.compile(r"(?i)\bwhen\b|\b(?:which|what) year\b")
-_LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9]")
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9])")
 
 
 def year_of_a_named_other(body: str, question: str, value: float, hit: Hit, names: NameChecker) -> str | None:
@@ -101,20 +118,13 @@ def year_of_a_named_other(body: str, question: str, value: float, hit: Hit, name
     name in Latin letters, and none of the subject's or the answer's, belongs to that name."""
     if not _ASKS_WHEN.search(question) or value != int(value) or not 1900 <= value <= 2100:
         return None
-    subjects = asked_names(body, question)
     sentences = chunk_sentences(hit.chunk)
     stating = [s for s in sentences if any(v == value for _, _, v in figure_spans(unicodedata.normalize("NFKC", s)))]
-    if not subjects or not stating or any(names.supports(s, n) for s in stating for n in subjects):
+    if not _subject_named_apart(body, question, sentences, stating, names):
         return None
-    if not any(names.supports(s, n) for s in sentences for n in subjects):
-        return None
-    known = unicodedata.normalize("NFKC", f"{body} {question}").lower()
-    written = [[w for w in _LATIN_NAME.findall(unicodedata.normalize("NFKC", s))
-                if len(re.findall(r"[A-Za-z]", w)) >= 3] for s in stating]
-    if any(w.lower() in body.lower() for words in written for w in words):
+    if any(n.lower() in body.lower() for s in stating for n in _latin_names(_LATIN_NAME, s)):
         return None  # 「MatNaviの活用や…ARIMとの連携…2025年から」 is about the MatNavi the answer names
-    others = [[w for w in words if w.lower() not in known] for words in written]
-    return others[0][0] if all(others) else None
+    return _other_in_every(stating, _LATIN_NAME, f"{body} {question}")
 
 
 def _opening_name(body: str, names: NameChecker) -> list[Name]:

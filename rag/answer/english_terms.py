@@ -55,7 +55,6 @@ _WORD_ENGLISH = {"と": "and", "や": "and", "及び": "and", "並びに": "and"
                  "向け": "for", "おける": "in", "関する": "on", "対する": "for", "よる": "by", "通じ": "through",
                  "基づく": "based on"}
 _GRAMMAR_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "接尾辞"}
-_HIRAGANA = re.compile(r"[\u3040-\u309f]")
 _LONGEST_NAME = 40
 _QUOTE = "\"'“”‘’「」『』"
 # 「ツイストロニクス (Twistronics)」 and 「Twistronics (ツイストロニクス)」: keep the English side.
@@ -114,7 +113,7 @@ class EnglishTerms:
                 continue
             for part in re.findall(rf"{KATAKANA_TERM.pattern}|[^\u30a0-\u30ffー・]+", piece):
                 english = self._english_for(part, phrases, asked)
-                if english is None and _HIRAGANA.search(part) and len(term) <= _LONGEST_NAME:
+                if english is None and _HAS_KANA.search(part) and len(term) <= _LONGEST_NAME:
                     english = self._by_words(part, phrases, asked)
                 words.append(english or part)
         return " ".join(w for w in words if w)
@@ -134,7 +133,7 @@ class EnglishTerms:
             english = self._english_for(surface, phrases, asked) or self._gloss_of(lemma, asked)
             if english:
                 words.append(re.sub(r"^to ", "", english))
-            elif _HIRAGANA.search(surface):
+            elif _HAS_KANA.search(surface):
                 words.append(romanize(_as_katakana(surface)))
             else:
                 words.append(surface)  # kanji the dictionary lacks: the report's own word
