@@ -181,6 +181,11 @@ def test_names_an_english_answer_asserts_are_the_ones_to_check():
     # Of a hyphenated word, the parts with a capital are checked: "AI" of "AI-supported".
     assert [n.words for n in claimed_names("It backs human-centred and AI-supported design.")] == [("AI",)]
     assert names("It is funded by the U.S. Department of Energy.") == ["U.S. Department of Energy"]
+    # A unit the report glues to its figure is written there (「4PFLOPS」); a name with digits is
+    # not written inside a longer number (TPU5 in 「TPU45」).
+    from rag.answer.names import NameChecker
+    assert NameChecker._written_in("PFLOPS", "導入して4pflopsを実現している")
+    assert not NameChecker._written_in("TPU5", "tpu45を開発")
 
 
 def test_a_sentence_left_hanging_by_a_removed_figure_ends_at_its_last_whole_clause(engine, pipeline):
@@ -758,6 +763,13 @@ def test_garbled_copies_of_passage_terms_are_restored():
     assert restore_copied_text("德国の量子技術への投資額は約6億5,000万ユーロです。", german) == (
         "ドイツの量子技術への投資額は約6億5,000万ユーロです。", ["restored 德国 as ドイツ"])
     assert restore_copied_text("印度の論文数", german)[0] == "印度の論文数"
+    # A loanword written as its Chinese word (数据 for データ) is restored where the rest of the
+    # term follows that loanword in the passages; kanji the passages write stay.
+    dx = ["「NIMSデータ中核拠点」、「データ創出活用型マテリアル研究開発プロジェクト」の3プログラム"]
+    assert restore_copied_text("3. 数据創出活用型マテリアル研究開発プロジェクト", dx)[0] == (
+        "3. データ創出活用型マテリアル研究開発プロジェクト")
+    assert restore_copied_text("3. 中核創出活用型マテリアル研究開発プロジェクト", dx)[0] == (
+        "3. 中核創出活用型マテリアル研究開発プロジェクト")
 
 
 def test_a_sentence_copied_from_inside_a_word_gets_the_whole_word():

@@ -113,6 +113,8 @@ def test_foreign_places_named_in_katakana_are_glossed_for_the_model():
     assert gloss_places("2018年よりケルン大学を中心とした") == "2018年よりケルン (= Cologne)大学を中心とした"
     assert gloss_places("デルフト工科大学と協力") == "デルフト (= Delft)工科大学と協力"
     assert gloss_places("オークリッジ国立研究所") == "オークリッジ (= Oak Ridge)国立研究所"
+    # The report shortens 大学 to 大 after a place: 「ハイデルベルク大のBrainScaleS」.
+    assert gloss_places("ハイデルベルク大のBrainScaleS") == "ハイデルベルク (= Heidelberg)大のBrainScaleS"
     # Not named as a place: JMnedict's towns called クライオ or サムスン are cryo and Samsung here.
     for text in ("クライオ電子顕微鏡を導入", "サムスン電子が量産", "1,000億ドルを投資"):
         assert gloss_places(text) == text

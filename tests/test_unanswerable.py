@@ -98,6 +98,8 @@ def test_a_placeholder_where_the_figure_should_stand_removes_the_sentence(engine
     for raw in ("There are [2] scientists working at the National Center for Nanoscience and Technology.",
                 "The Excellent Science pillar allocates [n] billion euros for nanotechnology.[1]"):
         _assert_removed(pipeline, raw, hits, "en", question, "placeholder for its figure")
+    # Markers before "to" number the items of an answer: no figure is missing there.
+    assert "⁇" not in clean_output("The two missions are [1] to solve energy problems and [2] to strengthen industry.")
     # A marker after a name is a citation; an [n] echoed at the end is a prompt echo, dropped.
     assert clean_output("The NNI [1] funds research.") == "The NNI [1] funds research."
     assert clean_output("It opened in 2003 [n].") == "It opened in 2003 ."
@@ -146,6 +148,9 @@ def test_the_names_of_a_sentences_subject_are_whole_rare_names_it_shares_with_th
     # beside a law, is not, and leaves the law's date alone.
     assert checker.subject_names("国家ビジョンの名称は水素先導国家ビジョン（2021年10月）",
                                  "水素インフラ構築のために策定した国家ビジョンの名称は？") == set()
+    # A lower-case English word is no name, though the report writes "programme" only a few times.
+    asked = "Since which fiscal year has JST run its Mirai (future society creation) programme, and what does it use?"
+    assert checker.subject_names(asked, asked) == set()
 
 
 def test_a_figure_from_a_passage_that_does_not_name_the_subject_does_not_answer_for_it(engine, pipeline):
@@ -256,6 +261,13 @@ def test_a_period_written_after_the_figure_counts():
     ("NSFの半導体人材育成ネットワークに参加している大学の数は？", "参加している大学の数は5拠点に含まれています。［1］", COUNT),
     ("米国の国家ナノテクノロジー・イニシアティブには、いくつ以上の連邦機関が関わっている？", "30以上の連邦機関が関わっている。［1］", None),
     ("WPIアカデミーに参加している拠点の数は？", "13拠点が参加している。［1］", None),
+    # A counter asked (何機関) may follow a bound and the words it counts; a unit asked (何ワット)
+    # must be the unit of the answer's figure.
+    ("NNIには何機関以上の連邦機関が関与している？", "NNIには30以上の連邦機関が関与している。［1］", None),
+    ("何機関が参加している？", "3つの研究機関が参加している。［1］", None),
+    ("何機関が参加している？", "30億円の研究機関が参加している。［1］", COUNT),
+    ("NVIDIAが2022年に導入した回路コアの消費電力は何ワット？", "消費電力は4PFLOPSを実現している。［1］", COUNT),
+    ("NVIDIAが2022年に導入した回路コアの消費電力は何ワット？", "消費電力は300 Wである。［1］", None),
     ("研究機関の数はいくつ？", "研究機関は6つです。［1］", None),
     ("企業の数はいくつ？", "900社以上が参加している。［1］", None),
     ("中国製造2025で指定された重点領域はいくつか？", "①次世代情報通信技術、②新材料。［1］", None),
@@ -337,6 +349,32 @@ def test_a_figure_stated_only_for_another_named_actor_is_not_the_subjects(engine
     asked = "How many users a year does nanoHUB serve?"
     _assert_kept(pipeline, f"nanoHUB serves 1.6 million users per year.[{_marker(hits, '160万人')}]", hits, "en", asked,
                  "1.6 million")
+
+
+def test_a_figure_is_read_in_the_sentence_that_writes_it_in_the_answers_unit(engine, pipeline):
+    # The model's answer: NVIDIA's 4PFLOPS given to Google's TPU5, named in the sentence before;
+    # the passage's other 4 (「4ビット」, edge circuits) names no one and must not hide that.
+    question = "What computing performance did Google's TPU5 reach?"
+    hits = _context(engine, question, "en")
+    source = _marker(hits, "4PFLOPS")
+    assert "4ビット" in hits[source - 1].chunk.text
+    _assert_removed(pipeline, f"Google's TPU5 reached 4PFLOPS.[{source}]", hits, "en", question, "stated for NVIDIA")
+    asked = "What performance did NVIDIA reach in 2022 with cores suited to natural language processing?"
+    _assert_kept(pipeline, f"NVIDIA reached 4 PFLOPS in 2022.[{source}]", hits, "en", asked, "4 PFLOPS")
+
+
+def test_an_acronym_the_top_passage_writes_keeps_a_short_question_for_the_model(engine, pipeline):
+    # 「RXとは何の略で、どういう意味か？」 is little more than its acronym: the passage that defines
+    # RX scores 0.84, under the Japanese threshold, though it writes RX.
+    question = "RXとは何の略で、どういう意味か？"
+    hits = engine.retrieve(question, k=engine.settings.retrieval.k)
+    assert max(h.similarities["dense"] for h in hits[:3]) < 0.85 and "RX" in hits[0].chunk.text
+    assert pipeline._refusal_before_generation(question, hits, "ja") is None
+    # An acronym no top passage writes leaves the threshold to decide.
+    question = "QXとは何の略で、どういう意味か？"
+    hits = engine.retrieve(question, k=engine.settings.retrieval.k)
+    if max(h.similarities["dense"] for h in hits[:3]) < 0.85:
+        assert pipeline._refusal_before_generation(question, hits, "ja") == "retrieval found no close passage"
 
 
 def test_a_year_asked_for_is_not_taken_from_a_sentence_about_another_name(engine, pipeline):

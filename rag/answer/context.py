@@ -25,7 +25,8 @@ KEYWORD_BONUS = 0.02  # per question keyword in the sentence: names and numbers 
 RANK_PENALTY = 0.01  # per retrieval rank: between equal sentences, prefer the better passage
 HISTORY_CHARS = 300
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]{3,}")
-_PLACE_SUFFIX = re.compile(r"(?:工科|州立)?大学|市|州|国立研究所")  # ケルン大学, テキサス州, オークリッジ国立研究所
+# ケルン大学, ハイデルベルク大 (大 alone, as the report shortens it, but not 大規模), テキサス州, オークリッジ国立研究所
+_PLACE_SUFFIX = re.compile(r"(?:工科|州立)?大学|大(?![\u4e00-\u9fff])|市|州|国立研究所")
 
 
 @dataclass

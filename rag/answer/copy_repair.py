@@ -9,6 +9,9 @@ differs from the copy in that single character, the passage's spelling is restor
 A date loses or doubles a digit of its day now and then (4月1日 for 4月11日): where the passages
 give one day of that month, one digit away, it is restored.
 
+A katakana loanword may come out as the Chinese word for it (数据 for データ), in a term whose
+rest the passages write after that loanword only: the loanword is restored.
+
 Country names come out in their Chinese form now and then (德国の量子技術 for ドイツの), which
 differ from the Japanese in length and script, so they are mapped by name.
 """
@@ -132,6 +135,35 @@ def _restore_dates(text: str, sources: str, notes: list[str]) -> str:
     return _DATE.sub(repl, text)
 
 
+_TERM_RUN = re.compile(r"[\u3400-\u9fff々\u30a1-\u30faー]{8,}")
+_KANJI_HEAD = 3  # the Chinese word's characters: 数据 (データ), 网络 (ネットワーク), 纳米 (ナノ)
+_MIN_REST = 6
+
+
+def _restore_loanwords(text: str, sources: str, notes: list[str]) -> str:
+    """A term whose first word the model wrote as a Chinese word for the report's katakana loanword
+    (「数据創出活用型マテリアル研究開発プロジェクト」 for 「データ創出活用型…」): where the rest of the
+    term stands in the passages, always after the same katakana word, and the kanji never do,
+    the katakana word is restored."""
+    def repl(m: re.Match) -> str:
+        run = m.group(0)
+        if run in sources:
+            return run
+        for n in range(1, _KANJI_HEAD + 1):
+            head, rest = run[:n], run[n:]
+            if not re.fullmatch(r"[\u3400-\u9fff]+", head) or len(rest) < _MIN_REST or head in sources:
+                continue
+            before = {re.search(r"[\u30a1-\u30faー]*$", sources[:i]).group(0)
+                      for i in (f.start() for f in re.finditer(re.escape(rest), sources))}
+            if len(before) == 1 and len(next(iter(before))) >= 2:
+                restored = before.pop() + rest
+                notes.append(f"restored {run} as {restored} from the passage")
+                return restored
+        return run
+
+    return _TERM_RUN.sub(repl, text)
+
+
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
     """``text`` (a Japanese answer) with garbled copies of passage terms restored, and notes."""
     notes: list[str] = []
@@ -139,6 +171,7 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _restore_country_names(text, sources + "\n" + question, notes)
     text = _restore_foreign_characters(text, sources, notes)
     text = _restore_katakana(text, sources, question, notes)
+    text = _restore_loanwords(text, sources, notes)
     text = _complete_cut_words(text, sources, notes)
     text = _restore_dates(text, sources, notes)
     return text, notes

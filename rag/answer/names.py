@@ -143,7 +143,10 @@ class NameChecker:
 
     @staticmethod
     def _written_in(word: str, lower_text: str) -> bool:
-        return any(re.search(rf"(?<![a-z0-9]){re.escape(form.lower())}(?![a-z0-9])", lower_text)
+        # A unit may stand glued to its figure (「4PFLOPS」); a word with digits may not (the "5"
+        # of TPU5 is not written in 「TPU45」).
+        before = r"(?<![a-z])" if word.isalpha() and len(word) >= 2 else r"(?<![a-z0-9])"
+        return any(re.search(rf"{before}{re.escape(form.lower())}(?![a-z0-9])", lower_text)
                    for form in {word, _singular(word)})
 
     def _writes(self, word: str, passage: str) -> bool:

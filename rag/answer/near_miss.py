@@ -96,10 +96,16 @@ def _is_money(text: str, start: int, end: int) -> bool:
 
 _SHARE_ASKED = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|percent)\b|割合|シェア|何(?:%|パーセント)",
                           re.I)
-# 何人 is answered in 人 or 名, 何カ国 in カ国, か国 or ヶ国 …
+# 何人 is answered in 人 or 名, 何カ国 in カ国, か国 or ヶ国 … A unit asked the same way (何ワット,
+# 何トン) is answered in that unit: asked the power of NVIDIA's 2022 cores, 「4PFLOPS」 is not one.
 _COUNTERS = {"人": "人|名", "名": "人|名", "社": "社", "件": "件", "カ国": "[カかヶケ]国", "か国": "[カかヶケ]国",
-             "ヶ国": "[カかヶケ]国", "機関": "機関", "校": "校"}
+             "ヶ国": "[カかヶケ]国", "機関": "機関", "校": "校",
+             "ワット": "(?:キロ|メガ|ギガ|テラ)?ワット|[kKMGT]?W(?![A-Za-z])", "トン": "トン|t(?![A-Za-z])",
+             "ナノメートル": "ナノ(?:メートル)?|nm(?![A-Za-z])"}
 _COUNT_ASKED = re.compile(r"何(" + "|".join(_COUNTERS) + ")")
+# Between a count and its counter may stand a bound and the words it counts: 「30以上の連邦機関」
+# answers 何機関, as 「3つの研究機関」 does.
+_TO_COUNTER = r"\s*(?:[千万億兆])*\s*(?:つ?(?:以上|超|余り|程度|近く|ほど)?の?[一-龥ァ-ヶー]{0,8}?)?"
 # A count asked without its counter (「拠点の数は？」, 「いくつあるか」; not 「いくつかの課題」): any figure
 # of the answer's own, a year aside, may answer it, but one there must be.
 _ANY_COUNT_ASKED = re.compile(r"いくつ(?!かの)|何(?:個|つ|[かカヶケ]所|箇所)|数は[？?]?$")
@@ -191,7 +197,7 @@ def _missing_amount(question: str, answer: str) -> str | None:
         return COUNT
     counter = _COUNT_ASKED.search(asked)
     if counter:
-        unit = re.compile(r"\s*(?:[千万億兆])*\s*(?:" + _COUNTERS[counter.group(1)] + ")")
+        unit = re.compile(_TO_COUNTER + "(?:" + _COUNTERS[counter.group(1)] + ")")
         if not any(unit.match(text, end) for _, end, _ in new):
             return COUNT
     elif _ANY_COUNT_ASKED.search(asked.strip()) and all(YEAR.fullmatch(text[start:end]) for start, end, _ in new):

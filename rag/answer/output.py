@@ -30,12 +30,14 @@ _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 # Where the answer's figure should stand, the model wrote a placeholder: "allocates [n] billion
 # euros", "［n］億円", "There are [2] scientists" (a marker after a verb or preposition that needs a
-# quantity, before the noun it counts). The sentence has no answer; verification drops it.
+# quantity, before the noun it counts). The sentence has no answer; verification drops it. A
+# marker before "to" numbers the items of an answer instead: "The two missions are [1] to solve
+# … and [2] to strengthen …".
 _QUANTITY_WORDS = (r"are|were|has|have|had|of|about|around|nearly|over|some|with|approximately|totaling|totalling|"
                    r"allocates|allocated|invests|invested|received|receives|employs|employed|spent|spends")
 _FIGURE_PLACEHOLDER = re.compile(
     r"(?:［[nNｎＮxX]］|\[[nNxX]\])(?=\s*(?:[a-z%％万億兆]|percent\b))"
-    rf"|\b({_QUANTITY_WORDS})[ \t]*(?:\[\d+\]|［\d+］)(?=\s+[a-z])")
+    rf"|\b({_QUANTITY_WORDS})[ \t]*(?:\[\d+\]|［\d+］)(?=\s+(?!to\s)[a-z])")
 # The same placeholder with the figure written after it in brackets, as the context's annotation
 # gave it: "invests approximately [1] billion won (500 million US dollars)". The figure is there;
 # the words in between are the model's guess at a unit.

@@ -42,6 +42,9 @@ MAX_REPORT_MENTIONS = 8
 # three letters, as two are too often a formula's or a unit's ("CO" of CO2, "nm").
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&+\-]*(?:[ ・][A-Za-z0-9][A-Za-z0-9.&+\-]*)*|[ァ-ヴー・]{3,}")
 _LETTERS = re.compile(r"[A-Za-zァ-ヴ]")
+# A lower-case English word is no name, however rarely the report writes it in Latin letters:
+# "programme" (of "UK National Quantum Technologies Programme") in an English question.
+_PLAIN_WORD = re.compile(r"[a-z][a-z\-]*(?: [a-z][a-z\-]*)*")
 # A compound of six kanji or more (katakana may join it) is specific enough to be a name:
 # 総合性国家科学研究センター, 極限環境対応構造材料研究拠点; not 国家ビジョン.
 MIN_COMPOUND_KANJI = 6
@@ -69,7 +72,7 @@ class SubjectChecker:
         for name in _NAME.findall(sentence):
             folded = self._fold(name)
             if (len(_LETTERS.findall(name)) >= 3 and folded in asked and self._rare(folded)
-                    and not _is_place(name)):
+                    and not _is_place(name) and not _PLAIN_WORD.fullmatch(name)):
                 found.add(folded)
         for name in _COMPOUND.findall(sentence):
             folded = self._fold(name)
