@@ -26,7 +26,8 @@ from .passages import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5  # 3: lexicon.json; 4: katakana skeleton keys in it; 5: katakana units as symbols
+FORMAT_VERSION = 6  # 3: lexicon.json; 4: katakana skeleton keys in it; 5: katakana units as symbols;
+# 6: numbered items (ゴール2) as tokens
 CURRENT = "current"
 
 

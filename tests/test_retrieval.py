@@ -38,6 +38,19 @@ def test_katakana_units_match_the_reports_symbols(tokenizer):
     assert tokenizer("50パーセント") == ["50"]
 
 
+def test_a_numbered_item_is_a_token_of_its_own(tokenizer):
+    # ゴール2 tells Goal 2 of a table from Goal 1: ゴール and 2 alone are everywhere.
+    assert "ゴール2" in tokenizer("NNI戦略計画2021のゴール2は何？") and "ゴール2" in tokenizer("ゴール2. R&Dの商業化促進")
+    assert {"pca5", "goal4", "tpu5"} <= set(tokenizer("PCA5 and Goal 4 of TPU5"))
+    # Not a formula's letters (CO2), a plan's ordinal (第4期), a year (計画2021) or a decimal (5.0).
+    for text in ("CO2排出", "第4期の計画", "戦略計画2021", "Society 5.0"):
+        assert not any(any(c.isdigit() for c in t) and not t.replace(".", "").isdigit() for t in tokenizer(text)), text
+    # A short passage with ゴール and a 2 of its own would outrank the longer Goal 2 on those alone.
+    docs = [tokenizer(d) for d in ("ゴール1. 2つの拠点を置く", "ゴール2. R&Dの商業化促進と起業家コミュニティの訓練及び"
+                                   "強化、支援を行う地域イノベーションエコシステムとの協働")]
+    assert int(np.argmax(BM25(docs).scores(tokenizer("戦略計画のゴール2は何？")))) == 1
+
+
 def test_bm25_ranks_the_matching_document_first(tokenizer):
     docs = ["韓国は水素経済法を制定した。", "米国のNNIは2001年に始まった。", "蓄電池の研究開発が進む。",
             "量子コンピュータの研究。"]
@@ -100,6 +113,7 @@ def test_engine_rebuilds_a_corrupt_index(engine):
     ("韓国の「K-バッテリー発展戦略」はいつ策定されたか？", "K-バッテリー発展戦略"),
     ("When did Korea establish the K-Battery development strategy?", "K-バッテリー発展戦略"),
     ("米国のマテリアルズ・ゲノムイニシアティブはいつ開始されたか", "2011年にオバマ政権下で開始"),
+    ("NNI戦略計画2021のゴール2は何？", "ゴール2. R&Dの商業化促進"),
 ])
 def test_hybrid_retrieval_finds_the_passage(engine, question, needle):
     hits = engine.retrieve(question, k=5)
