@@ -36,8 +36,9 @@ _FORMATTED_NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![.\d])
 # A numbered item: a katakana word, or a Latin one of three letters or more (not the CO of CO2),
 # right before a number of one or two digits: ゴール2, PCA5, TPU5, フェーズ2, Goal 4. Its word and
 # its number are common tokens each; together they tell Goal 2 of a table from the Goal 1 beside
-# it. (Not 第4期, which Japan's, Korea's and China's plans all have.)
-_NUMBERED_ITEM = re.compile(r"(?<![a-z0-9ァ-ヴー])([a-z]{3,}\s?|[ァ-ヴー]{2,})(\d{1,2})(?!\d|[.,]\d)")
+# it. (Not 第4期, which Japan's, Korea's and China's plans all have; not "the 2", nor the 4 inside
+# BATT4EU.)
+_NUMBERED_ITEM = re.compile(r"(?<![a-z0-9ァ-ヴー])([a-z]{3,}\s?|[ァ-ヴー]{2,})(\d{1,2})(?![\da-z]|[.,]\d)")
 _EN_STOP = frozenset(
     "a an and are as at be by did do does for from has have how in is it its of on or the their this to was "
     "what when where which who why with according report did does what's".split()
@@ -61,7 +62,8 @@ class JapaneseTokenizer:
             tokens.append(m.group(0).replace(",", ""))
             start = m.end()
         self._words(text[start:], tokens)
-        tokens.extend(m.group(1).strip() + m.group(2) for m in _NUMBERED_ITEM.finditer(text))
+        tokens.extend(m.group(1).strip() + m.group(2) for m in _NUMBERED_ITEM.finditer(text)
+                      if m.group(1).strip() not in _EN_STOP)
         return tokens
 
     def proper_noun_readings(self, text: str) -> list[str]:
