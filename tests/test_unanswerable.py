@@ -98,6 +98,12 @@ def test_a_placeholder_where_the_figure_should_stand_removes_the_sentence(engine
     for raw in ("There are [2] scientists working at the National Center for Nanoscience and Technology.",
                 "The Excellent Science pillar allocates [n] billion euros for nanotechnology.[1]"):
         _assert_removed(pipeline, raw, hits, "en", question, "placeholder for its figure")
+    # Markers [1], [2], [3] … that open the items of a list number them (the report's ①②③): no
+    # figure is missing, and they cite nothing; markers after a sentence's claims stay.
+    assert clean_output("The pillars are [1] supply chain security, [2] data protection and [3] technology "
+                        "protection.") == "The pillars are supply chain security, data protection and technology protection."
+    kept = "It was launched by the NNI [1] and funded by the DOE [2] in 2021 [3]."
+    assert clean_output(kept) == kept
     # Markers before "to" number the items of an answer: no figure is missing there.
     assert "⁇" not in clean_output("The two missions are [1] to solve energy problems and [2] to strengthen industry.")
     # A marker after a name is a citation; an [n] echoed at the end is a prompt echo, dropped.

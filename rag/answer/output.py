@@ -98,6 +98,26 @@ def _without_leading_pointer(text: str) -> str:
     return text
 
 
+# "The pillars are [1] supply chain protection, [2] important infrastructure …, [3] … and [4] …":
+# the model numbers a list the report writes with ①②③ by the context's markers. Three or more
+# markers [1], [2], [3] … in this order, each opening a content word, number items: they cite
+# nothing, and read as placeholders they would drop the sentence. A citation inside a sentence
+# is followed by the sentence's next words ("by the NNI [1] and the DOE [2] in 2021").
+_OPENING_MARKER = re.compile(r"\[(\d+)\][ \t]+(?=([a-z]+))")
+_NOT_AN_ITEM = frozenset("and or in on at to of for with which while but as by from that is are was were the a an".split())
+MIN_ENUMERATED = 3
+
+
+def _without_enumerators(text: str) -> str:
+    found = [m for m in _OPENING_MARKER.finditer(text) if m.group(2) not in _NOT_AN_ITEM]
+    numbers = [int(m.group(1)) for m in found]
+    if len(found) < MIN_ENUMERATED or numbers != list(range(1, len(found) + 1)):
+        return text
+    for m in reversed(found):
+        text = text[:m.start()] + text[m.end():]
+    return text
+
+
 def _mark_placeholder(found: re.Match) -> str:
     return f"{found.group(1) or ''} {FIGURE_PLACEHOLDER}".lstrip()
 
@@ -108,7 +128,7 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
     # A leaked rule line may carry the model's citation ("［2］の出典番号付き、日本語："): keep it.
     text = _MARKER_IN_BRACKETS.sub(r"\1", _FOOTNOTE_REFERENCE.sub("", raw))
-    text = _PLACEHOLDER_THEN_FIGURE.sub(r"\1 \2", text)
+    text = _PLACEHOLDER_THEN_FIGURE.sub(r"\1 \2", _without_enumerators(text))
     text = _PLACEHOLDER.sub("", _FIGURE_PLACEHOLDER.sub(_mark_placeholder, text))
     leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))), text)
     text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", leaks_removed))
