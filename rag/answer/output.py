@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import NOT_AN_END, SENTENCE_MARKERS, split_answer, strip_markers
 
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
@@ -104,7 +105,7 @@ def _without_leading_pointer(text: str) -> str:
 # nothing, and read as placeholders they would drop the sentence. A citation inside a sentence
 # is followed by the sentence's next words ("by the NNI [1] and the DOE [2] in 2021").
 _OPENING_MARKER = re.compile(r"\[(\d+)\][ \t]+(?=([a-z]+))")
-_NOT_AN_ITEM = frozenset("and or in on at to of for with which while but as by from that is are was were the a an".split())
+_NOT_AN_ITEM = ENGLISH_FUNCTION_WORDS | {"while", "but"}
 MIN_ENUMERATED = 3
 
 
