@@ -31,7 +31,7 @@ _GLOSS = re.compile(rf"([{_JA_CHARS}][{_JA_CHARS}A-Za-z0-9\-]*)\(([^()]*[A-Za-z]
 # 「責任ある研究とイノベーション（RRI）」 is RRI, not イノベーション alone.
 _QUOTED_GLOSS = re.compile(r"「([^「」()]+)\(([^()]*[A-Za-z][^()]*)\)」")
 _JAPANESE = re.compile(rf"[{_JA_CHARS}\u3040-\u309f]")
-_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9\-&]*[A-Z0-9][A-Za-z0-9\-&]*")
+ACRONYM = re.compile(r"[A-Z][A-Za-z0-9\-&]*[A-Z0-9][A-Za-z0-9\-&]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 _MIN_PREFIX = 4  # "chips"~"chip", "europe"~"european": shared prefixes this long count as one word
 
@@ -43,7 +43,7 @@ class TermPair:
 
     @property
     def is_acronym(self) -> bool:
-        return bool(_ACRONYM.fullmatch(self.english)) and " " not in self.english
+        return bool(ACRONYM.fullmatch(self.english)) and " " not in self.english
 
 
 def _content_words(text: str) -> list[str]:
@@ -112,6 +112,6 @@ class Glossary:
             # matches "the European Chips Act", but not a question that only says "act".
             if phrase and all(any(_same_word(w, q) for q in words) for w in phrase):
                 found.append(pair.japanese)
-        for token in set(_ACRONYM.findall(flat)):
+        for token in set(ACRONYM.findall(flat)):
             found.extend(p.japanese for p in self._acronyms.get(token, []))
         return list(dict.fromkeys(t for t in found if t not in flat))

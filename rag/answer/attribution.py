@@ -71,13 +71,12 @@ def figure_of_a_named_other(body: str, question: str, value: float, hit: Hit, na
     mentions one (「連邦経済エネルギー省（BMWi）の所掌であり、…70億ユーロ」) still continues the subject
     named before it, and years are left out as in ``figure_of_another_name``."""
     sentences = chunk_sentences(hit.chunk)
-    stating = [s for s in sentences if any(is_supported(v, {value}) for v, _ in figures_with_units(s))]
+    units_of = [(s, [u.lower() for v, u in figures_with_units(s) if is_supported(v, {value})]) for s in sentences]
+    stating = [s for s, units in units_of if units]
     # The sentences that write the figure in the answer's own unit, when some do: the 4PFLOPS of
     # NVIDIA's cores, not the 4ビット of edge circuits in the next sentence.
-    units = {u.lower() for v, u in figures_with_units(body) if is_supported(v, {value})}
-    in_unit = [s for s in stating if any(is_supported(v, {value}) and u.lower() in units
-                                         for v, u in figures_with_units(s))]
-    stating = in_unit or stating
+    claimed = {u.lower() for v, u in figures_with_units(body) if is_supported(v, {value})}
+    stating = [s for s, units in units_of if claimed.intersection(units)] or stating
     if not _subject_named_apart(body, question, sentences, stating, names):
         return None
     return _other_in_every(stating, _LATIN_TOPIC, f"{body} {question}")

@@ -153,8 +153,8 @@ def _restore_loanwords(text: str, sources: str, notes: list[str]) -> str:
             head, rest = run[:n], run[n:]
             if not re.fullmatch(r"[\u3400-\u9fff]+", head) or len(rest) < _MIN_REST or head in sources:
                 continue
-            before = {re.search(r"[\u30a1-\u30faー]*$", sources[:i]).group(0)
-                      for i in (f.start() for f in re.finditer(re.escape(rest), sources))}
+            # The katakana run each occurrence of the rest follows (empty where none does).
+            before = {f.group(1) for f in re.finditer(r"([\u30a1-\u30faー]*)" + re.escape(rest), sources)}
             if len(before) == 1 and len(next(iter(before))) >= 2:
                 restored = before.pop() + rest
                 notes.append(f"restored {run} as {restored} from the passage")

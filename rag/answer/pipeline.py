@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from ..glossary import ACRONYM
 from ..places import HOME, places_named, places_of_passage
 from ..questions import check_question, question_language
 from ..retrieval import Hit
@@ -34,9 +35,6 @@ log = logging.getLogger(__name__)
 
 # Answerability from retrieval evidence, calibrated on the development sets (see README).
 MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
-# An acronym or code name of the question (RX, TPU5, COI-NEXT): two capitals or a capital and a digit.
-_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]"
-                      r"(?![A-Za-z0-9])")
 
 
 def _acronym_in_top_passage(question: str, hits: list[Hit]) -> bool:
@@ -47,7 +45,7 @@ def _acronym_in_top_passage(question: str, hits: list[Hit]) -> bool:
         return False
     text = hits[0].chunk.text
     return any(re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z])", text)
-               for term in _ACRONYM.findall(unicodedata.normalize("NFKC", question)))
+               for term in ACRONYM.findall(unicodedata.normalize("NFKC", question)))
 
 
 def _places_not_in(question: str, hits: list[Hit]) -> list[str]:
