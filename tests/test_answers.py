@@ -47,6 +47,9 @@ def test_the_reports_b_and_m_abbreviations_are_billions_and_millions():
 def test_english_annotation_of_japanese_numbers():
     assert annotate_for_english("水素1,200万トン") == "水素1,200万トン (= 12 million tonnes)"
     assert "1.194 trillion yen" in annotate_for_english("1兆1,940億円")
+    # The report's own abbreviations: the model had left 17.0Bユーロ out of its answer.
+    assert annotate_for_english("②Industrial leadership（17.0Bユーロ）、300Mポンド、L2M") == (
+        "②Industrial leadership（17.0Bユーロ (= 17 billion euros)）、300Mポンド (= 300 million pounds)、L2M")
 
 
 @pytest.mark.parametrize("text, lang", [
@@ -698,6 +701,50 @@ def test_a_japanese_sentence_copied_from_another_passage_cites_thatpassage_index
     own = "2020年に世界で初めてとなるmRNAワクチン（Pfizer社およびModerna社）が承認された。"
     _, citations, _ = pipeline.verifier.verify(f"{own}［{wrong + 1}］", hits, "ja", question)
     assert [c.chunk.id for c in citations] == [hits[wrong].chunk.id]
+
+
+def test_a_sentence_restating_the_question_cites_the_passage_its_own_words_come_from(engine, pipeline):
+    # The model restated the question, copied the answer from one passage and cited a figure
+    # caption: the whole sentence shares too little with the source, its own words do not.
+    question = "ライフサイエンスとナノテク・材料の融合ワークショップで、基礎生命科学と医療に加えて重要とされた応用先は？"
+    hits = engine.retrieve(question, k=6)
+    source = next(i for i, h in enumerate(hits) if "植物・農業への応用も重要" in h.chunk.text)
+    wrong = next(i for i, h in enumerate(hits) if "植物・農業" not in h.chunk.text)
+    raw = f"ライフサイエンスとナノテク・材料の融合ワークショップで、基礎生命科学と医療に加えて重要とされた応用先は、植物・農業への応用も重要であるとの示唆が得られた。［{wrong + 1}］"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert [c.chunk.id for c in citations] == [hits[source].chunk.id] and "植物・農業" in text, flags
+
+
+def test_a_phrase_quoted_in_a_japanese_answer_cites_a_passage_that_writes_it(engine, pipeline):
+    question = "MGI戦略計画2021のゴール2は何？"
+    hits = engine.retrieve(question, k=6)
+    wrong = next(i for i, h in enumerate(hits) if "材料データの力を活用" not in h.chunk.text)
+    text, citations, flags = pipeline.verifier.verify(
+        f"MGI戦略計画2021のゴール2は、「材料データの力を活用する」です。［{wrong + 1}］", hits, "ja", question)
+    assert any("材料データの力を活用する" in c.chunk.text for c in citations), flags
+
+
+def test_a_count_an_english_answer_spells_out_must_stand_in_a_cited_passage(engine, pipeline):
+    question = "How long does DARPA's EMBER programme run, and into how many phases is it divided?"
+    hits = engine.retrieve(question, k=6)
+    source = next(i for i, h in enumerate(hits) if "4年間のプログラムは3つの段階" in h.chunk.text) + 1
+    text, _, flags = pipeline.verifier.verify(f"It runs for four years in two phases.[{source}]", hits, "en", question)
+    assert "four years" in text and "two" not in text and "(number not verified in the report) phases" in text
+    assert any("count not found" in f for f in flags)
+    text, _, flags = pipeline.verifier.verify(f"It runs for four years in three phases.[{source}]", hits, "en", question)
+    assert "three phases" in text and not any("count not found" in f for f in flags)
+
+
+def test_a_figure_of_a_sentence_pointing_back_belongs_to_the_subject_before_it(engine, pipeline):
+    # 「…QDNLは…6億1500万ユーロの資金を得ている。この資金により、…50～70億ユーロの累積経済効果」:
+    # the 7 billion euros had been read as another actor's figure than QDNL's.
+    question = ("How many high-tech jobs and what cumulative economic effect is the Dutch quantum industry "
+                "expected to generate with the Quantum Delta NL funding?")
+    hits = engine.retrieve(question, k=6)
+    source = next(i for i, h in enumerate(hits) if "累積経済効果" in h.chunk.text) + 1
+    raw = f"The Dutch quantum industry is expected to generate up to 7 billion euros with the Quantum Delta NL funding.[{source}]"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "7 billion euros" in text and not any("another actor" in f for f in flags), flags
 
 
 def test_a_month_the_passages_do_not_state_is_marked_and_a_stated_one_kept(engine, pipeline):

@@ -12,7 +12,7 @@ import pytest
 
 from rag.answer.citations import fold_report
 from rag.answer.near_miss import AMOUNT_OF_MONEY, COUNT, SHARE, asks_for_money, missing_precision
-from rag.answer.numbers import claimed_numbers, numbers_in
+from rag.answer.numbers import claimed_numbers, kanji_counts, numbers_in
 from rag.answer.output import clean_output
 from rag.answer.dates import years_written
 from rag.answer.pipeline import _years_not_in
@@ -50,6 +50,25 @@ def _finish(engine, pipeline, question: str, language: str, having: str, raw: st
     the marker of the passage holding ``having``: (answerable, text, citations, flags)."""
     hits = _context(engine, question, language)
     return pipeline.finish(raw.format(n=_marker(hits, having)), hits, language, question, None)
+
+
+def test_a_year_that_is_part_of_a_name_is_no_year_asked():
+    from rag.answer.dates import years_asked
+
+    # Asked for the budgets of Horizon 2020 and Horizon Europe, the answer's 2021-2027 budget
+    # had been refused as dated to other years than "2020".
+    assert years_asked("Horizon 2020とHorizon Europeの予算はそれぞれいくら？") == []
+    assert years_asked("NNI戦略計画2021のゴール2は何？") == [] and years_asked("France 2030の規模は？") == []
+    assert years_asked("How much did Korea spend in 2005 and in FY2020?") == ["2005", "2020"]
+    assert years_asked("What happened in March 2020? 2021年度は？") == ["2020", "2021"]
+    assert years_asked("What does NNI's 2021 plan add?") == ["2021"]
+
+
+def test_a_count_in_kanji_numerals_is_a_figure():
+    # 「本綱要は全十九編六十五章から成り」: "19 parts and 65 chapters" had its figures unsupported.
+    assert {19.0, 65.0} <= numbers_in("本綱要は全十九編六十五章から成り、三つの優先領域")
+    assert 3.0 not in numbers_in("三つの優先領域") and kanji_counts("三つの優先領域、その一つ") == {3}
+    assert numbers_in("二次電池の一般的な用途、数十社、その一つ") == frozenset()
 
 
 def test_circled_item_numbers_are_not_figures():
@@ -267,6 +286,9 @@ def test_a_period_written_after_the_figure_counts():
     ("NSFの半導体人材育成ネットワークに参加している大学の数は？", "参加している大学の数は5拠点に含まれています。［1］", COUNT),
     ("米国の国家ナノテクノロジー・イニシアティブには、いくつ以上の連邦機関が関わっている？", "30以上の連邦機関が関わっている。［1］", None),
     ("WPIアカデミーに参加している拠点の数は？", "13拠点が参加している。［1］", None),
+    # "how many parts and chapters": the noun after "and" is asked for too.
+    ("Into how many parts and chapters is the plan divided?", "It has 19 chapters and 65 sections.[1]", None),
+    ("Into how many parts and chapters is the plan divided?", "It has 19 articles.[1]", COUNT),
     # A counter asked (何機関) may follow a bound and the words it counts; a unit asked (何ワット)
     # must be the unit of the answer's figure.
     ("NNIには何機関以上の連邦機関が関与している？", "NNIには30以上の連邦機関が関与している。［1］", None),

@@ -36,6 +36,9 @@ from .units import figures_with_units, unit_after
 _OPENING_WORD = re.compile(r"^\W*([A-Z][a-z]+)\b")
 
 
+_POINTS_BACK = re.compile(r"\s*(?:この|その|これ|それ|同|本|当該)")
+
+
 def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker) -> str | None:
     """The name of ``body`` (an English sentence) to which the passage does not give ``value``,
     although it gives that name a figure of its own in the same unit; None when there is none."""
@@ -44,6 +47,10 @@ def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker
     if not units:
         return None  # a year, a bare count, or not stated here: other checks decide
     stating = {s for s, found in figures.items() if any(is_supported(v, {value}) and u in units for v, u in found)}
+    # 「この資金により、…50～70億ユーロの累積経済効果」 goes on about the sentence before it (QDNL's
+    # funding): a sentence that opens by pointing back shares its predecessor's subject.
+    order = list(figures)
+    stating |= {order[i - 1] for i, s in enumerate(order) if i and s in stating and _POINTS_BACK.match(s)}
     heading = " ".join(hit.chunk.heading_path)
     for name in _opening_name(body, names) + claimed_names(body):
         if places_named(name.surface) or names.supports(heading, name):

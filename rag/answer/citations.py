@@ -79,15 +79,15 @@ def strip_markers(text: str) -> str:
     return _MARKER_AND_SPACE.sub("", text).strip()
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     t = _fold(text)
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
 def overlap(a: str, b: str) -> float:
     """Share of a's character bigrams found in b (language-agnostic for names and numbers)."""
-    ba = _bigrams(a)
-    return len(ba & _bigrams(b)) / len(ba) if ba else 0.0
+    ba = bigrams(a)
+    return len(ba & bigrams(b)) / len(ba) if ba else 0.0
 
 
 def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float] | None = None,

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..keywords import ENGLISH_FUNCTION_WORDS
 from .numbers import figure_spans
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -54,9 +55,24 @@ def years_written(text: str) -> set[str]:
     return years
 
 
+# A year that is part of a name: after a capitalised word ("Horizon 2020", "France 2030",
+# "Battery 2030+") or glued to a Japanese noun without 年 (「NNI戦略計画2021」). "in 2020",
+# "March 2020", "FY2020" and 「2020年」 date something; "NNI's 2021 plan" is the plan of 2021.
+_NAMED_YEAR = re.compile(r"(?:\b(?P<word>[A-Z][a-z]+) |[\u30a0-\u30ff\u4e00-\u9fff])(?P<year>(?:19|20)\d\d)(?![\d年])")
+
+
+def _in_a_name(m: re.Match) -> bool:
+    word = (m.group("word") or "").lower()
+    if not word:
+        return True
+    return word not in ENGLISH_FUNCTION_WORDS and word not in MONTHS and word[:3] not in _ABBREVIATIONS
+
+
 def years_asked(question: str) -> list[str]:
-    """The years a question names, in order, each once."""
-    return list(dict.fromkeys(YEAR.findall(question)))
+    """The years a question names, in order, each once; not those of names like Horizon 2020
+    (asked for its budget, the answer's 2021-2027 is no other year than the one asked)."""
+    named = {m.start("year") for m in _NAMED_YEAR.finditer(question) if _in_a_name(m)}
+    return list(dict.fromkeys(m.group(1) for m in YEAR.finditer(question) if m.start(1) not in named))
 
 
 def _month_number(name: str) -> int:

@@ -123,7 +123,8 @@ _MEASURE = re.compile(r"倍|年|[カかヶケ]?月|日|週|時間|割|円|ドル
 _CIRCLED_NUMBER = re.compile(r"[\u2460-\u2473]")  # ①-⑳: a list's item numbers
 
 
-_HOW_MANY = re.compile(r"\bhow many ([A-Za-z-]+)(?: ([A-Za-z-]+))?", re.I)
+# "how many parts and chapters": both nouns are things asked for.
+_HOW_MANY = re.compile(r"\bhow many ([A-Za-z-]+)(?: (?:and|or) ([A-Za-z-]+)| ([A-Za-z-]+))?", re.I)
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                           r"thousands?)\b", re.I)
 _FOLLOWING_WORDS = re.compile(r"[A-Za-z][A-Za-z-]*")

@@ -30,6 +30,41 @@ def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", _CIRCLED_DIGIT.sub(" ", text))
 
 
+# 「本綱要は全十九編六十五章」: a count in kanji numerals before its counter states that figure
+# as much as 19編 does (二次電池 and 一般 count nothing: only counters). Only from 10 up: the
+# report's 一つ is "one of them" (it had made an invented 「データは1件」 supported), and a 三つ
+# had supported "3 project themes" (the report: 25). A count spelled out in an English answer
+# ("three sessions") may rest on one (``kanji_counts``).
+_KANJI_COUNT = re.compile(r"(?<![数何〇一二三四五六七八九十百千])([〇一二三四五六七八九十百]+)"
+                          r"(?=つ|編|章|回|本|[カかヵケ]国|項目|分野|社|件|名|人|種類|機関)")
+_KANJI_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
+
+
+def _kanji_value(numeral: str) -> int:
+    """六十五 -> 65, 十九 -> 19, 百 -> 100, 三 -> 3."""
+    total, digit = 0, 0
+    for c in numeral:
+        if c in _KANJI_DIGITS:
+            digit = digit * 10 + _KANJI_DIGITS[c]
+        else:  # 十 or 百 multiplies the digit before it (1 when none)
+            total += (digit or 1) * (10 if c == "十" else 100)
+            digit = 0
+    return total + digit
+
+
+def _with_kanji_counts(text: str) -> str:
+    def figure(m: re.Match) -> str:
+        value = _kanji_value(m.group(1))
+        return str(value) if value >= 10 else m.group(0)
+
+    return _KANJI_COUNT.sub(figure, text)
+
+
+def kanji_counts(text: str) -> set[int]:
+    """The counts ``text`` writes in kanji numerals before a counter (三つ, 十九編), 一 aside."""
+    return {v for v in (_kanji_value(m.group(1)) for m in _KANJI_COUNT.finditer(text)) if v > 1}
+
+
 def _value(text: str) -> float:
     return float(text.replace(",", ""))
 
@@ -83,7 +118,7 @@ def numbers_in(text: str) -> frozenset[float]:
     again for the same passages, sentence after sentence.
     """
     found: set[float] = set()
-    for _, _, value, plain in _scan(_normalize(text), with_parts=True):
+    for _, _, value, plain in _scan(_with_kanji_counts(_normalize(text)), with_parts=True):
         found.update((value, plain))
     return frozenset(found)
 
@@ -92,7 +127,7 @@ def only_leading_digits(value: float, text: str) -> bool:
     """Whether ``text`` states ``value`` only as the digits before 万/億/兆 of a larger number:
     the 1 of 1兆7,312億円. A Japanese answer copies the report's scale word, so 「1台」 read there
     is no figure of the report's."""
-    whole = {v for _, _, v, _ in _scan(_normalize(text), with_parts=True)}
+    whole = {v for _, _, v, _ in _scan(_with_kanji_counts(_normalize(text)), with_parts=True)}
     return not is_supported(value, whole) and is_supported(value, numbers_in(text))
 
 
@@ -160,6 +195,7 @@ def annotate_for_english(text: str) -> str:
     """Write the English value beside every 万/億/兆 number, so the model need not convert it.
 
     ``1,200万トン`` becomes ``1,200万トン (= 12 million)``: small models translate these wrongly.
+    The report's abbreviations get their words too: ``17.0Bユーロ (= 17 billion euros)``.
     """
     def repl(m: re.Match) -> str:
         value = _ja_value(m)
@@ -167,12 +203,18 @@ def annotate_for_english(text: str) -> str:
         english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
         return f"{m.group(0)} (= {english_value(value)}{english_unit})"
 
-    return _JA_WITH_UNIT.sub(repl, text)
+    def abbreviated(m: re.Match) -> str:
+        value = _value(m.group(1)) * (1e9 if m.group(2) == "B" else 1e6)
+        return f"{m.group(0)} (= {english_value(value)} {_UNIT_NAMES[m.group(3)]})"
+
+    return _ABBREVIATED_WITH_UNIT.sub(abbreviated, _JA_WITH_UNIT.sub(repl, text))
 
 
 _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウォン": "won", "元": "yuan",
                "トン": "tonnes", "人": "people", "件": "items", "ポンド": "pounds"}
 _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
+# The report's own abbreviations for money: 17.0Bユーロ, 95.5 Bユーロ, 300Mポンド.
+_ABBREVIATED_WITH_UNIT = re.compile(r"(?<![A-Za-z\d.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s?([BM])\s?(円|ドル|ユーロ|ポンド)")
 
 
 def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | None:

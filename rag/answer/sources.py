@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..chunking import REPORT_LIST_ITEM, list_runs, unit_sentences
 from ..retrieval import Hit
-from .citations import as_printed, best_quote, chunk_sentences, fold_report, overlap, quote_in_report
+from .citations import as_printed, best_quote, bigrams, chunk_sentences, fold_report, overlap, quote_in_report
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 
 MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
@@ -23,6 +23,8 @@ RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must be
 # of its text, this much more than any cited one, and the sentence is long enough for character
 # bigrams to identify a source (short phrases share them with many passages).
 COPIED_OVERLAP, COPIED_MARGIN, COPIED_MIN_CHARS = 0.8, 0.3, 20
+# Bigrams beyond the question's that a sentence needs before those alone decide its source.
+COPIED_MIN_OWN_BIGRAMS = 10
 MIN_PHRASE_CHARS = 4  # a shorter answer (「2種類」) is written by too many passages to identify one
 # A sentence that renders every translatable word of an English claim gains this much over one
 # that renders none (e5 similarities of related sentences differ by a few hundredths).
@@ -113,7 +115,7 @@ class SourceFinder:
         return cited
 
     @staticmethod
-    def recite_copied(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+    def recite_copied(claim: str, cited: list[int], hits: list[Hit], flags: list[str], question: str = "") -> list[int]:
         """Cite the passage a Japanese sentence was copied from when the model numbered it wrongly.
 
         The model copies Japanese sentences nearly verbatim, and now and then writes another
@@ -123,11 +125,21 @@ class SourceFinder:
         """
         if len(re.sub(r"\s", "", claim)) < COPIED_MIN_CHARS:
             return _recite_verbatim_phrase(claim, cited, hits, flags)
+        cited = _cite_quoted_phrases(claim, cited, hits, flags)
         overlaps = [overlap(claim, h.chunk.text) for h in hits]
         best = max(range(len(hits)), key=overlaps.__getitem__)
         cited_best = max(overlaps[m - 1] for m in cited)
         if best + 1 in cited or overlaps[best] < max(COPIED_OVERLAP, cited_best + COPIED_MARGIN):
-            return cited
+            # A sentence that restates the question before its answer (「…重要とされた応用先は、植物・
+            # 農業への応用も重要であるとの示唆が得られた」) is copied in its own words only.
+            own = bigrams(claim) - bigrams(question)
+            if len(own) < COPIED_MIN_OWN_BIGRAMS:
+                return cited
+            overlaps = [len(own & bigrams(h.chunk.text)) / len(own) for h in hits]
+            best = max(range(len(hits)), key=overlaps.__getitem__)
+            cited_best = max(overlaps[m - 1] for m in cited)
+            if best + 1 in cited or overlaps[best] < max(COPIED_OVERLAP, cited_best + COPIED_MARGIN):
+                return cited
         flags.append(f"cited the passage the sentence comes from [{best + 1}]: {claim[:60]}")
         if cited_best < MIN_SUPPORT_OVERLAP:
             return [best + 1]
@@ -195,6 +207,24 @@ class SourceFinder:
             return None
         figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))
+
+
+_QUOTED = re.compile(r"「([^「」]+)」")
+
+
+def _cite_quoted_phrases(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+    """A phrase a Japanese sentence puts in 「」 is the report's wording: when no cited passage
+    writes it, the first context passage that does is cited beside them. Asked for goal 2 of the
+    MGI plan, the model answered 「材料データの力を活用する」 (the table row's words) and cited
+    the passage introducing the MGI."""
+    for phrase in (fold_report(p) for p in _QUOTED.findall(claim)):
+        if len(phrase) < MIN_PHRASE_CHARS or any(phrase in fold_report(hits[m - 1].chunk.text) for m in cited):
+            continue
+        holder = next((i for i, h in enumerate(hits) if phrase in fold_report(h.chunk.text)), None)
+        if holder is not None:
+            flags.append(f"cited the passage that writes 「{phrase}」 [{holder + 1}]")
+            cited = sorted({*cited, holder + 1})
+    return cited
 
 
 def _recite_verbatim_phrase(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:

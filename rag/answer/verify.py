@@ -24,7 +24,8 @@ from .citations import LIST_ITEM, Citation, markers_in, split_answer, strip_mark
 from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months
 from .english_terms import EnglishTerms
-from .figure_check import FigureChecker, about_other_places, drop_citations_without_figures, sentences_stating
+from .figure_check import (FigureChecker, about_other_places, drop_citations_without_figures, mark_number_words,
+                           sentences_stating)
 from .names import NameChecker
 from .numbers import claimed_numbers, claimed_percentages, is_supported, numbers_in, states_figure
 from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
@@ -150,10 +151,12 @@ class AnswerVerifier:
                     continue
                 cited = [best + 1]
             elif language == "ja":
-                cited = self.sources.recite_copied(body, cited, hits, flags)
+                cited = self.sources.recite_copied(body, cited, hits, flags, question)
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
             body, cited = self._figures.check(body, cited, hits, language, flags, asked, question)
+            if body and language == "en":
+                body = mark_number_words(body, cited, hits, question, flags)
             cited = drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
                 foreign = about_other_places(body, hits)
