@@ -724,6 +724,41 @@ def test_a_phrase_quoted_in_a_japanese_answer_cites_a_passage_that_writes_it(eng
     assert any("材料データの力を活用する" in c.chunk.text for c in citations), flags
 
 
+def test_an_answer_to_how_much_that_leaves_its_figure_to_markers_is_continued():
+    from rag.answer.pipeline import _figure_left_to_markers
+
+    question = "How much did Horizon 2020 give its Industrial leadership priority?"
+    raw = "Horizon 2020 gave its Industrial leadership priority [1] [2] [3] [4] [5]"
+    assert _figure_left_to_markers(raw, question, "en") == "Horizon 2020 gave its Industrial leadership priority"
+    # A figure given, a question that asks for none, or a Japanese answer: nothing to continue.
+    assert _figure_left_to_markers("It gave 17.0 billion euros [1].", question, "en") is None
+    assert _figure_left_to_markers(raw, "Which priorities did Horizon 2020 have?", "en") is None
+    assert _figure_left_to_markers(raw, question, "ja") is None
+
+
+def test_an_amount_gets_the_currency_the_passage_writes_for_it():
+    from rag.answer.units import repair_currencies
+
+    passage = "①Excellent science（24.4Bユーロ）、②Industrial leadership（17.0Bユーロ）、米国は527億ドル"
+    text, notes = repair_currencies("It gave $17.0 billion to it and 24.4 billion dollars to science.", [passage])
+    assert text == "It gave 17.0 billion euros to it and 24.4 billion euros to science." and len(notes) == 2
+    # The right currency, or a figure the passage gives in no currency, is left as written.
+    assert repair_currencies("The US invests $52.7 billion.", [passage]) == ("The US invests $52.7 billion.", [])
+    assert repair_currencies("It has 44 cleanrooms.", [passage])[1] == []
+
+
+def test_a_list_item_named_by_its_circled_number_only_gets_the_items_words(engine, pipeline):
+    question = "経済安全保障政策の4つの柱のうち、戦略的不可欠性に関する攻めの政策とされるのはどれ？"
+    hits = engine.retrieve(question, k=6)
+    source = next(i for i, h in enumerate(hits) if "戦略的不可欠性に関する攻めの政策" in h.chunk.text)
+    wrong = next(i for i, h in enumerate(hits) if "④" not in h.chunk.text)
+    text, citations, flags = pipeline.verifier.verify(f"攻めの政策とされるのは④である。［{wrong + 1}］", hits, "ja", question)
+    assert "④重要技術の開発強化・支援である" in text and [c.chunk.id for c in citations] == [hits[source].chunk.id], flags
+    # A number that already has its words, or a number referred to again, is left alone.
+    text, _, _ = pipeline.verifier.verify(f"④重要技術の開発強化・支援である。［{source + 1}］", hits, "ja", question)
+    assert text.count("重要技術の開発強化・支援") == 1
+
+
 def test_a_count_an_english_answer_spells_out_must_stand_in_a_cited_passage(engine, pipeline):
     question = "How long does DARPA's EMBER programme run, and into how many phases is it divided?"
     hits = engine.retrieve(question, k=6)

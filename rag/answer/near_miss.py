@@ -214,6 +214,11 @@ def _places(pattern: re.Pattern, not_places: tuple[str, ...], text: str) -> list
     return [m.group(0) for m in pattern.finditer(text) if not m.group(0).endswith(not_places)]
 
 
+def asks_for_figure(question: str) -> bool:
+    """Whether an English ``question`` asks how much or how many."""
+    return bool(_FIGURE_EN.search(unicodedata.normalize("NFKC", question)))
+
+
 def asks_for_exact_figure(question: str) -> bool:
     """Whether ``question`` asks for a figure and insists that it be exact."""
     text = unicodedata.normalize("NFKC", question)

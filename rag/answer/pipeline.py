@@ -19,14 +19,15 @@ from ..places import HOME, places_named, places_of_passage
 from ..questions import check_question, question_language
 from ..retrieval import Hit
 from .backends import Generator
-from .citations import Citation, chunk_location, fold_report
+from .citations import Citation, chunk_location, fold_report, split_answer
 from .context import build_messages, select_context
-from .dates import years_asked, years_written
+from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, YEARLY_AMOUNT, missing_precision,
-                        states_plan)
+from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, YEARLY_AMOUNT, asks_for_figure,
+                        missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
+from .qualifiers import new_figures
 from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, REFUSAL_PHRASES, UNVERIFIED_ANSWER
 from .terse import with_supporting_quotes
 from .verify import AnswerVerifier
@@ -64,6 +65,23 @@ def _places_not_in(question: str, hits: list[Hit]) -> list[str]:
         # Japan's R&D spending): a passage that names no country may be about Japan.
         mentioned.add(HOME)
     return [] if named & mentioned else sorted(named)
+
+
+_ENDS_IN_MARKERS = re.compile(r"^(.*?\w)(?:\s*\[\d+\])+\s*\.?$", re.S)
+
+
+def _figure_left_to_markers(raw: str, question: str, language: str) -> str | None:
+    """The words to continue from when an English answer to "how much …" ends its first
+    sentence in markers without having given a figure: "Horizon 2020 gave its Industrial
+    leadership priority [1] [2] [3] [4] [5]" (the passage: 17.0Bユーロ)."""
+    sentences = split_answer(raw)
+    if language != "en" or not sentences or not asks_for_figure(question):
+        return None
+    found = _ENDS_IN_MARKERS.match(sentences[0].strip())
+    if not found:
+        return None
+    text, new = new_figures(found.group(1), question)
+    return None if any(not YEAR.fullmatch(text[a:b]) for a, b, _ in new) else found.group(1)
 
 
 def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
@@ -237,7 +255,8 @@ class AnswerPipeline:
             timings.setdefault("first_token_s", time.perf_counter() - started)
             yield AnswerEvent("partial", text=raw)
         raw = stop.trim(raw)  # the first token of a sentence that will not be written
-        answer_start = answer_left_to_marker(raw, language) if getattr(self.generator, "continues_answers", False) else None
+        answer_start = ((answer_left_to_marker(raw, language) or _figure_left_to_markers(raw, asked, language))
+                        if getattr(self.generator, "continues_answers", False) else None)
         if answer_start:
             # One more pass from the words before the marker, which may not be a marker again:
             # the model knew the passage, it only pointed at it instead of saying it.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .numbers import figure_spans, is_supported
+from .numbers import claimed_numbers, figure_spans, is_supported
 
 # Scale words and the report's M/B abbreviations are skipped: the unit is what follows them.
 _UNIT = re.compile(r"^\s*(?:[千万億兆]|[MB](?![A-Za-z]))*\s*([ァ-ヴー]+|[%％℃°]|[\u4e00-\u9fff]|[A-Za-zμ]+)")
@@ -70,3 +70,41 @@ def english_unit_after(sentence: str, surface: str) -> str | None:
     found = re.search(re.escape(surface) + r"\s+(?:of\s+)?([A-Za-z]+)", sentence)
     word = found.group(1).lower() if found else ""
     return next((japanese for stem, japanese in _ENGLISH_UNITS.items() if word.startswith(stem)), None)
+
+
+# The currencies an English answer writes, as the report writes them after its figures.
+_CURRENCY_SIGNS = {"$": "ドル", "€": "ユーロ", "£": "ポンド", "¥": "円"}
+_CURRENCY_WORDS = {"dollar": "ドル", "euro": "ユーロ", "pound": "ポンド", "yen": "円", "won": "ウォン", "yuan": "元"}
+_CURRENCY_ENGLISH = {"ドル": "US dollars", "ユーロ": "euros", "ポンド": "pounds", "円": "yen", "ウォン": "won", "元": "yuan"}
+_SCALE = r"(?:\s+(?:thousand|million|billion|trillion))?"
+_SIGNED = re.compile(r"(?P<sign>[$€£¥])\s?(?P<figure>\d[\d,]*(?:\.\d+)?" + _SCALE + r")")
+_WORDED = re.compile(r"(?P<figure>\d[\d,]*(?:\.\d+)?" + _SCALE + r")\s+(?:(?:US|U\.S\.)\s+)?(?P<word>dollars?|euros?|"
+                     r"pounds?(?: sterling)?|yen|won|yuan)\b", re.I)
+
+
+def repair_currencies(sentence: str, passages: list[str]) -> tuple[str, list[str]]:
+    """``sentence`` (English) with each amount's currency made the one the passages write after
+    that figure, when they write it with one currency only and it is not the sentence's: asked
+    what Horizon 2020 gave its Industrial leadership priority, the model wrote "$17.0 billion"
+    for 17.0Bユーロ. The figure stays; only its currency changes."""
+    notes: list[str] = []
+
+    def stated(figure: str) -> set[str]:
+        values = [v for _, v in claimed_numbers(figure)]
+        units = set()
+        for passage in passages:
+            units |= {u for v, u in figures_with_units(passage) if values and is_supported(values[0], {v})}
+        return units & set(_CURRENCY_ENGLISH)
+
+    def fix(m: re.Match, claimed: str) -> str:
+        report = stated(m.group("figure"))
+        if len(report) != 1 or claimed in report:
+            return m.group(0)
+        currency = report.pop()
+        notes.append(f"wrote the report's currency for {m.group(0)}: {_CURRENCY_ENGLISH[currency]}")
+        return f"{m.group('figure')} {_CURRENCY_ENGLISH[currency]}"
+
+    sentence = _SIGNED.sub(lambda m: fix(m, _CURRENCY_SIGNS[m.group("sign")]), sentence)
+    sentence = _WORDED.sub(lambda m: fix(m, next(j for w, j in _CURRENCY_WORDS.items()
+                                                  if m.group("word").lower().startswith(w))), sentence)
+    return sentence, notes

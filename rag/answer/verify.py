@@ -26,6 +26,7 @@ from .dates import claimed_months, correct_base_years, month_supported, months_i
 from .english_terms import EnglishTerms
 from .figure_check import (FigureChecker, about_other_places, drop_citations_without_figures, mark_number_words,
                            sentences_stating)
+from .list_items import name_bare_items
 from .names import NameChecker
 from .numbers import claimed_numbers, claimed_percentages, is_supported, numbers_in, states_figure
 from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
@@ -35,6 +36,7 @@ from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .restatements import repeats_earlier, repeats_question, without_echoes
 from .sources import MIN_SUPPORT_OVERLAP, SourceFinder
 from .subjects import SubjectChecker
+from .units import repair_currencies
 
 UNVERIFIED_MONTH = "(month not verified in the report)"
 # "invest [40] trillion won", "［40］兆ウォン": a figure the model bracketed like a marker. A marker
@@ -152,11 +154,11 @@ class AnswerVerifier:
                 cited = [best + 1]
             elif language == "ja":
                 cited = self.sources.recite_copied(body, cited, hits, flags, question)
+            if language == "ja":
+                body, cited = name_bare_items(body, cited, hits, question, flags)
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
             body, cited = self._figures.check(body, cited, hits, language, flags, asked, question)
-            if body and language == "en":
-                body = mark_number_words(body, cited, hits, question, flags)
             cited = drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
                 foreign = about_other_places(body, hits)
@@ -164,6 +166,10 @@ class AnswerVerifier:
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
                 body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures,
                                                 flags, foreign)
+            if body and language == "en":  # by the passages cited in the end
+                body = mark_number_words(body, cited, hits, question, flags)
+                body, notes = repair_currencies(body, [hits[m - 1].chunk.text for m in cited])
+                flags.extend(notes)
             # The sentences quoted for the claim decide the bounds and months it restores.
             sources = ([(self.sources.quote(body, hits[m - 1], language, asked), hits[m - 1].chunk.text) for m in cited]
                        if body and claimed_numbers(body) else [])
