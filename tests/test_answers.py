@@ -47,9 +47,6 @@ def test_the_reports_b_and_m_abbreviations_are_billions_and_millions():
 def test_english_annotation_of_japanese_numbers():
     assert annotate_for_english("水素1,200万トン") == "水素1,200万トン (= 12 million tonnes)"
     assert "1.194 trillion yen" in annotate_for_english("1兆1,940億円")
-    # The report's own abbreviations: the model had left 17.0Bユーロ out of its answer.
-    assert annotate_for_english("②Industrial leadership（17.0Bユーロ）、300Mポンド、L2M") == (
-        "②Industrial leadership（17.0Bユーロ (= 17 billion euros)）、300Mポンド (= 300 million pounds)、L2M")
 
 
 @pytest.mark.parametrize("text, lang", [

@@ -195,7 +195,6 @@ def annotate_for_english(text: str) -> str:
     """Write the English value beside every 万/億/兆 number, so the model need not convert it.
 
     ``1,200万トン`` becomes ``1,200万トン (= 12 million)``: small models translate these wrongly.
-    The report's abbreviations get their words too: ``17.0Bユーロ (= 17 billion euros)``.
     """
     def repl(m: re.Match) -> str:
         value = _ja_value(m)
@@ -203,18 +202,12 @@ def annotate_for_english(text: str) -> str:
         english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
         return f"{m.group(0)} (= {english_value(value)}{english_unit})"
 
-    def abbreviated(m: re.Match) -> str:
-        value = _value(m.group(1)) * (1e9 if m.group(2) == "B" else 1e6)
-        return f"{m.group(0)} (= {english_value(value)} {_UNIT_NAMES[m.group(3)]})"
-
-    return _ABBREVIATED_WITH_UNIT.sub(abbreviated, _JA_WITH_UNIT.sub(repl, text))
+    return _JA_WITH_UNIT.sub(repl, text)
 
 
 _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウォン": "won", "元": "yuan",
                "トン": "tonnes", "人": "people", "件": "items", "ポンド": "pounds"}
 _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
-# The report's own abbreviations for money: 17.0Bユーロ, 95.5 Bユーロ, 300Mポンド.
-_ABBREVIATED_WITH_UNIT = re.compile(r"(?<![A-Za-z\d.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s?([BM])\s?(円|ドル|ユーロ|ポンド)")
 
 
 def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | None:

@@ -27,8 +27,8 @@ from .followup import resolve_followup
 from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, YEARLY_AMOUNT, asks_for_figure,
                         missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
-from .qualifiers import new_figures
 from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, REFUSAL_PHRASES, UNVERIFIED_ANSWER
+from .qualifiers import new_figures
 from .terse import with_supporting_quotes
 from .verify import AnswerVerifier
 

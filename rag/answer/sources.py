@@ -121,25 +121,22 @@ class SourceFinder:
         The model copies Japanese sentences nearly verbatim, and now and then writes another
         passage's number after one: its text then stands in an uncited passage far more than in
         the cited ones. That passage replaces cited ones that do not support the sentence
-        (below ``MIN_SUPPORT_OVERLAP``), and is added beside ones that do.
+        (below ``MIN_SUPPORT_OVERLAP``), and is added beside ones that do. A sentence that
+        restates the ``question`` is judged by its own words too; a phrase it quotes in 「」 is
+        cited where the report writes it.
         """
         if len(re.sub(r"\s", "", claim)) < COPIED_MIN_CHARS:
             return _recite_verbatim_phrase(claim, cited, hits, flags)
         cited = _cite_quoted_phrases(claim, cited, hits, flags)
-        overlaps = [overlap(claim, h.chunk.text) for h in hits]
-        best = max(range(len(hits)), key=overlaps.__getitem__)
-        cited_best = max(overlaps[m - 1] for m in cited)
-        if best + 1 in cited or overlaps[best] < max(COPIED_OVERLAP, cited_best + COPIED_MARGIN):
-            # A sentence that restates the question before its answer (「…重要とされた応用先は、植物・
-            # 農業への応用も重要であるとの示唆が得られた」) is copied in its own words only.
-            own = bigrams(claim) - bigrams(question)
-            if len(own) < COPIED_MIN_OWN_BIGRAMS:
-                return cited
-            overlaps = [len(own & bigrams(h.chunk.text)) / len(own) for h in hits]
-            best = max(range(len(hits)), key=overlaps.__getitem__)
-            cited_best = max(overlaps[m - 1] for m in cited)
-            if best + 1 in cited or overlaps[best] < max(COPIED_OVERLAP, cited_best + COPIED_MARGIN):
-                return cited
+        found = _copied_from([overlap(claim, h.chunk.text) for h in hits], cited)
+        # A sentence that restates the question before its answer (「…重要とされた応用先は、植物・
+        # 農業への応用も重要であるとの示唆が得られた」) is copied in its own words only.
+        own = bigrams(claim) - bigrams(question)
+        if found is None and len(own) >= COPIED_MIN_OWN_BIGRAMS:
+            found = _copied_from([len(own & bigrams(h.chunk.text)) / len(own) for h in hits], cited)
+        if found is None:
+            return cited
+        best, cited_best = found
         flags.append(f"cited the passage the sentence comes from [{best + 1}]: {claim[:60]}")
         if cited_best < MIN_SUPPORT_OVERLAP:
             return [best + 1]
@@ -207,6 +204,16 @@ class SourceFinder:
             return None
         figures = [v for _, v in claimed_numbers(claim) if v not in asked]
         return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))
+
+
+def _copied_from(overlaps: list[float], cited: list[int]) -> tuple[int, float] | None:
+    """The uncited passage (0-based) holding ``COPIED_OVERLAP`` of a sentence and
+    ``COPIED_MARGIN`` more than any cited one, with the cited ones' best share; else None."""
+    best = max(range(len(overlaps)), key=overlaps.__getitem__)
+    cited_best = max(overlaps[m - 1] for m in cited)
+    if best + 1 in cited or overlaps[best] < max(COPIED_OVERLAP, cited_best + COPIED_MARGIN):
+        return None
+    return best, cited_best
 
 
 _QUOTED = re.compile(r"「([^「」]+)」")
