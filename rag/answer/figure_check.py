@@ -19,8 +19,8 @@ from .attribution import figure_of_a_named_other, figure_of_another_item, figure
 from .citations import chunk_sentences
 from .dates import only_as_month, restore_year_span, written_as_month
 from .names import NameChecker
-from .numbers import (claimed_numbers, claimed_percentages, kanji_counts, numbers_in, only_leading_digits, repair_scale,
-                      replace_figure, states_figure)
+from .numbers import (NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
+                      only_leading_digits, repair_scale, replace_figure, states_figure)
 from .periods import contradicts_period
 from .subjects import SubjectChecker
 from .units import different_unit, english_unit_after
@@ -28,10 +28,7 @@ from .units import different_unit, english_unit_after
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 
 
-# Counts an English answer spells out ("divided into two phases"). "one" is left out: it is
-# more often a pronoun ("one of the …") than a count.
-_NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?!-)", re.I)
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.I)
 
 
 def mark_number_words(body: str, cited: list[int], hits: list[Hit], question: str, flags: list[str]) -> str:
@@ -39,9 +36,9 @@ def mark_number_words(body: str, cited: list[int], hits: list[Hit], question: st
     unless the question gives it ("Which two bodies …"); otherwise it is marked unverified,
     like a figure: asked into how many phases EMBER is divided, the model wrote "two" (the
     report: 3つの段階)."""
-    asked = {_NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD.findall(question)} | set(numbers_in(question))
+    asked = {NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD.findall(question)} | set(numbers_in(question))
     for m in reversed(list(_NUMBER_WORD.finditer(body))):
-        value = _NUMBER_WORDS[m.group(1).lower()]
+        value = NUMBER_WORDS[m.group(1).lower()]
         if value in asked or any(value in numbers_in(h.chunk.text) or value in kanji_counts(h.chunk.text)
                                  for h in (hits[i - 1] for i in cited)):
             continue

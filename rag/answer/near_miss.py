@@ -37,7 +37,7 @@ import unicodedata
 from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import split_answer, strip_markers
 from .dates import YEAR, years_asked, years_written
-from .numbers import is_supported, numbers_in
+from .numbers import NUMBER_WORDS, is_supported, numbers_in
 from .periods import TOTAL, YEARLY, claimed_period, stated_periods
 from .qualifiers import new_figures, only_bounds
 
@@ -125,8 +125,7 @@ _CIRCLED_NUMBER = re.compile(r"[\u2460-\u2473]")  # ①-⑳: a list's item numbe
 
 # "how many parts and chapters": both nouns are things asked for.
 _HOW_MANY = re.compile(r"\bhow many ([A-Za-z-]+)(?: (?:and|or) ([A-Za-z-]+)| ([A-Za-z-]+))?", re.I)
-_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
-                          r"thousands?)\b", re.I)
+_NUMBER_WORD = re.compile(r"\b(?:one|" + "|".join(NUMBER_WORDS) + r"|dozens?|hundreds?|thousands?)\b", re.I)
 _FOLLOWING_WORDS = re.compile(r"[A-Za-z][A-Za-z-]*")
 _SCALE_OR_BOUND = {"million", "billion", "trillion", "thousand", "or", "more", "over", "than", "some", "about"}
 

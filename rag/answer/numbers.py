@@ -60,9 +60,19 @@ def _with_kanji_counts(text: str) -> str:
     return _KANJI_COUNT.sub(figure, text)
 
 
+# Counts an English answer spells out ("divided into two phases"). "one" is left out: it is
+# more often a pronoun ("one of the …") than a count.
+NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
+
+
 def kanji_counts(text: str) -> set[int]:
     """The counts ``text`` writes in kanji numerals before a counter (三つ, 十九編), 一 aside."""
     return {v for v in (_kanji_value(m.group(1)) for m in _KANJI_COUNT.finditer(text)) if v > 1}
+
+
+def _figures_text(text: str) -> str:
+    """A passage's text as its figures are read: normalised, kanji counts from 10 up as digits."""
+    return _with_kanji_counts(_normalize(text))
 
 
 def _value(text: str) -> float:
@@ -118,7 +128,7 @@ def numbers_in(text: str) -> frozenset[float]:
     again for the same passages, sentence after sentence.
     """
     found: set[float] = set()
-    for _, _, value, plain in _scan(_with_kanji_counts(_normalize(text)), with_parts=True):
+    for _, _, value, plain in _scan(_figures_text(text), with_parts=True):
         found.update((value, plain))
     return frozenset(found)
 
@@ -127,7 +137,7 @@ def only_leading_digits(value: float, text: str) -> bool:
     """Whether ``text`` states ``value`` only as the digits before 万/億/兆 of a larger number:
     the 1 of 1兆7,312億円. A Japanese answer copies the report's scale word, so 「1台」 read there
     is no figure of the report's."""
-    whole = {v for _, _, v, _ in _scan(_with_kanji_counts(_normalize(text)), with_parts=True)}
+    whole = {v for _, _, v, _ in _scan(_figures_text(text), with_parts=True)}
     return not is_supported(value, whole) and is_supported(value, numbers_in(text))
 
 

@@ -225,22 +225,25 @@ def _cite_quoted_phrases(claim: str, cited: list[int], hits: list[Hit], flags: l
     MGI plan, the model answered 「材料データの力を活用する」 (the table row's words) and cited
     the passage introducing the MGI."""
     for phrase in (fold_report(p) for p in _QUOTED.findall(claim)):
-        if len(phrase) < MIN_PHRASE_CHARS or any(phrase in fold_report(hits[m - 1].chunk.text) for m in cited):
-            continue
-        holder = next((i for i, h in enumerate(hits) if phrase in fold_report(h.chunk.text)), None)
+        holder = _uncited_holder(phrase, cited, hits)
         if holder is not None:
             flags.append(f"cited the passage that writes 「{phrase}」 [{holder + 1}]")
             cited = sorted({*cited, holder + 1})
     return cited
 
 
+def _uncited_holder(phrase: str, cited: list[int], hits: list[Hit]) -> int | None:
+    """The first context passage (0-based) that writes ``phrase`` (folded), when it is long
+    enough to identify one and no cited passage writes it; else None."""
+    if len(phrase) < MIN_PHRASE_CHARS or any(phrase in fold_report(hits[m - 1].chunk.text) for m in cited):
+        return None
+    return next((i for i, h in enumerate(hits) if phrase in fold_report(h.chunk.text)), None)
+
+
 def _recite_verbatim_phrase(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
     """A short Japanese answer (「ナトリウムイオン電池」) cites the first context passage that
     writes it, when no cited one does: too short for bigram overlap, exact enough as it stands."""
-    phrase = fold_report(claim).rstrip("。．.")
-    if len(phrase) < MIN_PHRASE_CHARS or any(phrase in fold_report(hits[m - 1].chunk.text) for m in cited):
-        return cited
-    holder = next((i for i, h in enumerate(hits) if phrase in fold_report(h.chunk.text)), None)
+    holder = _uncited_holder(fold_report(claim).rstrip("。．."), cited, hits)
     if holder is None:
         return cited
     flags.append(f"cited the passage that writes the phrase [{holder + 1}]: {claim[:60]}")
