@@ -634,6 +634,16 @@ def test_a_ten_thousand_read_as_a_thousand_is_repaired(engine, pipeline):
     assert "repaired a unit conversion: 160,000 -> 1.6 million" in flags
 
 
+def test_the_digits_before_a_scale_word_are_the_cited_figure_in_full(engine, pipeline):
+    # The model's answer "100" for the 100万量子ビット of the passage it cited had passed: the
+    # passage writes the digits 100, and another context passage a bare 100 (NISQ's 100量子ビット).
+    question = ("Roughly how many qubits are said to be needed before a superconducting fault-tolerant quantum "
+                "computer can do practical calculations?")
+    text, citations, flags = _verify_citing(engine, pipeline, question, "100万量子ビットが必要", "100[{n}]")
+    assert text.startswith("1 million") and "repaired a unit conversion: 100 -> 1 million" in flags, (text, flags)
+    assert all("100万量子ビットが必要" in c.chunk.text for c in citations)
+
+
 def test_a_scale_repair_keeps_the_unit_the_answer_writes():
     # The model's answer to a question the report does not answer: "12 million tonnes of hydrogen a
     # year" for the Yamanashi plant. 12 million is no slip of China's 12億kW: it was "repaired" to
@@ -1317,6 +1327,12 @@ def test_a_figure_the_passage_gives_another_actor_does_not_support_the_named_one
     text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
     assert text == "" and any("another actor's figure, not Samsung's" in f for f in flags), (text, flags)
     # Figures the passage does give the named actor, or the topic its heading names, still stand.
+    # A sentence naming no one is about the question's subject: Intel first planned 200億ドル.
+    question = "To how much did Intel say it could raise its Ohio investment, and what had it planned at first?"
+    text, _, flags = pipeline.verifier.verify(f"At first, it planned to invest $2 billion.[{i + 1}]", hits, "en", question)
+    assert text == "" and any("another actor's figure" in f for f in flags), (text, flags)
+    text, _, flags = pipeline.verifier.verify(f"At first, it planned to invest $20 billion.[{i + 1}]", hits, "en", question)
+    assert text.startswith("At first, it planned to invest $20 billion"), (text, flags)
     for kept in ("Intel may expand its Ohio investment to $100 billion.",
                  "Samsung announced a $200 billion factory plan in Texas.",
                  "Of the CHIPS Act's new $52.7 billion, about $39 billion backs chip makers' investment over five years."):

@@ -39,9 +39,10 @@ _OPENING_WORD = re.compile(r"^\W*([A-Z][a-z]+)\b")
 _POINTS_BACK = re.compile(r"\s*(?:この|その|これ|それ|同|本|当該)")
 
 
-def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker) -> str | None:
-    """The name of ``body`` (an English sentence) to which the passage does not give ``value``,
-    although it gives that name a figure of its own in the same unit; None when there is none."""
+def figure_of_another_name(body: str, question: str, value: float, hit: Hit, names: NameChecker) -> str | None:
+    """The name of ``body`` (an English sentence; the question's names when it names none) to
+    which the passage does not give ``value``, although it gives that name a figure of its own in
+    the same unit; None when there is none."""
     figures = {s: figures_with_units(s) for s in chunk_sentences(hit.chunk)}
     units = {unit for found in figures.values() for v, unit in found if is_supported(v, {value})}
     if not units:
@@ -52,7 +53,11 @@ def figure_of_another_name(body: str, value: float, hit: Hit, names: NameChecker
     order = list(figures)
     stating |= {order[i - 1] for i, s in enumerate(order) if i and s in stating and _POINTS_BACK.match(s)}
     heading = " ".join(hit.chunk.heading_path)
-    for name in _opening_name(body, names) + claimed_names(body):
+    # A sentence naming no one is about the question's subject: asked what Intel first planned
+    # for Ohio, "At first, it planned to invest $2 billion" took the 20億ドル of 「国防総省に20億
+    # ドル」, beside Intel's own 200億ドル.
+    subjects = _opening_name(body, names) + claimed_names(body) or claimed_names(question)
+    for name in subjects:
         if places_named(name.surface) or names.supports(heading, name):
             continue  # countries are checked elsewhere; the heading's topic is every sentence's subject
         naming = [s for s in figures if names.supports(s, name)]

@@ -88,6 +88,12 @@ def sentences_stating(hit: Hit, values: list[float], shares: frozenset[float]) -
     return [s for s in chunk_sentences(hit.chunk) if any(states_figure(v, s, shares) for v in values)]
 
 
+def _scale_repair(body: str, surface: str) -> Callable[[str], str | None]:
+    """repair_scale for the figure ``surface`` of ``body``. The repaired number must be written
+    with the answer's unit: "12 million tonnes" is no slip of 12億kW."""
+    return partial(repair_scale, surface, unit=english_unit_after(body, surface))
+
+
 def _repair_from_passages(repair: Callable[[str], str | None], cited: list[int], usable: list[int],
                           hits: list[Hit]) -> tuple[str | None, int]:
     """``repair`` applied with the cited passages' text, else another usable context passage's
@@ -123,7 +129,7 @@ class FigureChecker:
         if only_as_month(value, hit.chunk.text) and not written_as_month(body, value):
             return "only a month in the report"
         if language == "en":
-            owner = self._names and figure_of_another_name(body, value, hit, self._names)
+            owner = self._names and figure_of_another_name(body, question, value, hit, self._names)
             if owner:
                 return f"another actor's figure, not {owner}'s"
             other = self._names and figure_of_a_named_other(body, question, value, hit, self._names)
@@ -185,9 +191,13 @@ class FigureChecker:
             return misread[i, value] is not None
 
         def states(i: int, value: float) -> bool:
-            # A share must stand as a share: "a 20% share" is not the 20 of 20億ドル.
-            return states_figure(value, hits[i - 1].chunk.text, percentages) and (
-                value in asked or not (elsewhere(i, value) or misreads(i, value)))
+            # A share must stand as a share: "a 20% share" is not the 20 of 20億ドル. An English
+            # figure that is only the digits before 万/億/兆 ("100" qubits of 100万量子ビット) is
+            # a conversion slip, left unstated here so that the repair below writes "1 million".
+            text = hits[i - 1].chunk.text
+            return states_figure(value, text, percentages) and (
+                value in asked or not (elsewhere(i, value) or misreads(i, value)
+                                       or (language == "en" and only_leading_digits(value, text))))
 
         usable = [i for i in passages if i not in foreign]
         missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
@@ -199,6 +209,17 @@ class FigureChecker:
                 body, cited = spanned, sorted({*cited, source})
                 if all(states(source, v) for _, v in claimed_numbers(body)):
                     cited = [source]  # it states the whole sentence: the model's marker pointed elsewhere
+                claims = claimed_numbers(body)
+                missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+        # Then a scale word dropped from a cited passage's figure: "100" qubits where the cited
+        # passage writes 100万量子ビット is that figure, not the bare 100 (NISQ's 100量子ビット)
+        # another passage happens to write.
+        for surface, value in missing if language == "en" else []:
+            slipped_in = [m for m in cited if only_leading_digits(value, hits[m - 1].chunk.text)]
+            repaired, _ = _repair_from_passages(_scale_repair(body, surface), slipped_in, [], hits)
+            if repaired and not any(misreads(m, v) for m in slipped_in for _, v in claimed_numbers(repaired)):
+                flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
+                body = replace_figure(body, surface, repaired)
                 claims = claimed_numbers(body)
                 missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:
@@ -228,10 +249,8 @@ class FigureChecker:
             # billion made it the $200 million of another passage.
             slipped = language == "en" and value not in percentages and not any(
                 reason for (_, v), reason in misread.items() if v == value)
-            # The repaired number must be written with the answer's unit: "12 million tonnes" is
-            # no slip of 12億kW.
-            repair = partial(repair_scale, surface, unit=english_unit_after(body, surface))
-            repaired, source = (_repair_from_passages(repair, [m for m in cited if m not in foreign], usable, hits)
+            repaired, source = (_repair_from_passages(_scale_repair(body, surface),
+                                                      [m for m in cited if m not in foreign], usable, hits)
                                 if slipped else (None, 0))
             if repaired and not any(misreads(source, v) for _, v in claimed_numbers(repaired)):
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
