@@ -379,6 +379,35 @@ def test_a_figure_stated_only_for_another_named_actor_is_not_the_subjects(engine
                  "1.6 million")
 
 
+def test_a_year_of_a_sentence_about_another_named_body_is_not_the_subjects(engine, pipeline):
+    # The model's answer: JST's 未来社会創造事業 "from FY2020", the year of the passage's next
+    # sentence, 「日本学術振興会（JSPS）では、2020年に…」; the programme began in 2017年度. (A third
+    # passage dates one of the programme's areas 2020年度～, and is left out here.)
+    question = "JSTの未来社会創造事業は何年度から実施されている？"
+    hits = [h for h in _context(engine, question, "ja") if "（2020年度～）" not in h.chunk.text]
+    jsps = _marker(hits, "日本学術振興会（JSPS）では、2020年")
+    assert "未来社会創造事業" in hits[jsps - 1].chunk.text
+    _assert_removed(pipeline, f"JSTの未来社会創造事業は2020年度から実施されています。［{jsps}］", hits, "ja", question,
+                    "the year of 日本学術振興会(JSPS)")
+    _assert_kept(pipeline, f"JSTの未来社会創造事業は2017年度から実施されています。［{_marker(hits, '2017年度より')}］",
+                 hits, "ja", question, "2017年度")
+    # Asked when the JSPS reviewed its programme, the year is its own.
+    asked = "日本学術振興会はいつ新学術領域研究の見直しを行った？"
+    _assert_kept(pipeline, f"日本学術振興会は2020年に新学術領域研究の見直しを行った。［{jsps}］", hits, "ja", asked, "2020年")
+
+
+def test_a_figure_of_a_sentence_pointing_back_after_an_opening_phrase_is_the_subjects(engine, pipeline):
+    # 「…熊本県にTSMCの28nm世代…の量産工場の誘致・建設が開始された。後に、同工場で 12 nm 世代まで…」:
+    # the 12 nm belongs to TSMC's plant named in the sentence before; it had been marked as
+    # another actor's figure.
+    question = ("Which process generation did TSMC's Kumamoto plant start with, and down to which generation "
+                "will it also mass-produce FinFET chips?")
+    hits = _context(engine, question, "en")
+    source = _marker(hits, "同工場で 12 nm")
+    _assert_kept(pipeline, f"TSMC's Kumamoto plant will also mass-produce FinFET chips down to the 12nm generation.[{source}]",
+                 hits, "en", question, "12nm")
+
+
 def test_a_figure_is_read_in_the_sentence_that_writes_it_in_the_answers_unit(engine, pipeline):
     # The model's answer: NVIDIA's 4PFLOPS given to Google's TPU5, named in the sentence before;
     # the passage's other 4 (「4ビット」, edge circuits) names no one and must not hide that.

@@ -36,7 +36,9 @@ from .units import figures_with_units, unit_after
 _OPENING_WORD = re.compile(r"^\W*([A-Z][a-z]+)\b")
 
 
-_POINTS_BACK = re.compile(r"\s*(?:この|その|これ|それ|同|本|当該)")
+# A Japanese sentence that opens by pointing back to what the sentence before it named: 「この
+# 資金により」, 「同プログラムは」, also after a short opening phrase: 「後に、同工場で」.
+POINTS_BACK = re.compile(r"\s*(?:[^、。]{1,8}、\s*)?(?:この|その|これ|それ|同|本|当該)")
 
 
 def figure_of_another_name(body: str, question: str, value: float, hit: Hit, names: NameChecker) -> str | None:
@@ -51,7 +53,7 @@ def figure_of_another_name(body: str, question: str, value: float, hit: Hit, nam
     # 「この資金により、…50～70億ユーロの累積経済効果」 goes on about the sentence before it (QDNL's
     # funding): a sentence that opens by pointing back shares its predecessor's subject.
     order = list(figures)
-    stating |= {order[i - 1] for i, s in enumerate(order) if i and s in stating and _POINTS_BACK.match(s)}
+    stating |= {order[i - 1] for i, s in enumerate(order) if i and s in stating and POINTS_BACK.match(s)}
     heading = " ".join(hit.chunk.heading_path)
     # A sentence naming no one is about the question's subject: asked what Intel first planned
     # for Ohio, "At first, it planned to invest $2 billion" took the 20億ドル of 「国防総省に20億

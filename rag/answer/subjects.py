@@ -28,11 +28,13 @@ the passage mentions the QUCATS phase.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from ..places import place_mentions
 from ..retrieval import Hit
 from ..transliteration import KATAKANA_TERM, english_phrases, transliteration_of
+from .attribution import POINTS_BACK
 from .citations import chunk_sentences, fold_report
 from .numbers import is_supported, numbers_in
 
@@ -121,7 +123,34 @@ class SubjectChecker:
         stating = [n for n, s in enumerate(sentences) if is_supported(value, numbers_in(s))]
         if naming and stating and max(stating) < naming[0]:
             return f"stated before the passage names {sorted(names)[0]}"
+        other = naming and stating and not set(naming) & set(stating) and _year_of_another_topic(
+            question, value, [sentences[n] for n in stating])
+        return f"the year of {other}, in sentences that do not name the subject" if other else None
+
+
+# A question asking for a date (「何年度から」, 「いつ」), and the topic a sentence opens with:
+# 「日本学術振興会（JSPS）では、」.
+_ASKS_WHEN = re.compile(r"いつ|何年|何月|どの年")
+_OPENING_TOPIC = re.compile(r"\s*([^、。「」]{2,30}?)(?:では|は|が)、")
+
+
+def _year_of_another_topic(question: str, value: float, stating: list[str]) -> str | None:
+    """The topic every sentence of ``stating`` (those giving the year ``value``, none naming the
+    subject) opens with, when it is a name and the question asks when; else None. Asked since
+    when JST's 未来社会創造事業 has run, the model gave the 2020 of the next sentence,
+    「日本学術振興会（JSPS）では、2020年に…」. Other figures are left to the checks above, as a
+    year in a sentence that restates no name usually continues the subject before it; a sentence
+    that points back (「同事業は、」) does."""
+    if not _ASKS_WHEN.search(question) or value != int(value) or not 1900 <= value <= 2100:
         return None
+    topics = []
+    for sentence in stating:
+        topic = _OPENING_TOPIC.match(unicodedata.normalize("NFKC", sentence))
+        if not topic or POINTS_BACK.match(topic.group(1)) or not _NAME.search(topic.group(1)) \
+                or _is_place(topic.group(1)):
+            return None
+        topics.append(topic.group(1))
+    return topics[0] if topics else None
 
 
 def _is_place(name: str) -> bool:
