@@ -159,7 +159,8 @@ class FigureChecker:
 
         In order: cite the context passage that states the number (or, figure by figure, the
         passages that do); repair a 万/億 conversion slip ("33 billion" where the passage says
-        33億 = 3.3 billion); otherwise replace the number by a visible marker so it is never shown
+        33億 = 3.3 billion; "100" where the cited passage says 100万, before another passage's
+        bare 100 is cited); otherwise replace the number by a visible marker so it is never shown
         as if the report said it. A sentence whose numbers are mostly unsupported is dropped. A
         percentage is stated only by a percentage. A figure only a passage about another country
         states, or only sentences of a passage naming other countries, does not support a

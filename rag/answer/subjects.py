@@ -22,7 +22,9 @@ Within a passage, a sentence that leaves its subject implicit refers back to one
 introduced), never to one named later. So a figure stated only before the passage first names
 the subject is not the subject's: 「10年間で1.0Bユーロ…FET Flagships」 opens the passage that then
 lists the Human Brain Project among them, and the 20Mユーロ of a QuantERA call stands before
-the passage mentions the QUCATS phase.
+the passage mentions the QUCATS phase. Asked when something began, a year stated only in
+sentences that open with another named topic (「日本学術振興会（JSPS）では、2020年に…」, after the
+passage's sentence on the subject) is that topic's.
 """
 
 from __future__ import annotations
@@ -123,9 +125,11 @@ class SubjectChecker:
         stating = [n for n, s in enumerate(sentences) if is_supported(value, numbers_in(s))]
         if naming and stating and max(stating) < naming[0]:
             return f"stated before the passage names {sorted(names)[0]}"
-        other = naming and stating and not set(naming) & set(stating) and _year_of_another_topic(
-            question, value, [sentences[n] for n in stating])
-        return f"the year of {other}, in sentences that do not name the subject" if other else None
+        if naming and stating and not set(naming) & set(stating):
+            other = _year_of_another_topic(question, value, [sentences[n] for n in stating])
+            if other:
+                return f"the year of {other}, in sentences that do not name the subject"
+        return None
 
 
 # A question asking for a date (「何年度から」, 「いつ」), and the topic a sentence opens with:
@@ -138,9 +142,9 @@ def _year_of_another_topic(question: str, value: float, stating: list[str]) -> s
     """The topic every sentence of ``stating`` (those giving the year ``value``, none naming the
     subject) opens with, when it is a name and the question asks when; else None. Asked since
     when JST's 未来社会創造事業 has run, the model gave the 2020 of the next sentence,
-    「日本学術振興会（JSPS）では、2020年に…」. Other figures are left to the checks above, as a
-    year in a sentence that restates no name usually continues the subject before it; a sentence
-    that points back (「同事業は、」) does."""
+    「日本学術振興会（JSPS）では、2020年に…」. Only years asked for, as in English
+    (attribution.year_of_a_named_other): a sentence that restates no name usually goes on about
+    the subject before it, and so does one whose topic points back (「同事業は、」)."""
     if not _ASKS_WHEN.search(question) or value != int(value) or not 1900 <= value <= 2100:
         return None
     topics = []
