@@ -216,6 +216,8 @@ class FigureChecker:
         # passage writes 100万量子ビット is that figure, not the bare 100 (NISQ's 100量子ビット)
         # another passage happens to write.
         for surface, value in missing if language == "en" else []:
+            if value in percentages:
+                continue  # a share is never a slipped 万/億: "a 20% share" is not 20億ドル
             slipped_in = [m for m in cited if only_leading_digits(value, hits[m - 1].chunk.text)]
             repaired, _ = _repair_from_passages(_scale_repair(body, surface), slipped_in, [], hits)
             if repaired and not any(misreads(m, v) for m in slipped_in for _, v in claimed_numbers(repaired)):
