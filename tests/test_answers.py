@@ -8,7 +8,7 @@ import pytest
 
 from rag.answer.citations import quote_in_report, split_answer
 from rag.answer.followup import resolve_followup
-from rag.answer.numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in
+from rag.answer.numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in, repair_scale
 from rag.answer.prompts import CANNOT_ANSWER, UNVERIFIED_ANSWER, load_prompt
 from rag.export import answer_markdown
 from rag.chunking import unit_sentences
@@ -47,6 +47,23 @@ def test_the_reports_b_and_m_abbreviations_are_billions_and_millions():
 def test_english_annotation_of_japanese_numbers():
     assert annotate_for_english("水素1,200万トン") == "水素1,200万トン (= 12 million tonnes)"
     assert "1.194 trillion yen" in annotate_for_english("1兆1,940億円")
+
+
+def test_the_lower_bound_of_a_range_takes_the_scale_of_the_upper_one():
+    # 「50～70億ユーロ」 is 5 to 7 billion euros: read alone, its 50 was a bare figure, a correct
+    # "5 to 7 billion euros" was left unsupported, and the context said only "(= 7 billion euros)".
+    passage = "オランダの量子産業は、3万人のハイテク雇用を創出し、50～70億ユーロの累積経済効果をもたらす"
+    stated = numbers_in(passage)
+    for claim in ("5 to 7 billion euros", "5-7 billion euros", "5–7 billion", "between 5 and 7 billion euros"):
+        assert [v for _, v in claimed_numbers(claim)] == [5e9, 7e9], claim
+        assert all(is_supported(v, stated) for _, v in claimed_numbers(claim)), claim
+    assert "50～70億ユーロ (= 5–7 billion euros)" in annotate_for_english(passage)
+    assert annotate_for_english("3～5万人") == "3～5万人 (= 30,000–50,000 people)"
+    assert repair_scale("50 billion", passage, unit="ユーロ") == "5 billion"
+    # No range: a year before a figure, a lower bound above the upper one, shares and ratios.
+    for text, values in (("in 2019 - 1.2 billion", [2019, 1.2e9]), ("7 to 5 billion", [7, 5e9]),
+                         ("10 to 20%", [10, 20]), ("1.2～2倍", [1.2, 2])):
+        assert [v for _, v in claimed_numbers(text)] == values, text
 
 
 @pytest.mark.parametrize("text, lang", [
@@ -644,11 +661,17 @@ def test_the_digits_before_a_scale_word_are_the_cited_figure_in_full(engine, pip
     assert all("100万量子ビットが必要" in c.chunk.text for c in citations)
 
 
+def test_a_range_with_one_scale_word_supports_both_ends(engine, pipeline):
+    question = "What cumulative economic effect is the Dutch quantum industry expected to bring?"
+    text, _, flags = _verify_citing(engine, pipeline, question, "50～70億ユーロ",
+                                    "It is expected to bring 5 to 7 billion euros of cumulative economic effect.[{n}]")
+    assert "5 to 7 billion euros" in text and "not verified" not in text and not flags, (text, flags)
+
+
 def test_a_scale_repair_keeps_the_unit_the_answer_writes():
     # The model's answer to a question the report does not answer: "12 million tonnes of hydrogen a
     # year" for the Yamanashi plant. 12 million is no slip of China's 12億kW: it was "repaired" to
     # "1.2 billion tonnes" and kept. A repair must find the number written with the same unit.
-    from rag.answer.numbers import repair_scale
     from rag.answer.units import english_unit_after
 
     body = "The green hydrogen plant in Yamanashi is expected to produce approximately 12 million tonnes of hydrogen a year."

@@ -88,10 +88,45 @@ def _ja_value(m: re.Match) -> float:
     return round(value, 6)
 
 
-def _scan(text: str, with_parts: bool = False):
+def _scan(text: str, with_parts: bool = False) -> list[tuple[int, str, float, float]]:
     """(start, surface, value, plain) for every number: Japanese 万/億/兆 forms first, then plain
     or English-unit forms outside them. ``plain`` is the bare figure ("1,200" of "1,200万");
-    ``with_parts`` also yields the lower part of a compound (1,940 of 1兆1,940億)."""
+    ``with_parts`` also yields the lower part of a compound (1,940 of 1兆1,940億). The lower
+    bound of a range takes the scale of its upper one (``_range_scales``)."""
+    found = list(_scan_figures(text, with_parts))
+    lowers = _range_scales(found, text)
+    return [(start, surface, lowers[start][1], plain) if start in lowers else (start, surface, value, plain)
+            for start, surface, value, plain in found]
+
+
+_SCALES = (*_JA_UNITS.values(), *_EN_UNITS.values())
+_RANGE_TO = re.compile(r"\s*(?:[-–—~～〜]|to\b)\s*", re.I)
+_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
+_AND = re.compile(r"\s+and\s+")
+
+
+def _range_scales(found: list[tuple[int, str, float, float]], text: str) -> dict[int, tuple[float, float, int]]:
+    """start of a range's plain lower bound -> (its figure, its value in the upper bound's scale,
+    end of the upper bound). 「50～70億ユーロ」 is 50億 to 70億 (5 to 7 billion), and "5-7 billion" or
+    "between 5 and 7 billion" is 5 billion to 7 billion: read alone, the 50 and the 5 were bare
+    figures, and a correct "5 to 7 billion euros" was marked unverified. A year is no lower
+    bound ("in 2019 - 1.2 billion"), nor is a figure above the upper one."""
+    at = {start: (start, surface, value, plain) for start, surface, value, plain in found}
+    lowers = {}
+    for start, surface, value, plain in found:
+        link = _RANGE_TO.match(text, start + len(surface))
+        if not link and _BETWEEN.search(text, 0, start):
+            link = _AND.match(text, start + len(surface))
+        upper = at.get(link.end()) if link and value == plain and not _YEARLIKE.match(surface) else None
+        if not upper or not 0 < plain < upper[3] or upper[2] == upper[3]:
+            continue
+        scale = upper[2] / upper[3]
+        if any(abs(scale - size) <= 1e-9 * size for size in _SCALES):
+            lowers[start] = (plain, round(plain * scale, 6), upper[0] + len(upper[1]))
+    return lowers
+
+
+def _scan_figures(text: str, with_parts: bool):
     labels = [m.span() for m in _LABEL.finditer(text)]
     ja_spans = list(labels)
     for m in _JA_NUMBER.finditer(text):
@@ -205,16 +240,25 @@ def annotate_for_english(text: str) -> str:
     """Write the English value beside every 万/億/兆 number, so the model need not convert it.
 
     ``1,200万トン`` becomes ``1,200万トン (= 12 million)``: small models translate these wrongly.
+    A range gets both ends: ``50～70億ユーロ (= 5–7 billion euros)``; given "7 billion" alone,
+    the model had written the upper end as the figure.
     """
     def repl(m: re.Match) -> str:
         value = _ja_value(m)
         unit = m.group(6) or ""
+        english = english_value(value)
+        lower = _RANGE_LOWER.search(text, 0, m.start())
+        if lower and not (m.group(3) or m.group(5)):
+            low = english_value(_value(lower.group(1)) * _JA_UNITS[m.group(2)]).split(" ")
+            if _value(lower.group(1)) < _value(m.group(1)) and low[1:] == english.split(" ")[1:]:
+                english = f"{low[0]}–{english}"
         english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
-        return f"{m.group(0)} (= {english_value(value)}{english_unit})"
+        return f"{m.group(0)} (= {english}{english_unit})"
 
     return _JA_WITH_UNIT.sub(repl, text)
 
 
+_RANGE_LOWER = re.compile(r"(?<![\d,.])(\d[\d,]*(?:\.\d+)?)\s*[～〜~\-]\s*$")
 _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウォン": "won", "元": "yuan",
                "トン": "tonnes", "人": "people", "件": "items", "ポンド": "pounds"}
 _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
@@ -238,6 +282,10 @@ def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | N
     except ValueError:
         return None
     text = unicodedata.normalize("NFKC", passage)
+    for plain, value, upper_end in _range_scales(list(_scan_figures(text, False)), text).values():
+        # 50～70億ユーロ's lower bound written "50 billion": it is 5 billion.
+        if abs(plain - claimed) < 1e-9 and not (unit and not text[upper_end:].lstrip().startswith(unit)):
+            return english_value(value)
     for m in _JA_NUMBER.finditer(text):
         if unit and not text[m.end():].lstrip().startswith(unit):
             continue
