@@ -656,16 +656,26 @@ def test_the_digits_before_a_scale_word_are_the_cited_figure_in_full(engine, pip
     # passage writes the digits 100, and another context passage a bare 100 (NISQ's 100量子ビット).
     question = ("Roughly how many qubits are said to be needed before a superconducting fault-tolerant quantum "
                 "computer can do practical calculations?")
-    text, citations, flags = _verify_citing(engine, pipeline, question, "100万量子ビットが必要", "100[{n}]")
+    hits = engine.retrieve(question, k=4)
+    assert any("100量子ビットから" in h.chunk.text for h in hits)
+    source = passage_index(hits, "100万量子ビットが必要") + 1
+    text, citations, flags = pipeline.verifier.verify(f"100[{source}]", hits, "en", question)
     assert text.startswith("1 million") and "repaired a unit conversion: 100 -> 1 million" in flags, (text, flags)
     assert all("100万量子ビットが必要" in c.chunk.text for c in citations)
 
 
 def test_a_range_with_one_scale_word_supports_both_ends(engine, pipeline):
+    # The range's passage states both ends: its 5 is not left for another passage's bare 5 to
+    # support, and "50 to 70 billion" (both ends read as billions) is repaired at both ends.
     question = "What cumulative economic effect is the Dutch quantum industry expected to bring?"
-    text, _, flags = _verify_citing(engine, pipeline, question, "50～70億ユーロ",
-                                    "It is expected to bring 5 to 7 billion euros of cumulative economic effect.[{n}]")
-    assert "5 to 7 billion euros" in text and "not verified" not in text and not flags, (text, flags)
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "50～70億ユーロ") + 1
+    raw = f"It is expected to bring 5 to 7 billion euros of cumulative economic effect.[{n}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "5 to 7 billion euros" in text and not flags, (text, flags)
+    assert [c.chunk.id for c in citations] == [hits[n - 1].chunk.id]
+    text, _, flags = pipeline.verifier.verify(raw.replace("5 to 7", "50 to 70"), hits, "en", question)
+    assert "bring 5 billion to 7 billion euros" in text, (text, flags)
 
 
 def test_a_scale_repair_keeps_the_unit_the_answer_writes():

@@ -127,6 +127,7 @@ def _range_scales(found: list[tuple[int, str, float, float]], text: str) -> dict
 
 
 def _scan_figures(text: str, with_parts: bool):
+    """``_scan`` before the ranges: every figure as written, a range's lower bound bare."""
     labels = [m.span() for m in _LABEL.finditer(text)]
     ja_spans = list(labels)
     for m in _JA_NUMBER.finditer(text):
