@@ -157,23 +157,25 @@ def figure_spans(text: str) -> list[tuple[int, int, float]]:
 
 
 @lru_cache(maxsize=4096)
+def _passage_figures(text: str) -> tuple[tuple[float, float], ...]:
+    """(value, plain) of every figure of a passage, compound parts included. Cached: verification
+    asks again for the same passages, sentence after sentence and figure after figure."""
+    return tuple((value, plain) for _, _, value, plain in _scan(_figures_text(text), with_parts=True))
+
+
+@lru_cache(maxsize=4096)
 def numbers_in(text: str) -> frozenset[float]:
     """Every number stated in ``text``, with 万/億/兆 and million/billion applied.
 
-    The bare figure counts too: "1,200万トン" also states 1,200. Cached: verification asks
-    again for the same passages, sentence after sentence.
-    """
-    found: set[float] = set()
-    for _, _, value, plain in _scan(_figures_text(text), with_parts=True):
-        found.update((value, plain))
-    return frozenset(found)
+    The bare figure counts too: "1,200万トン" also states 1,200."""
+    return frozenset(number for pair in _passage_figures(text) for number in pair)
 
 
 def only_leading_digits(value: float, text: str) -> bool:
     """Whether ``text`` states ``value`` only as the digits before 万/億/兆 of a larger number:
     the 1 of 1兆7,312億円. A Japanese answer copies the report's scale word, so 「1台」 read there
     is no figure of the report's."""
-    whole = {v for _, _, v, _ in _scan(_figures_text(text), with_parts=True)}
+    whole = {v for v, _ in _passage_figures(text)}
     return not is_supported(value, whole) and is_supported(value, numbers_in(text))
 
 

@@ -91,9 +91,9 @@ def repair_currencies(sentence: str, passages: list[str]) -> tuple[str, list[str
 
     def stated(figure: str) -> set[str]:
         values = [v for _, v in claimed_numbers(figure)]
-        units = set()
-        for passage in passages:
-            units |= {u for v, u in figures_with_units(passage) if values and is_supported(values[0], {v})}
+        if not values:
+            return set()
+        units = {u for passage in passages for v, u in figures_with_units(passage) if is_supported(values[0], {v})}
         return units & set(_CURRENCY_ENGLISH)
 
     def fix(m: re.Match, claimed: str) -> str:
