@@ -148,6 +148,25 @@ def test_heading_paths(parsed):
     assert caption.path[-1].startswith("(2) 新しい計算物質科学の潮流")
 
 
+def test_a_heading_that_states_a_date_opens_its_first_paragraph(parsed, lines):
+    from rag.parsing.stating_headings import stated_in_heading
+
+    # The workshop's day stands only in its heading: it opens the first paragraph under it, on a
+    # line of its own, with the heading's page, so that an answer can cite and quote it.
+    first = _with(parsed, "近年の調査・検討を通じて", kind="paragraph")
+    assert first.text.startswith("新しい計算物質科学の潮流（2022年4月11日開催）\n近年の調査")
+    assert first.page == 38 and first.path[-1] == "(2) 新しい計算物質科学の潮流（2022年4月11日開催）"
+    assert "新しい計算物質科学の潮流（2022年4月11日開催）" in lines[first.line_start - 1]
+    law = _with(parsed, "CHIPS and Science Act （以下、CHIPS法", kind="paragraph")
+    assert law.text.startswith("The CHIPS and Science Act of 2022（半導体・科学法2022）\n")
+    # Headings that only name a topic, footnote mark or numbering aside, open nothing.
+    assert stated_in_heading("● マテリアルズ・ゲノムイニシアティブ （MGI）［注3］") is None
+    assert stated_in_heading("1.2.4 主要国の科学技術・研究開発政策の動向") is None
+    opened = [p for p in parsed.passages if stated_in_heading(p.path[-1] if p.path else "")
+              and p.text.split("\n")[0] == stated_in_heading(p.path[-1])]
+    assert len(opened) == 4, [p.text[:40] for p in opened]
+
+
 def test_korean_lists_keep_items_and_sub_items(parsed):
     _with(parsed, "韓国経済に波及効果の大きい産業コア技術群：半導体・ディスプレイ、二次電池", kind="list")
     _with(parsed, "必須基盤技術群：人工知能、先進ロボット・製造、次世代通信、量子", kind="list")

@@ -104,6 +104,20 @@ def test_an_english_figure_from_a_passage_that_does_not_name_the_sentences_subje
     ok, _, _, flags = _finish(engine, pipeline, question, "en", "1.26億ポンド",
                               "The UK's National Graphene Institute in Manchester was built with £126 million.[{n}]")
     assert not ok and any("does not name National Graphene Institute" in f for f in flags)
+    # A name another passage writes in Latin letters ("Intel/Micron社") is not named by a passage
+    # on IonQ that never writes it, whose 2020 the model gave Intel and Micron's announcement.
+    question = "In which year did Intel and Micron announce their 3D XPoint memory?"
+    hits = _context(engine, question, "en")
+    assert any("Intel/Micron" in h.chunk.text for h in hits)
+    ok, _, _, flags = _finish(engine, pipeline, question, "en", "2020年に米IonQ",
+                              "In 2020, Intel and Micron announced their 3D XPoint memory.[{n}]")
+    assert not ok and any("does not name Intel and Micron" in f for f in flags), flags
+    # Words the dictionary translates may stand translated: the passage on the Human Brain
+    # Project's Neuromorphic Computing Platform (「この中で…」) states its 92 patents.
+    question = "How many patents and spin-off companies had the Human Brain Project produced by its end?"
+    ok, text, _, flags = _finish(engine, pipeline, question, "en", "Neuromorphic Computing Platform",
+                                 "The Human Brain Project produced 92 patents and 12 spin-off companies by its end.[{n}]")
+    assert ok and "92 patents" in text, (text, flags)
     # An acronym alone is no such subject: CRDS, the report's author, is named in few passages.
     question = ("How many up-and-coming researchers did CRDS invite to its residential workshop on designing "
                 "and controlling materials?")
@@ -156,6 +170,22 @@ def test_a_year_no_passage_covers_is_refused_before_generation(engine, pipeline)
     assert "2016～2025年" in " ".join(h.chunk.text for h in hits) and _years_not_in(question, hits) == []
     assert {"2019", "2022", "2023", "2017"} <= years_written("令和元年補正予算、令和4年2月24日、2013年以降、2016～2018年")
     assert "2012" not in years_written("2013年以降、2016～2018年")
+    # The year of a name dates nothing: asked for 2022, a passage whose only 2022 is the title
+    # 「科学技術指標2022」 had let the model date the passage's export shares to 2022.
+    assert years_written("「科学技術指標2022」では、主要国の貿易構造を分析") == set()
+    assert years_written("Horizon 2020では") == set() and years_written("in 2020, FY2021, 2022年") == {"2020", "2021", "2022"}
+    # Asked when a workshop was held, a year the passage writes only as an edition's
+    # (「2021年版の俯瞰報告書発行以降」, after which the workshops began) is no answer.
+    question = "When did CRDS hold its workshop on new fields opened by combining life science with nanotech and materials?"
+    ok, _, _, flags = _finish(engine, pipeline, question, "en", "2021年版", "CRDS held the workshop in 2021.[{n}]")
+    assert not ok and any("only the year of a name" in f for f in flags), flags
+    # The day its heading gives opens the first paragraph under it: cited, quoted and verified.
+    ok, text, citations, flags = _finish(engine, pipeline, question, "en", "2022年1月20日開催",
+                                         "CRDS held the workshop on January 20, 2022.[{n}]")
+    assert ok and "January 20, 2022" in text and "（2022年1月20日開催）" in citations[0].quote, (text, flags)
+    question = "What share of Japan's total exports did high-technology industries account for in 2022?"
+    hits = _context(engine, question, "en")
+    assert "科学技術指標2022" in " ".join(h.chunk.text for h in hits) and _years_not_in(question, hits) == ["2022"]
 
 
 def test_the_names_of_a_sentences_subject_are_whole_rare_names_it_shares_with_the_question():

@@ -43,8 +43,10 @@ REPORT_YEAR = 2024
 
 
 def years_written(text: str) -> set[str]:
-    """Every year ``text`` states, spans and eras included."""
-    years = set(YEAR.findall(text))
+    """Every year ``text`` states, spans and eras included; not the year of a name: the 2022 of
+    「科学技術指標2022」 dates no figure the passage gives."""
+    named = _named_year_starts(text)
+    years = {m.group(1) for m in YEAR.finditer(text) if m.start(1) not in named}
     for era, n in _ERA_YEAR.findall(text):
         years.add(str(_ERA_START[era] + (1 if n == "元" else int(n))))
     bounds = [(int(a), int(b) if len(b) == 4 else int(a[:2] + b)) for a, b in _SPAN.findall(text)]
@@ -68,10 +70,35 @@ def _in_a_name(m: re.Match) -> bool:
     return word not in ENGLISH_FUNCTION_WORDS and word not in MONTHS and word[:3] not in _ABBREVIATIONS
 
 
+def _named_year_starts(text: str) -> set[int]:
+    return {m.start("year") for m in _NAMED_YEAR.finditer(text) if _in_a_name(m)}
+
+
+# A year that names an edition (「2021年版の俯瞰報告書」), and a question asking for a date.
+_EDITION = re.compile(r"((?:19|20)\d\d)\s*年版")
+_ASKS_WHEN = re.compile(r"(?i)\bwhen\b|\b(?:which|what) year\b|いつ|何年|何月|どの年")
+
+
+def year_only_in_names(question: str, value: float, sentence: str, passage: str) -> bool:
+    """Whether ``sentence`` answers when-``question`` with a year that ``passage`` writes only in
+    names: asked when the workshop on life science and nanotech was held, the model answered
+    "in 2021" from 「2021年版の俯瞰報告書発行以降」, the edition after which the workshops began.
+    A sentence that itself writes the year in a name ("Horizon 2020") is left alone."""
+    if not _ASKS_WHEN.search(question) or value != int(value) or not 1900 <= value <= 2100:
+        return False
+    year = str(int(value))
+    if any(m.group(1) == year for m in YEAR.finditer(sentence) if m.start(1) in _named_year_starts(sentence)):
+        return False
+    text = unicodedata.normalize("NFKC", passage)
+    named = _named_year_starts(text) | {m.start(1) for m in _EDITION.finditer(text)}
+    spots = [m.start(1) for m in YEAR.finditer(text) if m.group(1) == year]
+    return bool(spots) and all(spot in named for spot in spots)
+
+
 def years_asked(question: str) -> list[str]:
     """The years a question names, in order, each once; not those of names like Horizon 2020
     (asked for its budget, the answer's 2021-2027 is no other year than the one asked)."""
-    named = {m.start("year") for m in _NAMED_YEAR.finditer(question) if _in_a_name(m)}
+    named = _named_year_starts(question)
     return list(dict.fromkeys(m.group(1) for m in YEAR.finditer(question) if m.start(1) not in named))
 
 

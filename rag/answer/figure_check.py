@@ -17,7 +17,7 @@ from ..places import passages_about_other_places, places_named, places_of_passag
 from ..retrieval import Hit
 from .attribution import figure_of_a_named_other, figure_of_another_item, figure_of_another_name, year_of_a_named_other
 from .citations import chunk_sentences
-from .dates import only_as_month, restore_year_span, written_as_month
+from .dates import only_as_month, restore_year_span, written_as_month, year_only_in_names
 from .names import NameChecker
 from .numbers import (NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
                       only_leading_digits, repair_scale, replace_figure, states_figure)
@@ -117,7 +117,8 @@ class FigureChecker:
         """How ``body`` misreads ``hit``'s ``value``, or None; the first check that finds it says.
 
         The sentence counts with a number the passage writes only as a month (「2021年11月」 as "11
-        researchers"; dates.py), calls the figure yearly where the passage gives a total over
+        researchers"; dates.py), dates an event by a year the passage writes only in a name
+        (「2021年版」, 「科学技術指標2022」; dates.py), calls the figure yearly where the passage gives a total over
         years or the reverse (periods.py), or gives it to another actor than the passage does: in
         English, one the passage names only beside another figure, or only in sentences whose
         topic is another name, or a year asked for that only sentences naming another name state
@@ -128,6 +129,8 @@ class FigureChecker:
         figure has."""
         if only_as_month(value, hit.chunk.text) and not written_as_month(body, value):
             return "only a month in the report"
+        if year_only_in_names(question, value, body, hit.chunk.text):
+            return "only the year of a name (an edition, a title), not a date"
         if language == "en":
             owner = self._names and figure_of_another_name(body, question, value, hit, self._names)
             if owner:

@@ -124,6 +124,10 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+# Kanji or hiragana: a word of Japanese origin, not a loanword's katakana.
+_NATIVE = re.compile(r"[\u3040-\u309f\u4e00-\u9fff]")
+
+
 class NameChecker:
     def __init__(self, translated_words: Callable[[str], list[set[str]]], tokenize: Callable[[str], list[str]]) -> None:
         self._translated_words, self._tokenize = translated_words, tokenize
@@ -205,11 +209,29 @@ class NameChecker:
         for name in asked_names(body, question):
             # A name of two words or more: an acronym alone (CRDS, the report's author) is named
             # in few passages that are nonetheless about it.
-            if len(name.words) < 2 or self.supports(passage, name):
+            if len(name.words) < 2 or self.writes_name(passage, name):
                 continue
-            if any(other != passage and self.writes_name(other, name) for other in passages):
-                return name.surface
+            for other in passages:
+                if other != passage and self._names_better(other, passage, name):
+                    return name.surface
         return None
+
+    def _names_better(self, other: str, passage: str, name: Name) -> bool:
+        """Whether ``other`` names ``name`` where ``passage`` does not, or names it by a word that
+        ``passage`` never writes. Support word by word is lenient: "Human" and "Project" are 人 and
+        プロジェクト of a passage on China's materials genome programme, which never writes the
+        "Proteoform" of the passage that does write "Human Proteoform Project"."""
+        lower = self._read(other)[0]
+        own = [w for w in name.words if self._written_in(w, lower) and not self._has_native_translation(w)]
+        if not (self.writes_name(other, name) or (own and all(self._writes(w, other) for w in name.words))):
+            return False  # 「Intel/Micron社」 names "Intel and Micron" too
+        return not self.supports(passage, name) or any(not self._writes(w, passage) for w in own)
+
+    def _has_native_translation(self, word: str) -> bool:
+        """Whether the dictionary gives the word a Japanese rendering in kanji or hiragana: "Brain"
+        (脳) may stand translated, where "Proteoform" (プロテオフォーム) or "Intel" is a name that
+        only its letters or their katakana write."""
+        return any(_NATIVE.search(form) for group in self._translated_words(word) for form in group)
 
     def named_apart(self, passage: str, name: Name, subjects: list[Name]) -> bool:
         """Whether the passage names ``name`` only in sentences that do not name a subject of the

@@ -17,6 +17,7 @@ from typing import Protocol
 from ..passages import Passage
 from .builder import TextBuilder
 from .classify import CAPTION, H2, H3, Heading, line_role, match_heading
+from .stating_headings import open_with_stating_headings
 from .footnotes import FootnoteIndex, find_footnote_zones, marker
 from .layout import Layout, analyse_layout
 from .region_finder import locate_regions
@@ -306,6 +307,7 @@ class _Assembler:
                 page_breaks=list(b.breaks), extra=dict(extra),
             ))
         _move_early_captions(passages)
+        open_with_stating_headings(passages, self.toc)
         pages = [p for p in self.page_of if p is not None]
         return ParsedReport(passages, self.footnotes, self.toc, self.layout.legend_text, min(pages), max(pages))
 
