@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from .parsing.stating_headings import stated_in_heading
 from .passages import Chunk, PageBreak, Passage
 
 # Passages of these types are joined with their neighbours on the same heading path; the rest
@@ -159,9 +160,24 @@ def short_heading(chunk: Chunk) -> str:
     return parts[0] if len(parts) == 1 else f"{parts[0]} / {parts[-1]}"
 
 
+def opening_heading(chunk: Chunk) -> str | None:
+    """The heading words that open the chunk's text (stating_headings.py), or None."""
+    words = stated_in_heading(chunk.heading_path[-1]) if chunk.heading_path else None
+    return words if words and chunk.text.startswith(words + "\n") else None
+
+
+def retrieval_body(chunk: Chunk) -> str:
+    """The chunk's text without the heading words that open it: the heading header already
+    carries them, and twice over they lift the chunk above its section's other chunks for any
+    question naming the section (the workshop's title in a question about its sessions)."""
+    words = opening_heading(chunk)
+    return chunk.text[len(words) + 1:] if words else chunk.text
+
+
 def embedding_text(chunk: Chunk) -> str:
     header = heading_header(chunk)
-    return f"{header}\n{chunk.text}" if header else chunk.text
+    body = retrieval_body(chunk)
+    return f"{header}\n{body}" if header else body
 
 
 _UNIT_SENTENCE = re.compile(r"[^。\n]+。?")
@@ -172,7 +188,8 @@ MIN_SENTENCE_CHARS = 8
 
 def unit_sentences(chunk: Chunk) -> list[str]:
     """The sentences of a chunk that are retrieval units of their own (none for a one-sentence chunk)."""
-    sentences = [t.strip() for t in _UNIT_SENTENCE.findall(chunk.text) if len(t.strip()) >= MIN_SENTENCE_CHARS]
+    found = _UNIT_SENTENCE.findall(retrieval_body(chunk))
+    sentences = [t.strip() for t in found if len(t.strip()) >= MIN_SENTENCE_CHARS]
     return sentences if len(sentences) >= 2 else []
 
 

@@ -26,8 +26,9 @@ from .passages import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7  # 3: lexicon.json; 4: katakana skeleton keys in it; 5: katakana units as symbols;
-# 6: numbered items (ゴール2) as tokens; 7: headings that state a date open their first paragraph
+FORMAT_VERSION = 8  # 3: lexicon.json; 4: katakana skeleton keys in it; 5: katakana units as symbols;
+# 6: numbered items (ゴール2) as tokens; 7: headings that state a date open their first paragraph;
+# 8: those heading words left out of the retrieval text (the heading header carries them)
 CURRENT = "current"
 
 

@@ -27,6 +27,7 @@ from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import places_named
 from ..retrieval import Hit
 from .citations import chunk_sentences
+from .dates import asks_when_for_year
 from .names import Name, NameChecker, asked_names, claimed_names
 from .numbers import figure_spans, is_supported
 from .units import figures_with_units, unit_after
@@ -121,8 +122,6 @@ def _other_in_every(stating: list[str], pattern: re.Pattern, known: str) -> str 
     return others[0][0] if all(others) else None
 
 
-# A question asking for a date: "When …", "In which year …", "Since what year …", "By when …".
-_ASKS_WHEN = re.compile(r"(?i)\bwhen\b|\b(?:which|what) year\b")
 _LATIN_NAME = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9])")
 
 
@@ -135,7 +134,7 @@ def year_of_a_named_other(body: str, question: str, value: float, hit: Hit, name
     Station Q. Years are otherwise left out of these checks (a sentence that restates no name,
     「同プログラムは2022年に開始」, still continues its subject); a sentence that writes another
     name in Latin letters, and none of the subject's or the answer's, belongs to that name."""
-    if not _ASKS_WHEN.search(question) or value != int(value) or not 1900 <= value <= 2100:
+    if not asks_when_for_year(question, value):
         return None
     sentences = chunk_sentences(hit.chunk)
     stating = [s for s in sentences if any(v == value for _, _, v in figure_spans(unicodedata.normalize("NFKC", s)))]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..chunking import REPORT_LIST_ITEM, list_runs, short_heading, unit_sentences
+from ..chunking import REPORT_LIST_ITEM, list_runs, opening_heading, short_heading, unit_sentences
 from ..lexicon import place_name
 from ..retrieval import Hit
 from .citations import strip_markers
@@ -35,12 +35,22 @@ class ContextPassage:
     excerpt: str  # chosen sentences in reading order, "…" where sentences were skipped
 
 
-def _sentences(hit: Hit) -> tuple[list[str], list[float]]:
+def scored_sentences(hit: Hit) -> tuple[list[str], list[float]] | None:
+    """The chunk's sentences with their similarity to the question (its retrieval units), or None
+    when the chunk is its own only unit. Heading words that open the chunk (a workshop's day) are
+    no retrieval unit of their own: they get the whole chunk's similarity, to compete for the
+    model's context and for quotes."""
     sentences = unit_sentences(hit.chunk)
     sims = hit.unit_similarities[1:]
     if not sentences or len(sims) != len(sentences):
-        return [hit.chunk.text], [hit.unit_similarities[0] if hit.unit_similarities else 0.0]
-    return sentences, sims
+        return None
+    opening = opening_heading(hit.chunk)
+    return ([opening, *sentences], [hit.unit_similarities[0], *sims]) if opening else (sentences, list(sims))
+
+
+def _sentences(hit: Hit) -> tuple[list[str], list[float]]:
+    scored = scored_sentences(hit)
+    return scored or ([hit.chunk.text], [hit.unit_similarities[0] if hit.unit_similarities else 0.0])
 
 
 def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: int) -> list[ContextPassage]:

@@ -74,9 +74,15 @@ def _named_year_starts(text: str) -> set[int]:
     return {m.start("year") for m in _NAMED_YEAR.finditer(text) if _in_a_name(m)}
 
 
-# A year that names an edition (「2021年版の俯瞰報告書」), and a question asking for a date.
+# A year that names an edition (「2021年版の俯瞰報告書」).
 _EDITION = re.compile(r"((?:19|20)\d\d)\s*年版")
+# A question asking for a date: "When …", "In which year …", 「いつ」, 「何年度から」.
 _ASKS_WHEN = re.compile(r"(?i)\bwhen\b|\b(?:which|what) year\b|いつ|何年|何月|どの年")
+
+
+def asks_when_for_year(question: str, value: float) -> bool:
+    """Whether ``question`` asks when something happened and ``value`` is a year."""
+    return bool(_ASKS_WHEN.search(question)) and value == int(value) and 1900 <= value <= 2100
 
 
 def year_only_in_names(question: str, value: float, sentence: str, passage: str) -> bool:
@@ -84,10 +90,11 @@ def year_only_in_names(question: str, value: float, sentence: str, passage: str)
     names: asked when the workshop on life science and nanotech was held, the model answered
     "in 2021" from 「2021年版の俯瞰報告書発行以降」, the edition after which the workshops began.
     A sentence that itself writes the year in a name ("Horizon 2020") is left alone."""
-    if not _ASKS_WHEN.search(question) or value != int(value) or not 1900 <= value <= 2100:
+    if not asks_when_for_year(question, value):
         return False
     year = str(int(value))
-    if any(m.group(1) == year for m in YEAR.finditer(sentence) if m.start(1) in _named_year_starts(sentence)):
+    in_names = _named_year_starts(sentence)
+    if any(m.group(1) == year and m.start(1) in in_names for m in YEAR.finditer(sentence)):
         return False
     text = unicodedata.normalize("NFKC", passage)
     named = _named_year_starts(text) | {m.start(1) for m in _EDITION.finditer(text)}

@@ -118,8 +118,8 @@ class FigureChecker:
 
         The sentence counts with a number the passage writes only as a month (「2021年11月」 as "11
         researchers"; dates.py), dates an event by a year the passage writes only in a name
-        (「2021年版」, 「科学技術指標2022」; dates.py), calls the figure yearly where the passage gives a total over
-        years or the reverse (periods.py), or gives it to another actor than the passage does: in
+        (「2021年版」, 「科学技術指標2022」; dates.py), calls the figure yearly where the passage gives
+        a total over years or the reverse (periods.py), or gives it to another actor than the passage does: in
         English, one the passage names only beside another figure, or only in sentences whose
         topic is another name, or a year asked for that only sentences naming another name state
         (attribution.py), or one it does not name while another passage does (names.py); in

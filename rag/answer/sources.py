@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..chunking import REPORT_LIST_ITEM, list_runs, unit_sentences
+from ..chunking import REPORT_LIST_ITEM, list_runs
 from ..retrieval import Hit
 from .citations import as_printed, best_quote, bigrams, chunk_sentences, fold_report, overlap, quote_in_report
+from .context import scored_sentences
 from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
 
 MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
@@ -161,9 +162,9 @@ class SourceFinder:
         return best, overlaps[best]
 
     def quote(self, claim: str, hit: Hit, language: str, asked: frozenset[float] | set[float] = frozenset()) -> str:
-        sentences = unit_sentences(hit.chunk)
-        prior = (dict(zip(sentences, hit.unit_similarities[1:]))
-                 if sentences and len(hit.unit_similarities) == len(sentences) + 1 else None)
+        scored = scored_sentences(hit)
+        sentences = scored[0] if scored else []
+        prior = dict(zip(*scored)) if scored else None
         quote = best_quote(claim, hit.chunk, self.similarity(language), prior, asked)
         items = _list_items_named(quote, claim, sentences)
         if items and quote_in_report(items, self.report_folded):

@@ -38,6 +38,7 @@ from ..retrieval import Hit
 from ..transliteration import KATAKANA_TERM, english_phrases, transliteration_of
 from .attribution import POINTS_BACK
 from .citations import chunk_sentences, fold_report
+from .dates import asks_when_for_year
 from .numbers import is_supported, numbers_in
 
 # A name the report uses more often than this is a topic word (データ, エネルギー), not a name.
@@ -132,9 +133,7 @@ class SubjectChecker:
         return None
 
 
-# A question asking for a date (「何年度から」, 「いつ」), and the topic a sentence opens with:
-# 「日本学術振興会（JSPS）では、」.
-_ASKS_WHEN = re.compile(r"いつ|何年|何月|どの年")
+# The topic a sentence opens with: 「日本学術振興会（JSPS）では、」.
 _OPENING_TOPIC = re.compile(r"\s*([^、。「」]{2,30}?)(?:では|は|が)、")
 
 
@@ -145,7 +144,7 @@ def _year_of_another_topic(question: str, value: float, stating: list[str]) -> s
     「日本学術振興会（JSPS）では、2020年に…」. Only years asked for, as in English
     (attribution.year_of_a_named_other): a sentence that restates no name usually goes on about
     the subject before it, and so does one whose topic points back (「同事業は、」)."""
-    if not _ASKS_WHEN.search(question) or value != int(value) or not 1900 <= value <= 2100:
+    if not asks_when_for_year(question, value):
         return None
     topics = []
     for sentence in stating:

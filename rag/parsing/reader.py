@@ -17,7 +17,6 @@ from typing import Protocol
 from ..passages import Passage
 from .builder import TextBuilder
 from .classify import CAPTION, H2, H3, Heading, line_role, match_heading
-from .stating_headings import open_with_stating_headings
 from .footnotes import FootnoteIndex, find_footnote_zones, marker
 from .layout import Layout, analyse_layout
 from .region_finder import locate_regions
@@ -31,6 +30,7 @@ from .regions import (
     vertical_runs,
     with_blanks,
 )
+from .stating_headings import open_with_stating_headings
 from .text import BODY_LINE_COLUMNS, clean_line, ends_sentence, ends_with_colon, is_full, width
 
 log = logging.getLogger(__name__)
