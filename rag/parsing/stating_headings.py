@@ -6,6 +6,8 @@ also state something a reader asks about: each workshop heading gives the day it
 no passage, so such a fact could not be cited, and the number check, which reads passage text
 alone, refused the date the report prints. The heading's words now open the first paragraph
 under it, on a line of their own (a sentence for chunking and quoting), with the heading's page.
+Retrieval leaves that line out (``chunking.retrieval_body``): the heading path every chunk
+carries already holds it, and twice over it outranked the section's other chunks.
 """
 
 from __future__ import annotations
