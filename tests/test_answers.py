@@ -1053,6 +1053,18 @@ def test_the_real_model_continues_from_given_answer_words(engine):
     # Only the new words come back, and the first of them cannot be a marker again.
     assert "Paris" in continuation and not continuation.lstrip().startswith(("[", "［"))
     assert "capital of France" not in continuation
+    # Nor any of its first few tokens: from "… declined is" the model had written " the [4] [3]",
+    # the bar on the first token alone letting " the" go first.
+    import torch
+
+    from rag.answer.backends import NO_MARKER_TOKENS, _NoMarkersYet
+
+    markers = generator._marker_starts
+    bar = _NoMarkersYet(prompt_length=10, tokens=markers)
+    for new in range(NO_MARKER_TOKENS + 1):
+        scores = bar(torch.zeros(1, 10 + new, dtype=torch.long), torch.zeros(1, len(generator.tokenizer)))
+        assert bool(torch.isinf(scores[0, markers]).all()) == (new < NO_MARKER_TOKENS)
+        assert not torch.isinf(scores[0, generator.tokenizer.convert_tokens_to_ids("The")])
 
 
 class _PointsAtTheSource:

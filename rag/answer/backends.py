@@ -47,6 +47,24 @@ def _cache_argument() -> str:
 _CACHE_ARGUMENT = _cache_argument()
 
 
+# A continuation (``answer_start``) may not point at a source again before it has said anything:
+# from "… while the others slowly declined is", the model wrote " the [4] [3] [2] [1]", as the
+# bar on a marker as first token let it put " the" first. Its first tokens are the answer.
+NO_MARKER_TOKENS = 3
+
+
+class _NoMarkersYet:
+    """Logits processor: ``tokens`` barred for the first ``NO_MARKER_TOKENS`` new tokens."""
+
+    def __init__(self, prompt_length: int, tokens: list[int]) -> None:
+        self.prompt_length, self.tokens = prompt_length, tokens
+
+    def __call__(self, input_ids, scores):
+        if input_ids.shape[1] - self.prompt_length < NO_MARKER_TOKENS:
+            scores[:, self.tokens] = float("-inf")
+        return scores
+
+
 class TransformersGenerator:
     """A causal LM loaded by transformers from a local folder or a model id, greedy by default."""
 
@@ -110,7 +128,7 @@ class TransformersGenerator:
     def stream(self, messages: list[Message], max_new_tokens: int, stop_when: StopWhen | None = None,
                answer_start: str = "") -> Iterator[str]:
         import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+        from transformers import LogitsProcessorList, StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
         import copy
 
@@ -119,6 +137,9 @@ class TransformersGenerator:
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         kwargs = dict(**inputs, streamer=streamer, max_new_tokens=max_new_tokens, repetition_penalty=1.05,
                       pad_token_id=self.tokenizer.eos_token_id, begin_suppress_tokens=self._marker_starts)
+        if answer_start:
+            kwargs["logits_processor"] = LogitsProcessorList(
+                [_NoMarkersYet(inputs["input_ids"].shape[1], self._marker_starts)])
         if stop_when is not None:
             prompt_length = inputs["input_ids"].shape[1]
             tokenizer = self.tokenizer
