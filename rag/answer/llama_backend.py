@@ -19,7 +19,7 @@ import threading
 from typing import Iterator
 
 from ..errors import ModelError
-from .backends import Message, StopWhen
+from .backends import NO_MARKER_TOKENS, Message, StopWhen
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,8 @@ class LlamaCppGenerator:
             seen = np.unique(input_ids)
             picked = scores[seen]
             scores[seen] = np.where(picked < 0, picked * REPETITION_PENALTY, picked / REPETITION_PENALTY)
-            if len(input_ids) == prompt_length:
+            # No marker first; in a continuation, none in its first tokens (backends.NO_MARKER_TOKENS).
+            if len(input_ids) - prompt_length < (NO_MARKER_TOKENS if answer_start else 1):
                 scores[markers] = -np.inf
             return scores
 
