@@ -246,14 +246,17 @@ def annotate_for_english(text: str) -> str:
     A range gets both ends: ``50～70億ユーロ (= 5–7 billion euros)``; given "7 billion" alone,
     the model had written the upper end as the figure.
     """
+    # A range's lower bound in the upper bound's scale, by where the upper bound ends.
+    lowers = {end: value for _, value, end in _range_scales(list(_scan_figures(text, False)), text).values()}
+
     def repl(m: re.Match) -> str:
         value = _ja_value(m)
         unit = m.group(6) or ""
         english = english_value(value)
-        lower = _RANGE_LOWER.search(text, 0, m.start())
-        if lower and not (m.group(3) or m.group(5)):
-            low = english_value(_value(lower.group(1)) * _JA_UNITS[m.group(2)]).split(" ")
-            if _value(lower.group(1)) < _value(m.group(1)) and low[1:] == english.split(" ")[1:]:
+        lower = lowers.get(m.start(6) if unit else m.end())
+        if lower is not None and not (m.group(3) or m.group(5)):
+            low = english_value(lower).split(" ")
+            if low[1:] == english.split(" ")[1:]:
                 english = f"{low[0]}–{english}"
         english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
         return f"{m.group(0)} (= {english}{english_unit})"
@@ -261,7 +264,6 @@ def annotate_for_english(text: str) -> str:
     return _JA_WITH_UNIT.sub(repl, text)
 
 
-_RANGE_LOWER = re.compile(r"(?<![\d,.])(\d[\d,]*(?:\.\d+)?)\s*[～〜~\-]\s*$")
 _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウォン": "won", "元": "yuan",
                "トン": "tonnes", "人": "people", "件": "items", "ポンド": "pounds"}
 _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
