@@ -1099,11 +1099,9 @@ def test_an_answer_that_only_points_at_its_source_is_continued_by_the_model(engi
 
 def test_a_sentence_that_only_points_at_its_source_is_not_shown(engine, pipeline):
     # What a backend that cannot continue from given words leaves: "outlined in." says nothing.
-    question = "What national research strategy did France publish in 2013?"
-    hits = engine.retrieve(question, k=4)
-    source = passage_index(hits, "2013年に「国家研究戦略") + 1
-    raw = f"The French strategy is outlined in [{source}]. France published its national research strategy in 2013.[{source}]"
-    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    text, citations, flags = _verify_citing(
+        engine, pipeline, "What national research strategy did France publish in 2013?", "2013年に「国家研究戦略",
+        "The French strategy is outlined in [{n}]. France published its national research strategy in 2013.[{n}]")
     assert text == "France published its national research strategy in 2013.[1]" and citations
     assert any("only points at its source" in f for f in flags)
 
