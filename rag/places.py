@@ -93,6 +93,11 @@ def places_named(text: str) -> frozenset[str]:
                      if english.search(flat) or japanese.search(flat))
 
 
+def english_name(place: str) -> str:
+    """The common English name of a place key ("korea" -> "Korea")."""
+    return _PLACES[place][0][0]
+
+
 def place_mentions(text: str) -> list[tuple[str, int, int]]:
     """(place, start, end) of every place ``text`` names, in order (``text`` NFKC-normalised)."""
     found = [(place, m.start(), m.end()) for place, matchers in _MATCHERS.items()
@@ -158,3 +163,25 @@ def passages_about_other_places(sentence: str, passages: list[frozenset[str]], h
     return {i for i, places in enumerate(passages, start=1)
             if (places - {HOME} and not (places - {HOME}) & others)
             or (home_alone and places == {HOME} and HOME not in named)}
+
+
+def place_cited_nowhere(sentence: str, question: str, cited: list[frozenset[str]],
+                        context: list[frozenset[str]]) -> str | None:
+    """The country a sentence speaks of first, when the question asks about it and none of the
+    passages the sentence cites names it while another context passage does (passages given by
+    their places).
+
+    A small model carries a claim across countries without a figure to catch it: asked how
+    Korea's trade ratio compares with Japan's, it wrote 「韓国の貿易収支比は…徐々に低下」 from the
+    sentence on Japan's own decline (the passage on Korea says it rose to Japan's level). Japan
+    is left out: passages about it often leave it unnamed."""
+    mentions = place_mentions(unicodedata.normalize("NFKC", sentence))
+    if not mentions or mentions[0][0] == HOME or mentions[0][0] not in places_named(question):
+        return None
+    place = mentions[0][0]
+
+    def names(places: frozenset[str]) -> bool:
+        return place in places or (place == "eu" and bool(places & EU_MEMBERS))
+    if any(names(p) for p in cited) or not any(names(p) for p in context):
+        return None
+    return place

@@ -1502,3 +1502,37 @@ def test_place_names_the_report_writes_in_kanji_or_hiragana_support_their_romani
     # A place no passage writes is still no support.
     answerable, text, _, flags = pipeline.finish(f"The centres are in Sendai and Osaka.[{n}]", hits, "en", question, None)
     assert not answerable and any("names no passage gives" in f for f in flags)
+
+
+def test_a_sentence_about_a_country_cites_the_passage_that_names_it(engine, pipeline):
+    # The model numbered the passage on Japan's own nanotech history (「わが国では…」) for a
+    # sentence on the US NNI's signature initiatives, which the passage filed under 米国 states.
+    question = "米国のナノテク国家計画で、過去10年間特定の技術・応用領域に重点投資してきた枠組みは何と呼ばれていたか？"
+    hits = engine.retrieve(question, k=4)
+    us = passage_index(hits, "ナノテクノロジーシグニチャーイニシアティブ")
+    assert "米国" in hits[us].chunk.heading_path
+    other = next(i for i, h in enumerate(hits) if "米国" not in h.chunk.text + "".join(h.chunk.heading_path))
+    raw = f"米国のナノテク国家計画で、過去10年間特定の技術・応用領域に重点投資してきた枠組みは「NSI」です。［{other + 1}］"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert "NSI" in text and [c.chunk.id for c in citations] == [hits[us].chunk.id], (text, flags)
+    assert any("names United States" in f for f in flags)
+
+
+def test_a_sentence_that_turns_a_trend_around_is_not_shown(engine, pipeline):
+    # The report: Japan's ratio 「徐々に低下している」; Korea's and China's 「徐々に…増加させており、
+    # 近年は韓国の貿易収支比は日本と同等の水準」. The model gave Korea Japan's decline.
+    from rag.answer.directions import direction
+
+    question = "ミディアムハイテク産業と電子機器産業の合計で、韓国の貿易収支比は日本と比べて近年どうなっている？"
+    hits = engine.retrieve(question, k=4)
+    japan = passage_index(hits, "徐々に低下している")
+    korea = passage_index(hits, "韓国の貿易収支比は日本と同等")
+    answerable, text, _, flags = pipeline.finish(
+        f"韓国の貿易収支比は日本と比べて近年徐々に低下しています。［{japan + 1}］", hits, "ja", question, None)
+    assert not answerable and any("says down where the cited sentence says up" in f for f in flags), (text, flags)
+    answerable, text, citations, flags = pipeline.finish(
+        f"韓国の貿易収支比は徐々に増加し、近年は日本と同等の水準になっている。［{korea + 1}］", hits, "ja", question, None)
+    assert answerable and "同等" in text and citations[0].chunk.id == hits[korea].chunk.id, (text, flags)
+    assert [direction(t) for t in ("研究費は顕著に増加している", "会員数は減少傾向にある", "漸減…増加させており",
+                                   "Membership declined", "a 20% increase in the share", "no trend")] == \
+        ["up", "down", None, "down", "up", None]

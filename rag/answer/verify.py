@@ -19,10 +19,12 @@ import re
 from typing import Callable
 
 from ..chunking import short_heading
+from ..places import EU_MEMBERS, english_name, place_cited_nowhere, places_of_passage
 from ..retrieval import Hit
-from .citations import LIST_ITEM, Citation, markers_in, split_answer, strip_markers
+from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months
+from .directions import direction, reversed_direction
 from .english_terms import EnglishTerms
 from .figure_check import (FigureChecker, about_other_places, drop_citations_without_figures, mark_number_words,
                            sentences_stating)
@@ -106,6 +108,26 @@ class AnswerVerifier:
         flags.append(f"cited the passage [{source}] that names {names}, not {', '.join(f'[{m}]' for m in cited)}")
         return [source]
 
+    def _cite_the_place(self, body: str, cited: list[int], hits: list[Hit], question: str, language: str,
+                        flags: list[str]) -> list[int]:
+        """Cite the passage that names the country a sentence speaks of, when the cited ones do
+        not (places.place_cited_nowhere) and it supports the sentence at least as well as they
+        do: its text overlaps the sentence as much (Japanese) or it is as close to it (English).
+        Otherwise the sentence keeps its citations: a passage on the Kumamoto plant, naming Japan
+        alone, is the source of a sentence on the Taiwanese foundry built there."""
+        places = [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits]
+        place = place_cited_nowhere(body, question, [places[m - 1] for m in cited], places)
+        if place is None:
+            return cited
+        support = ([overlap(body, h.chunk.text) for h in hits] if language == "ja"
+                   else self.sources.passage_similarities(body, hits))
+        naming = [i for i, p in enumerate(places, start=1) if place in p or (place == "eu" and p & EU_MEMBERS)]
+        source = max(naming, key=lambda i: support[i - 1])
+        if support[source - 1] < max(support[m - 1] for m in cited):
+            return cited
+        flags.append(f"cited the passage [{source}] that names {english_name(place)}, not {', '.join(f'[{m}]' for m in cited)}")
+        return [source]
+
     def verify(self, raw: str, hits: list[Hit], language: str, question: str = "",
                 cut: bool | None = None) -> tuple[str, list[Citation], list[str]]:
         flags: list[str] = []
@@ -158,6 +180,7 @@ class AnswerVerifier:
                 body, cited = name_bare_items(body, cited, hits, question, flags)
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
+            cited = self._cite_the_place(body, cited, hits, question, language, flags)
             body, cited = self._figures.check(body, cited, hits, language, flags, asked, question)
             cited = drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
@@ -166,6 +189,11 @@ class AnswerVerifier:
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
                 body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures,
                                                 flags, foreign)
+            if body and language == "ja" and direction(body):
+                turned = reversed_direction(body, [self.sources.quote(body, hits[m - 1], language, asked) for m in cited])
+                if turned:
+                    flags.append(f"sentence removed: it {turned}: {body[:60]}")
+                    continue
             if body and language == "en":  # by the passages cited in the end
                 body = mark_number_words(body, cited, hits, question, flags)
                 body, notes = repair_currencies(body, [hits[m - 1].chunk.text for m in cited])
