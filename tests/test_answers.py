@@ -1536,3 +1536,36 @@ def test_a_sentence_that_turns_a_trend_around_is_not_shown(engine, pipeline):
     assert [direction(t) for t in ("研究費は顕著に増加している", "会員数は減少傾向にある", "漸減…増加させており",
                                    "Membership declined", "a 20% increase in the share", "no trend")] == \
         ["up", "down", None, "down", "up", None]
+
+
+def test_an_english_answer_written_in_japanese_is_not_glossed_word_by_word(engine, pipeline):
+    # Word by word it read "FLOSFIA company feather, 2021 approximate age border …"; the 2021 is
+    # another sentence's (MRAM). A name in quotes with a little kana is still translated.
+    from rag.answer.english_terms import written_in_japanese
+
+    question = "Which company has started selling a DC/DC step-down converter built with alpha-Ga2O3 Schottky barrier diodes?"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "FLOSFIA") + 1
+    answerable, text, _, flags = pipeline.finish(
+        f"FLOSFIA社 [{n}] は、2021年頃を境に alpha-Ga2O3 Schottky barrier diodes を用いた DC/DC降圧コンバーターの販売を開始している。",
+        hits, "en", question, None)
+    assert not answerable and any("written in Japanese" in f for f in flags), (text, flags)
+    answerable, text, _, flags = pipeline.finish(f"FLOSFIA has started selling it.[{n}]", hits, "en", question, None)
+    assert answerable and text.startswith("FLOSFIA has started selling it."), (text, flags)
+    assert not written_in_japanese('The project was "透明電極向けインジウムを代替するグラフェンの開発" (2007-2011).')
+
+
+def test_a_sentence_announcing_a_list_goes_when_none_of_its_items_is_verified(engine, pipeline):
+    # The model announced HTS2020's fields, then listed the 2014 strategy's (invented glosses).
+    question = "ドイツのハイテク戦略2020で特定された重点分野は何？"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "重点5分野") + 1
+    intro = "ハイテク戦略2020で特定された重点分野は以下の通りです：\n\n"
+    answerable, text, _, flags = pipeline.finish(
+        intro + "1. **デジタル経済と社会**：この分野は、デジタル技術とその影響を深刻に理解し、社会の変化に対応するための戦略です。",
+        hits, "ja", question, None)
+    assert not answerable and any("announcing a list" in f for f in flags), (text, flags)
+    answerable, text, _, flags = pipeline.finish(
+        intro + f"1. 気候、エネルギー、健康・栄養、交通・輸送、安全・コミュニケーション技術の重点5分野。［{n}］",
+        hits, "ja", question, None)
+    assert answerable and "以下の通りです" in text and "安全・コミュニケーション技術" in text, (text, flags)

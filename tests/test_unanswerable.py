@@ -295,6 +295,10 @@ def test_a_period_written_after_the_figure_counts():
     ("What share of Korea's public nanotech R&D investment goes to talent?", "It grew to $500 million a year.[1]", SHARE),
     ("What share of Korea's public nanotech R&D investment goes to talent?", "4% goes to talent.[1]", None),
     ("What share of basic research money goes to young scientists?", "More than half.[1]", None),
+    # An efficiency is a share: a charger's power is none.
+    ("What conversion efficiency do GaN-based USB chargers reach?", "They reach at least 65W.[1]", SHARE),
+    ("GaN充電器の変換効率はどのくらい？", "65W以上です。［1］", SHARE),
+    ("What conversion efficiency do GaN-based USB chargers reach?", "They reach 95%.[1]", None),
     # "How many researchers" is not answered by counts of projects and applications, nor by no count.
     ("How many researchers took part in the Quantum Flagship?", "There were 20 projects selected from 140 applications.[1]",
      COUNT),
@@ -557,3 +561,25 @@ def test_a_name_read_from_a_sentence_about_something_else_is_not_the_subjects(en
     hits = _context(engine, asked, "en")
     n = _marker(hits, "ハーバード大学がQuEra Computing等と連携して")
     _assert_kept(pipeline, f"Harvard built it with QuEra in 2023.[{n}]", hits, "en", asked, "Harvard built it")
+
+
+def test_an_amount_dated_by_a_year_the_report_gives_another_amount_for_is_not_shown(engine, pipeline):
+    # The report: 「連邦政府は2019年に約200億ユーロを投資」; its 20億ユーロ are the 2020 quantum
+    # package. The model wrote "[2] billion", unwrapped as a figure, for the 2019 spending.
+    from rag.answer.periods import another_amount_for_year
+
+    question = "How much did Germany's federal government invest in 2019?"
+    hits = engine.retrieve(question, k=4)
+    quantum = passage_index(hits, "20億ユーロの追加投資")
+    dated = passage_index(hits, "2019年に約200億ユーロ")
+    answerable, text, _, flags = pipeline.finish(
+        f"Germany's federal government invested approximately 2 billion euros in 2019.[{quantum + 1}]",
+        hits, "en", question, None)
+    assert not answerable and any("not the report's amount for 2019" in f for f in flags), (text, flags)
+    answerable, text, citations, flags = pipeline.finish(
+        f"Germany's federal government invested about 20 billion euros in 2019.[{dated + 1}]", hits, "en", question, None)
+    assert answerable and "20 billion euros" in text and citations[0].chunk.id == hits[dated].chunk.id, (text, flags)
+    # A plan's span covers a year without dating an amount to it; another currency is no rival.
+    span = "基本計画（2018～2022年）で20億ユーロを投資する。"
+    assert another_amount_for_year("Germany invested 2 billion euros in 2019.", 2e9, span, []) is None
+    assert another_amount_for_year("Germany invested 2 billion euros in 2019.", 2e9, "2019年に約200億ドルを投資。", []) is None

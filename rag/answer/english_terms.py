@@ -62,6 +62,19 @@ _JA_THEN_EN = re.compile(rf"([{_QUOTE}]?)({_JA_TERM.pattern})([{_QUOTE}]?)\s*[(�
 _EN_THEN_JA = re.compile(rf"([A-Za-z][\w\- ]*?[A-Za-z])\s*[(（][{_QUOTE}]?{_JA_TERM.pattern}[{_QUOTE}]?[)）]")
 
 
+# Hiragana outside quotes in an English sentence: names have few (つくば, 透明電極向け…を代替する
+# in quotes); six or more are Japanese grammar, the sentence itself written in Japanese
+# (「FLOSFIA社 は、2021年頃を境に … を用いた … の販売を開始している。」). Word by word, such a
+# sentence becomes gibberish ("FLOSFIA company feather, 2021 approximate age border").
+_PROSE_HIRAGANA = 6
+_QUOTED = re.compile(r'「[^」]*」|『[^』]*』|"[^"]*"|“[^”]*”')
+
+
+def written_in_japanese(sentence: str) -> bool:
+    """Whether an English answer's sentence is Japanese prose rather than English with names."""
+    return len(re.findall(r"[\u3041-\u3096]", _QUOTED.sub("", sentence))) >= _PROSE_HIRAGANA
+
+
 def _as_katakana(text: str) -> str:
     """Hiragana shifted to the katakana the romaniser reads (the two blocks are 0x60 apart)."""
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)

@@ -21,7 +21,7 @@ from .dates import only_as_month, restore_year_span, written_as_month, year_only
 from .names import NameChecker
 from .numbers import (NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
                       only_leading_digits, repair_scale, replace_figure, states_figure)
-from .periods import contradicts_period
+from .periods import another_amount_for_year, contradicts_period
 from .subjects import SubjectChecker
 from .units import different_unit, english_unit_after
 
@@ -145,7 +145,8 @@ class FigureChecker:
                                                                   [h.chunk.text for h in hits])
             if subject:
                 return f"from a passage that does not name {subject}"
-            return contradicts_period(body, value, hit.chunk.text)
+            return (contradicts_period(body, value, hit.chunk.text)
+                    or another_amount_for_year(body, value, hit.chunk.text, [h.chunk.text for h in hits if h is not hit]))
         unnamed = self._subjects.misattributed(body, question, value, hit, hits)
         if unnamed:
             return unnamed

@@ -11,7 +11,8 @@ gaps are recognised here, from the question's wording and the answer's figures o
 - an amount of money asked for, where no new figure of the answer is one (or a share): asked
   what the HEPS light source cost, the model answered with the 452,200 gauss of the magnet
   listed beside it, a figure the passage does state;
-- a share asked for, where the answer states no percentage (or half, a third …) of its own;
+- a share (or an efficiency) asked for, where the answer states no percentage (or half, a
+  third …) of its own;
 - a count asked for in a counter (何人, 何社), where no new figure of the answer carries it, or
   without one (「拠点の数は？」, いくつ), where the answer has no new figure at all:
   asked how many NNCI users come from companies (何人), the model answered 「900社以上」, the
@@ -94,8 +95,9 @@ def _is_money(text: str, start: int, end: int) -> bool:
     return bool(_MONEY_AFTER.match(text, end) or _MONEY_BEFORE.search(text[max(0, start - 4):start]))
 
 
-_SHARE_ASKED = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|percent)\b|割合|シェア|何(?:%|パーセント)",
-                          re.I)
+# An efficiency is a share too: asked what efficiency GaN chargers reach, "at least 65W" is their power.
+_SHARE_ASKED = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|percent)\b|\bwhat (?:[a-z-]+ )?efficiency\b"
+                          r"|割合|シェア|何(?:%|パーセント)|効率は(?:何|どの|どれ)", re.I)
 # 何人 is answered in 人 or 名, 何カ国 in カ国, か国 or ヶ国 … A unit asked the same way (何ワット,
 # 何トン) is answered in that unit: asked the power of NVIDIA's 2022 cores, 「4PFLOPS」 is not one.
 _COUNTERS = {"人": "人|名", "名": "人|名", "社": "社", "件": "件", "カ国": "[カかヶケ]国", "か国": "[カかヶケ]国",

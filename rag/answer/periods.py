@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .numbers import figure_spans, is_supported
+from .dates import YEAR
+from .numbers import claimed_numbers, figure_spans, is_supported
+from .units import currency_of, figures_with_units
 
 YEARLY, TOTAL = "yearly", "total"
 
@@ -67,3 +69,46 @@ def contradicts_period(sentence: str, value: float, passage: str) -> str | None:
         return None
     return ("the report's total over years, not a yearly figure" if claimed == YEARLY else
             "the report's yearly figure, not a total")
+
+
+# What parts two clauses: a year beyond it dates another figure ("The EU aims for a 20% share
+# by 2030, and the US DOD gets 2 billion dollars").
+_CLAUSE_BREAK = re.compile(r"[;；。]|,\s*(?:and|while|but|whereas|with)\b", re.I)
+_YEAR_REACH = 60  # characters between a sum and the year that dates it
+
+
+def _dating_years(sentence: str, surface: str) -> list[str]:
+    """The years written in the clause of ``sentence`` that holds the figure ``surface``."""
+    at = sentence.find(surface)
+    if at < 0:
+        return []
+    years = []
+    for m in YEAR.finditer(sentence):
+        between = sentence[m.end():at] if m.end() <= at else sentence[at + len(surface):m.start()]
+        if m.start() != at and len(between) <= _YEAR_REACH and not _CLAUSE_BREAK.search(between):
+            years.append(m.group(1))
+    return sorted(set(years))
+
+
+def another_amount_for_year(sentence: str, value: float, passage: str, others: list[str]) -> str | None:
+    """Why ``value``, a sum of money an English sentence dates by a year of its clause, is not
+    the report's for that year; else None. The sentences of ``passage`` that state the year with
+    a sum in the same currency decide; when it states the year nowhere, those of the ``others``
+    (the other context passages) do: each states another sum, or none of them is found.
+
+    The report lists a country's budgets year by year, and the small model takes a neighbour's:
+    "Germany invested 2 billion euros … in 2019", where the passage says 「2019年に約200億ユーロ」
+    and its 20億ユーロ are the 2020 quantum package."""
+    surface, currency = next(((surface, currency_of(sentence, surface)) for surface, v in claimed_numbers(sentence)
+                              if is_supported(v, {value})), ("", None))
+    if currency is None:
+        return None
+    for year in _dating_years(sentence, surface):
+        # Only a year written out dates a sum: a plan's span (「2018～2022年」) covers 2019 but
+        # gives no amount of 2019's.
+        sources = [passage] if year in YEAR.findall(passage) else others
+        amounts = {v for text in sources for part in re.split(r"(?<=。)", text) if year in YEAR.findall(part)
+                   for v, unit in figures_with_units(part) if unit == currency}
+        if amounts and not is_supported(value, amounts):
+            return f"not the report's amount for {year}, which it gives as another"
+    return None

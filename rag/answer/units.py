@@ -76,6 +76,16 @@ def english_unit_after(sentence: str, surface: str) -> str | None:
 _CURRENCY_SIGNS = {"$": "ドル", "€": "ユーロ", "£": "ポンド", "¥": "円"}
 _CURRENCY_WORDS = {"dollar": "ドル", "euro": "ユーロ", "pound": "ポンド", "yen": "円", "won": "ウォン", "yuan": "元"}
 _CURRENCY_ENGLISH = {"ドル": "US dollars", "ユーロ": "euros", "ポンド": "pounds", "円": "yen", "ウォン": "won", "元": "yuan"}
+
+
+def currency_of(sentence: str, surface: str) -> str | None:
+    """The report's currency for an English figure: "$2.16 billion", "2 billion euros" -> ドル, ユーロ."""
+    at = sentence.find(surface)
+    sign = sentence[:at].rstrip()[-1:] if at > 0 else ""
+    unit = _CURRENCY_SIGNS.get(sign) or english_unit_after(sentence, surface)
+    return unit if unit in _CURRENCY_ENGLISH else None
+
+
 _SCALE = r"(?:\s+(?:thousand|million|billion|trillion))?"
 _SIGNED = re.compile(r"(?P<sign>[$€£¥])\s?(?P<figure>\d[\d,]*(?:\.\d+)?" + _SCALE + r")")
 _WORDED = re.compile(r"(?P<figure>\d[\d,]*(?:\.\d+)?" + _SCALE + r")\s+(?:(?:US|U\.S\.)\s+)?(?P<word>dollars?|euros?|"

@@ -25,7 +25,7 @@ from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, s
 from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months
 from .directions import direction, reversed_direction
-from .english_terms import EnglishTerms
+from .english_terms import EnglishTerms, written_in_japanese
 from .figure_check import (FigureChecker, about_other_places, drop_citations_without_figures, mark_number_words,
                            sentences_stating)
 from .list_items import name_bare_items
@@ -45,6 +45,8 @@ UNVERIFIED_MONTH = "(month not verified in the report)"
 # is never followed by the unit of a number, so these are unwrapped, not read as citations.
 _BRACKETED_FIGURE = re.compile(
     r"(?<![\d.,]\s)(?<![\d.,])[\[［](\d+(?:[.,]\d+)*)[\]］](?=\s*(?:thousand|million|billion|trillion|percent|%|％|[万億兆]))", re.I)
+# A sentence that only announces the list after it: 「重点分野は以下の通りです：」, "… are as follows:".
+_ANNOUNCES_LIST = re.compile(r"[：:]\s*$|(?:以下|次)の(?:通り|とおり)(?:です|である)?。?\s*$|\bas follows\.?\s*$", re.I)
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 # "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
 _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
@@ -135,6 +137,10 @@ class AnswerVerifier:
         asked = {v for _, v in claimed_numbers(question)}  # the question's own figures
         text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(r"\1", raw)), [short_heading(h.chunk) for h in hits])
         if language == "en":
+            for sentence in split_answer(text):
+                if written_in_japanese(sentence):
+                    flags.append(f"sentence written in Japanese removed: {strip_markers(sentence)[:60]}")
+                    text = text.replace(sentence, "", 1)
             text, notes = restore_copied_kanji(text, [h.chunk.text for h in hits])
             text, replaced = self._english_terms.replace(text, question)
             notes += replaced
@@ -227,6 +233,9 @@ class AnswerVerifier:
                     echoes.add(len(kept))
                 kept.append((body, cited))
         kept = without_echoes(kept, echoes, flags)
+        if kept and _ANNOUNCES_LIST.search(kept[-1][0]):  # "… are as follows:" and no item survived
+            flags.append(f"sentence announcing a list removed, none of its items verified: {kept[-1][0][:60]}")
+            kept.pop()
         # An answer citing only passages that do not name what was asked is about something else.
         cited_hits = [hits[m - 1] for _, cited in kept for m in cited]
         unnamed = kept and self._subjects.unnamed_by_answer(question, cited_hits, hits)
