@@ -583,3 +583,18 @@ def test_an_amount_dated_by_a_year_the_report_gives_another_amount_for_is_not_sh
     span = "基本計画（2018～2022年）で20億ユーロを投資する。"
     assert another_amount_for_year("Germany invested 2 billion euros in 2019.", 2e9, span, []) is None
     assert another_amount_for_year("Germany invested 2 billion euros in 2019.", 2e9, "2019年に約200億ドルを投資。", []) is None
+
+
+def test_an_english_figure_written_after_another_quoted_item_is_not_the_asked_items(engine, pipeline):
+    # The passage: 「2022年度における「物質・材料」の研究費は1兆1,940億円…このうち「ナノテクノロジー」
+    # のみでは3,108億円」; it quotes 「ライフサイエンス」 only among the fields of a figure.
+    question = "In Japan's research spending statistics, how much went to life sciences?"
+    hits = [h for h in engine.retrieve(question, k=10) if "1兆1,940億円" in h.chunk.text][:1]
+    assert hits and "「ライフサイエンス」" in hits[0].chunk.text
+    answerable, text, _, flags = pipeline.finish(
+        "In Japan's research spending statistics, 1.194 trillion yen went to life sciences.[1]", hits, "en", question, None)
+    assert not answerable and any("another item's figure, not ライフサイエンス's" in f for f in flags), (text, flags)
+    asked = "In Japan's research spending statistics, how much went to nanotechnology?"
+    answerable, text, _, flags = pipeline.finish(
+        "In FY2022, 310.8 billion yen went to nanotechnology.[1]", hits, "en", asked, None)
+    assert answerable and "310.8 billion yen" in text, (text, flags)

@@ -15,13 +15,17 @@ The report also lists figures item by item: 「「AI」が2,725億円、「バ�
 「量子技術」が1,322億円」. Asked what was spent on 量子技術, a Japanese answer that gives 3,850億円
 took its neighbour's figure: a figure is another item's when the question names an item that the
 same sentence of the passage gives another figure of the same unit, and names none of the items
-the figure is written after (``figure_of_another_item``).
+the figure is written after (``figure_of_another_item``). An English sentence is held to the
+items the report quotes (「ライフサイエンス」は3兆3,827億円): asked how much went to life sciences,
+"1.194 trillion yen" is the 1兆1,940億円 of 「物質・材料」 in the sentence before
+(``figure_of_another_quoted_item``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import places_named
@@ -185,3 +189,34 @@ def figure_of_another_item(body: str, question: str, value: float, hit: Hit) -> 
               for item, v, unit in items]
     return next((item for item, v, unit in beside
                  if unit in units and not is_supported(v, {value}) and item in question), None)
+
+
+# A quoted item before its figure, also through a short noun: 「物質・材料」の研究費は1兆1,940億円,
+# 「ナノテクノロジー」のみでは3,108億円.
+_QUOTED_ITEM_BEFORE = re.compile(r"「([^「」]{1,20})」(?:の[\u4e00-\u9fff]{1,4})?(?:のみ)?(?:が|は|では|には|で|:)?\s*(?:約|およそ)?\s*$")
+
+
+def figure_of_another_quoted_item(body: str, question: str, value: float, hit: Hit,
+                                  names_item: Callable[[str, str], bool]) -> str | None:
+    """The item an English sentence and its question name, among those the passage quotes
+    (「ライフサイエンス」), when the passage writes ``value`` after none of them but after another
+    quoted item, or gives one of them another figure in the unit it writes ``value`` with; else
+    None. ``names_item(item, text)``: whether English text names the Japanese item."""
+    text = unicodedata.normalize("NFKC", hit.chunk.text)
+    asked = [item for item in dict.fromkeys(re.findall(r"「([^「」]{1,20})」", text))
+             if names_item(item, body) and names_item(item, question)]
+    if not asked:
+        return None
+    units = {unit for v, unit in figures_with_units(text) if is_supported(v, {value})}
+    owners, rivals = set(), set()
+    for start, end, stated in figure_spans(text):
+        item = _QUOTED_ITEM_BEFORE.search(text[max(0, start - _ITEM_LOOK_BEHIND):start])
+        if item is None:
+            continue
+        if is_supported(stated, {value}):
+            owners.add(item.group(1))
+        elif item.group(1) in asked and unit_after(text, end) in units:
+            rivals.add(item.group(1))
+    if owners & set(asked) or not (owners or rivals):
+        return None
+    return next(item for item in asked if (item in rivals) or bool(owners))

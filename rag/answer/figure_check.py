@@ -15,7 +15,8 @@ from typing import Callable
 
 from ..places import passages_about_other_places, places_named, places_of_passage
 from ..retrieval import Hit
-from .attribution import figure_of_a_named_other, figure_of_another_item, figure_of_another_name, year_of_a_named_other
+from .attribution import (figure_of_a_named_other, figure_of_another_item, figure_of_another_name,
+                          figure_of_another_quoted_item, year_of_a_named_other)
 from .citations import chunk_sentences
 from .dates import only_as_month, restore_year_span, written_as_month, year_only_in_names
 from .names import NameChecker
@@ -145,6 +146,9 @@ class FigureChecker:
                                                                   [h.chunk.text for h in hits])
             if subject:
                 return f"from a passage that does not name {subject}"
+            item = self._names and figure_of_another_quoted_item(body, question, value, hit, self._names.names_item)
+            if item:
+                return f"another item's figure, not {item}'s"
             return (contradicts_period(body, value, hit.chunk.text)
                     or another_amount_for_year(body, value, hit.chunk.text, [h.chunk.text for h in hits if h is not hit]))
         unnamed = self._subjects.misattributed(body, question, value, hit, hits)

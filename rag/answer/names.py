@@ -27,7 +27,7 @@ from typing import Callable
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import place_mentions, places_named
-from ..transliteration import KATAKANA_TERM, romanize, transliteration_of
+from ..transliteration import KATAKANA_TERM, english_phrases, romanize, transliteration_of
 from .context import gloss_places
 
 # A name: capitalised words, acronyms or words with digits (Nano4EARTH), joined by the small
@@ -168,6 +168,20 @@ class NameChecker:
         if passage not in self._glossed:
             self._glossed[passage] = gloss_places(unicodedata.normalize("NFKC", passage)).lower()
         return self._written_in(word, self._glossed[passage])
+
+    def names_item(self, item: str, english: str) -> bool:
+        """Whether English text names an item the report writes in Japanese: its Latin letters
+        as a word (「AI」), its katakana as a transliteration of a phrase ("life sciences" for
+        ライフサイエンス), or each of its words rendered by the text's words (情報通信:
+        "information and communications")."""
+        item = unicodedata.normalize("NFKC", item)
+        if re.fullmatch(r"[A-Za-z0-9 .&-]+", item):
+            return self._written_in(item, english.lower())
+        if KATAKANA_TERM.fullmatch(item) and transliteration_of(item, english_phrases(english)):
+            return True
+        words = [t for t in self._tokenize(item) if re.search(r"\w", t)]
+        rendered = set().union(*self._translated_words(english))
+        return bool(words) and all(w in rendered for w in words)
 
     def is_dictionary_word(self, word: str) -> bool:
         """The lexicon translates the word: an ordinary English word, not a name."""
