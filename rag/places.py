@@ -165,6 +165,11 @@ def passages_about_other_places(sentence: str, passages: list[frozenset[str]], h
             or (home_alone and places == {HOME} and HOME not in named)}
 
 
+def speaks_of(places: frozenset[str], place: str) -> bool:
+    """Whether a passage speaking of ``places`` speaks of ``place``; of Europe, through a member."""
+    return place in places or (place == "eu" and bool(places & EU_MEMBERS))
+
+
 def place_cited_nowhere(sentence: str, question: str, cited: list[frozenset[str]],
                         context: list[frozenset[str]]) -> str | None:
     """The country a sentence speaks of first, when the question asks about it and none of the
@@ -179,9 +184,6 @@ def place_cited_nowhere(sentence: str, question: str, cited: list[frozenset[str]
     if not mentions or mentions[0][0] == HOME or mentions[0][0] not in places_named(question):
         return None
     place = mentions[0][0]
-
-    def names(places: frozenset[str]) -> bool:
-        return place in places or (place == "eu" and bool(places & EU_MEMBERS))
-    if any(names(p) for p in cited) or not any(names(p) for p in context):
+    if any(speaks_of(p, place) for p in cited) or not any(speaks_of(p, place) for p in context):
         return None
     return place

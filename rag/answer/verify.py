@@ -19,7 +19,7 @@ import re
 from typing import Callable
 
 from ..chunking import short_heading
-from ..places import EU_MEMBERS, english_name, place_cited_nowhere, places_of_passage
+from ..places import english_name, place_cited_nowhere, places_of_passage, speaks_of
 from ..retrieval import Hit
 from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
@@ -123,9 +123,9 @@ class AnswerVerifier:
             return cited
         support = ([overlap(body, h.chunk.text) for h in hits] if language == "ja"
                    else self.sources.passage_similarities(body, hits))
-        naming = [i for i, p in enumerate(places, start=1) if place in p or (place == "eu" and p & EU_MEMBERS)]
+        naming = [i for i, p in enumerate(places, start=1) if speaks_of(p, place)]
         source = max(naming, key=lambda i: support[i - 1])
-        if support[source - 1] < max(support[m - 1] for m in cited):
+        if support[source - 1] < max((support[m - 1] for m in cited), default=0.0):
             return cited
         flags.append(f"cited the passage [{source}] that names {english_name(place)}, not {', '.join(f'[{m}]' for m in cited)}")
         return [source]
