@@ -215,3 +215,32 @@ def test_eval_evidence_stands_in_one_passage(parsed):
     for line in (EVAL_DIR / "dev.jsonl").read_text(encoding="utf-8").splitlines():
         for evidence in json.loads(line)["evidence"]:
             assert any(compact(evidence) in t for t in texts), evidence
+
+
+def test_a_list_starts_its_chunk_with_the_sentence_that_introduces_it(report):
+    # Cut from its lead-in, the list of Germany's application areas never said what its items are.
+    chunks = report.chunks
+    for lead in ("応用分野としては以下を重点分野として研究開発を推進している。", "本格実施として次の5拠点・代表機関を採択している。",
+                 "同計画において、国家先端戦略技術として4分野・17技術（下記）が指定されている。"):
+        n = next(i for i, c in enumerate(chunks) if lead in c.text)
+        assert chunks[n].text.startswith(lead + "\n") and lead not in chunks[n - 1].text
+    germany = next(c for c in chunks if c.text.startswith("応用分野としては"))
+    assert "•エネルギーおよび蓄電システム" in germany.text and germany.page == 73
+    assert all(len(c.text) <= 600 for c in chunks)
+
+
+def test_a_lead_in_stays_when_it_and_the_list_would_pass_the_hard_limit():
+    from rag.chunking import ChunkSettings, chunk_passages
+    from rag.passages import Passage
+
+    def passage(n: int, kind: str, text: str) -> Passage:
+        return Passage(f"p{n}", kind, text, "1.2.4", ["1.2", "1.2.4"], 50, 50, n, n)
+
+    paragraph = passage(1, "paragraph", "前置きの文である。" * 20 + "重点分野は以下のとおりである。")
+    short_list, long_list = passage(2, "list", "•項目A\n•項目B"), passage(2, "list", "•" + "長い項目。" * 118)
+    settings = ChunkSettings(target_chars=200, max_chars=600)
+    moved = chunk_passages([paragraph, short_list], settings)
+    assert moved[-1].text == "重点分野は以下のとおりである。\n•項目A\n•項目B"
+    assert not moved[-2].text.endswith("以下のとおりである。")
+    kept = chunk_passages([paragraph, long_list], settings)
+    assert kept[-2].text.endswith("重点分野は以下のとおりである。") and kept[-1].text.startswith("•長い項目。")

@@ -598,3 +598,16 @@ def test_an_english_figure_written_after_another_quoted_item_is_not_the_asked_it
     answerable, text, _, flags = pipeline.finish(
         "In FY2022, 310.8 billion yen went to nanotechnology.[1]", hits, "en", asked, None)
     assert answerable and "310.8 billion yen" in text, (text, flags)
+
+
+def test_a_count_written_after_a_sibling_item_does_not_answer_for_an_unlisted_one(engine, pipeline):
+    # The list: 「・半導体分野：8技術 … ・バイオ分野：2技術」; 水素分野 is not among Korea's four fields.
+    question = "韓国の国家先端戦略技術のうち、水素分野の技術はいくつ指定されているか？"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "バイオ分野：2技術") + 1
+    answerable, text, _, flags = pipeline.finish(f"4分野のうちの水素分野の技術は2技術が指定されています。［{n}］",
+                                                 hits, "ja", question, None)
+    assert not answerable and any("not 水素分野's" in f for f in flags), (text, flags)
+    asked = "韓国の国家先端戦略技術のうち、バイオ分野の技術はいくつ指定されているか？"
+    answerable, text, _, flags = pipeline.finish(f"バイオ分野の技術は2技術が指定されています。［{n}］", hits, "ja", asked, None)
+    assert answerable and "2技術" in text, (text, flags)

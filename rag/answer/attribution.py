@@ -175,6 +175,23 @@ def _items(sentence: str) -> list[tuple[str, float, str | None]]:
     return found
 
 
+def _unlisted_sibling(question: str, items: list[str], passage: str) -> str | None:
+    """An item of the question's that ends like a list label the figure is written after and
+    that the passage does not list: asked for 水素分野's count, 「・バイオ分野：2技術」 is no answer.
+    Only a label counts (a bullet or a line start before it, a colon after it): 「年度予算は21.6
+    億ドル」 lists nothing, and ナノテク予算 is no sibling of it."""
+    for item in items:
+        suffix = item[-2:]
+        if (len(item) < 3 or not re.fullmatch(r"[\u4e00-\u9fff]{2}", suffix)
+                or not re.search(rf"(?:^|\n|[・•])\s*{re.escape(item)}\s*:", passage)):
+            continue
+        # Two characters at least before the suffix: 各分野 ("each field") names no item.
+        for asked in re.findall(rf"[\u4e00-\u9fffァ-ヴーA-Za-z]{{2,10}}{suffix}", question):
+            if asked != item and asked not in passage:
+                return asked
+    return None
+
+
 def figure_of_another_item(body: str, question: str, value: float, hit: Hit) -> str | None:
     """The item the question asks about to which the passage gives another figure than
     ``value``, in a sentence that gives ``value`` to an item neither the question nor ``body``
@@ -184,6 +201,9 @@ def figure_of_another_item(body: str, question: str, value: float, hit: Hit) -> 
     own = [(item, unit) for items in listed for item, v, unit in items if is_supported(v, {value})]
     if not own or any(item in question + unicodedata.normalize("NFKC", body) for item, _ in own):
         return None
+    sibling = _unlisted_sibling(question, [item for item, _ in own], unicodedata.normalize("NFKC", hit.chunk.text))
+    if sibling:
+        return sibling
     units = {unit for _, unit in own}
     beside = [(item, v, unit) for items in listed if any(is_supported(v, {value}) for _, v, _ in items)
               for item, v, unit in items]
