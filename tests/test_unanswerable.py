@@ -569,16 +569,12 @@ def test_an_amount_dated_by_a_year_the_report_gives_another_amount_for_is_not_sh
     from rag.answer.periods import another_amount_for_year
 
     question = "How much did Germany's federal government invest in 2019?"
-    hits = engine.retrieve(question, k=4)
-    quantum = passage_index(hits, "20億ユーロの追加投資")
-    dated = passage_index(hits, "2019年に約200億ユーロ")
-    answerable, text, _, flags = pipeline.finish(
-        f"Germany's federal government invested approximately 2 billion euros in 2019.[{quantum + 1}]",
-        hits, "en", question, None)
+    answerable, text, _, flags = _finish(engine, pipeline, question, "en", "20億ユーロの追加投資",
+                                         "Germany's federal government invested approximately 2 billion euros in 2019.[{n}]")
     assert not answerable and any("not the report's amount for 2019" in f for f in flags), (text, flags)
-    answerable, text, citations, flags = pipeline.finish(
-        f"Germany's federal government invested about 20 billion euros in 2019.[{dated + 1}]", hits, "en", question, None)
-    assert answerable and "20 billion euros" in text and citations[0].chunk.id == hits[dated].chunk.id, (text, flags)
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "en", "2019年に約200億ユーロ",
+                                                 "Germany's federal government invested about 20 billion euros in 2019.[{n}]")
+    assert answerable and "20 billion euros" in text and "2019年に約200億ユーロ" in citations[0].chunk.text, (text, flags)
     # A plan's span covers a year without dating an amount to it; another currency is no rival.
     span = "基本計画（2018～2022年）で20億ユーロを投資する。"
     assert another_amount_for_year("Germany invested 2 billion euros in 2019.", 2e9, span, []) is None
@@ -603,11 +599,10 @@ def test_an_english_figure_written_after_another_quoted_item_is_not_the_asked_it
 def test_a_count_written_after_a_sibling_item_does_not_answer_for_an_unlisted_one(engine, pipeline):
     # The list: 「・半導体分野：8技術 … ・バイオ分野：2技術」; 水素分野 is not among Korea's four fields.
     question = "韓国の国家先端戦略技術のうち、水素分野の技術はいくつ指定されているか？"
-    hits = engine.retrieve(question, k=4)
-    n = passage_index(hits, "バイオ分野：2技術") + 1
-    answerable, text, _, flags = pipeline.finish(f"4分野のうちの水素分野の技術は2技術が指定されています。［{n}］",
-                                                 hits, "ja", question, None)
+    answerable, text, _, flags = _finish(engine, pipeline, question, "ja", "バイオ分野：2技術",
+                                         "4分野のうちの水素分野の技術は2技術が指定されています。［{n}］")
     assert not answerable and any("not 水素分野's" in f for f in flags), (text, flags)
     asked = "韓国の国家先端戦略技術のうち、バイオ分野の技術はいくつ指定されているか？"
-    answerable, text, _, flags = pipeline.finish(f"バイオ分野の技術は2技術が指定されています。［{n}］", hits, "ja", asked, None)
+    answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "バイオ分野：2技術",
+                                         "バイオ分野の技術は2技術が指定されています。［{n}］")
     assert answerable and "2技術" in text, (text, flags)
