@@ -123,21 +123,16 @@ def _make_chunk(number: int, pieces: list[_Piece]) -> Chunk:
 _LEADS_IN = re.compile(r"(?:以下|次の|下記|：|:)[^。]{0,30}。?\s*$")
 
 
-def _lead_in(group: list[_Piece], passage: Passage) -> _Piece | None:
-    """The sentence that closes ``group`` and introduces ``passage``, a list on the same heading
-    path, cut off as a piece of its own; None when there is none."""
+def _lead_in_start(group: list[_Piece], passage: Passage) -> int | None:
+    """Where, in the passage of ``group``'s last piece, the sentence that closes the group and
+    introduces ``passage`` (a list on the same heading path) starts; None when there is none."""
     last = group[-1]
     if passage.type != "list" or last.passage.type != "paragraph" or last.passage.path != passage.path:
         return None
     spans = [(a, b) for a, b in _sentence_spans(last.text) if last.text[a:b].strip()]
     if not spans or not _LEADS_IN.search(last.text[spans[-1][0]:spans[-1][1]]):
         return None
-    start = last.start + spans[-1][0]
-    if start > last.start:
-        group[-1] = _Piece(last.passage, last.start, start)
-    else:
-        group.pop()
-    return _Piece(last.passage, start, last.end)
+    return last.start + spans[-1][0]
 
 
 def chunk_passages(passages: Iterable[Passage], settings: ChunkSettings | None = None) -> list[Chunk]:
@@ -155,16 +150,18 @@ def chunk_passages(passages: Iterable[Passage], settings: ChunkSettings | None =
             ):
                 group.append(piece)
                 continue
-            # A list that starts a chunk takes along the sentence that introduces it: cut from
-            # its lead-in, a list of application areas never says what its items are.
-            lead_in = _lead_in(group, passage) if group and piece.start == 0 else None
-            if lead_in is not None and len(lead_in.text) + 1 + len(piece.text) <= settings.max_chars:
+            # A list that starts a chunk takes along the sentence that introduces it, when the
+            # hard limit allows: cut from its lead-in, a list of application areas never says
+            # what its items are.
+            start = _lead_in_start(group, passage) if group and piece.start == 0 else None
+            if start is not None and group[-1].end - start + 1 + len(piece.text) <= settings.max_chars:
+                last = group.pop()
+                if start > last.start:
+                    group.append(_Piece(last.passage, last.start, start))
                 if not group:
                     groups.pop()
-                groups.append([lead_in, piece])
+                groups.append([_Piece(last.passage, start, last.end), piece])
             else:
-                if lead_in is not None:  # too long together: the lead-in stays where it was
-                    group.append(lead_in)
                 groups.append([piece])
     return [_make_chunk(n, group) for n, group in enumerate(groups, start=1)]
 
