@@ -217,14 +217,16 @@ _QUOTED_ITEM_BEFORE = re.compile(r"「([^「」]{1,20})」(?:の[\u4e00-\u9fff]{
 
 
 def figure_of_another_quoted_item(body: str, question: str, value: float, hit: Hit,
-                                  names_item: Callable[[str, str], bool]) -> str | None:
+                                  items_named: Callable[[list[str], str], set[str]]) -> str | None:
     """The item an English sentence and its question name, among those the passage quotes
     (「ライフサイエンス」), when the passage writes ``value`` after none of them but after another
     quoted item, or gives one of them another figure in the unit it writes ``value`` with; else
-    None. ``names_item(item, text)``: whether English text names the Japanese item."""
+    None. ``items_named(items, text)``: the Japanese items English text names."""
     text = unicodedata.normalize("NFKC", hit.chunk.text)
-    asked = [item for item in dict.fromkeys(re.findall(r"「([^「」]{1,20})」", text))
-             if names_item(item, body) and names_item(item, question)]
+    quoted = list(dict.fromkeys(re.findall(r"「([^「」]{1,20})」", text)))
+    named = items_named(quoted, body) if quoted else set()
+    named &= items_named(sorted(named), question) if named else set()
+    asked = [item for item in quoted if item in named]
     if not asked:
         return None
     units = {unit for v, unit in figures_with_units(text) if is_supported(v, {value})}

@@ -169,19 +169,27 @@ class NameChecker:
             self._glossed[passage] = gloss_places(unicodedata.normalize("NFKC", passage)).lower()
         return self._written_in(word, self._glossed[passage])
 
-    def names_item(self, item: str, english: str) -> bool:
-        """Whether English text names an item the report writes in Japanese: its Latin letters
-        as a word (「AI」), its katakana as a transliteration of a phrase ("life sciences" for
-        ライフサイエンス), or each of its words rendered by the text's words (情報通信:
-        "information and communications")."""
-        item = unicodedata.normalize("NFKC", item)
-        if re.fullmatch(r"[A-Za-z0-9 .&-]+", item):
-            return self._written_in(item, english.lower())
-        if KATAKANA_TERM.fullmatch(item) and transliteration_of(item, english_phrases(english)):
-            return True
-        words = [t for t in self._tokenize(item) if re.search(r"\w", t)]
+    def items_named(self, items: list[str], english: str) -> set[str]:
+        """The items the report writes in Japanese that English text names: by their Latin
+        letters as a word (「AI」), their katakana as a transliteration of a phrase ("life
+        sciences" for ライフサイエンス), or each of their words rendered by the text's words
+        (情報通信: "information and communications"). The text's phrases and renderings are
+        worked out once for all the items."""
+        lower, phrases = english.lower(), english_phrases(english)
         rendered = set().union(*self._translated_words(english))
-        return bool(words) and all(w in rendered for w in words)
+        named = set()
+        for item in items:
+            flat = unicodedata.normalize("NFKC", item)
+            if re.fullmatch(r"[A-Za-z0-9 .&-]+", flat):
+                found = self._written_in(flat, lower)
+            elif KATAKANA_TERM.fullmatch(flat) and transliteration_of(flat, phrases):
+                found = True
+            else:
+                words = [t for t in self._tokenize(flat) if re.search(r"\w", t)]
+                found = bool(words) and all(w in rendered for w in words)
+            if found:
+                named.add(item)
+        return named
 
     def is_dictionary_word(self, word: str) -> bool:
         """The lexicon translates the word: an ordinary English word, not a name."""
