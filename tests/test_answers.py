@@ -349,6 +349,10 @@ def test_each_item_of_a_numbered_list_is_a_claim_and_keeps_its_line(engine, pipe
     # became a claim "1." with a citation of its own.
     assert split_answer("上位2つは以下の通りです：\n\n1.［1］自動車\n2.［2］機械器具") == [
         "上位2つは以下の通りです：", "1.［1］自動車", "2.［2］機械器具"]
+    # The last item ends at the blank line after it: 「3. デルタ州（DE）」 had run into the next
+    # paragraph, been kept with it, and had its enumerator read as a figure.
+    assert split_answer("拠点：\n1. フロリダ州\n2. デルタ州\n\nこれらの拠点は20か所。［1］") == [
+        "拠点：", "1. フロリダ州", "2. デルタ州", "これらの拠点は20か所。［1］"]
     assert [v for _, v in claimed_numbers("1. Excellent science：25.0Bユーロ\n2. Innovative Europe")] == [25e9]
     question = "Horizon Europeの3つの柱と、それぞれの予算額を挙げよ。"
     hits = engine.retrieve(question, k=4)
@@ -879,6 +883,9 @@ def test_garbled_copies_of_passage_terms_are_restored():
     assert restore_copied_text("スピントロニクス", passages)[0] == "スピントロニクス"
     # A non-Japanese character with no passage context to read it from is left alone.
     assert restore_copied_text("中国语", passages)[0] == "中国语"
+    # The question's own words count as a source: 「报告書」 copies its 報告書.
+    assert restore_copied_text("报告書は基準を共有すべきとしている。", passages,
+                               "報告書はどのような基準を共有すべきとしている？")[0] == "報告書は基準を共有すべきとしている。"
     # A country named in Chinese gets the passage's Japanese name; 印度 stays where no passage
     # writes インド.
     german = ["ドイツでは連邦政府が量子技術に約6億5,000万ユーロを投じる。"]

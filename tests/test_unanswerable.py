@@ -360,6 +360,42 @@ def test_a_figure_the_passage_lists_for_another_item_does_not_answer_for_the_one
         assert "億円" in text and "未確認" not in text, (kept, text, flags)
 
 
+def test_an_allocation_listed_for_another_programme_is_not_the_one_asked(engine, pipeline):
+    # 「2022年会計年度はNSTCに20億ドル、NAPMPに25億ドル、残りの活動に5億ドル」: asked what NAPMP got,
+    # "$2 billion" is NSTC's allocation, in either language.
+    question = "How much was allocated to the National Advanced Packaging Manufacturing Program (NAPMP) in fiscal 2022?"
+    answerable, text, _, flags = _finish(engine, pipeline, question, "en", "NAPMPに25億ドル", "$2 billion [{n}]")
+    assert not answerable and any("another item's figure, not NAPMP's" in f for f in flags), (text, flags)
+    answerable, text, _, flags = _finish(engine, pipeline, question, "en", "NAPMPに25億ドル",
+                                         "NAPMP was allocated $2.5 billion in fiscal 2022.[{n}]")
+    assert answerable and "2.5 billion" in text, (text, flags)
+    # An answer that names the programme the figure belongs to is about that programme.
+    answerable, text, _, flags = _finish(engine, pipeline, question, "en", "NAPMPに25億ドル",
+                                         "The NSTC got $2 billion and NAPMP $2.5 billion.[{n}]")
+    assert answerable and "2 billion" in text and "2.5 billion" in text, (text, flags)
+    asked = "2022会計年度にNAPMPに割り当てられた額は？"
+    answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "NAPMPに25億ドル", "20億ドルです。［{n}］")
+    assert not answerable and any("another item's figure, not NAPMP's" in f for f in flags), (text, flags)
+
+
+@pytest.mark.parametrize("question, answer, missing", [
+    ("NAPMPの拠点はどの州に置かれる？", "これらの拠点は全米20か所の地域技術ハブを構築する。［1］", True),
+    ("NAPMPの拠点はどの州に置かれる？", "拠点はテキサス州に置かれる。［1］", False),
+    ("論文数が最も多いのはどの国？", "論文数が最も多い。［1］", True),
+    ("論文数が最も多いのはどの国？", "中国が最も多い。［1］", False),
+    ("TSMCの工場はどの県にある？", "熊本県に建設された。［1］", False),
+    ("Which country has stayed first in paper output?", "It has stayed first for ten years.[1]", True),
+    ("Which country has stayed first in paper output?", "China has stayed first.[1]", False),
+    ("In which town will the fab be built?", "The fab will be built in Crolles.[1]", False),
+    ("In which town will the fab be built?", "The fab will be built jointly.[1]", True),
+    ("Which company sells it, and in which year?", "10x Genomics, in 2019.[1]", False),
+])
+def test_a_place_asked_by_its_kind_must_be_named(question, answer, missing):
+    from rag.answer.near_miss import names_no_place
+
+    assert names_no_place(question, answer) is missing
+
+
 def test_a_figure_stated_before_the_passage_names_the_subject_is_not_the_subjects(engine, pipeline):
     # 「2019年にはQuantERAコンソーシアムによる20Mユーロを投じるプロジェクト公募」 comes before the
     # passage mentions the QUCATS phase; the launch budget after the Quantum Flagship is named is its own.

@@ -158,9 +158,9 @@ def _opening_name(body: str, names: NameChecker) -> list[Name]:
 
 
 # An item written right before its figure: 「AI」が, 研究開発86％, 半導体分野：8技術, 企業が15兆円,
-# 半導体工場建設には約50億ユーロ.
+# 半導体工場建設には約50億ユーロ, NSTCに20億ドル (an allocation).
 _ITEM_BEFORE = re.compile(r"(?:「([^「」]{1,20})」|([\u4e00-\u9fffァ-ヴーA-Za-z・]{2,12}))"
-                          r"(?:が|は|では|には|で|:|\()?\s*(?:約|およそ)?\s*$")  # text is NFKC: （ is (
+                          r"(?:が|は|では|には|に|で|:|\()?\s*(?:約|およそ)?\s*$")  # text is NFKC: （ is (
 _ITEM_LOOK_BEHIND = 24
 
 
@@ -192,23 +192,35 @@ def _unlisted_sibling(question: str, items: list[str], passage: str) -> str | No
     return None
 
 
-def figure_of_another_item(body: str, question: str, value: float, hit: Hit) -> str | None:
+def figure_of_another_item(body: str, question: str, value: float, hit: Hit,
+                           items_named: Callable[[list[str], str], set[str]] | None = None) -> str | None:
     """The item the question asks about to which the passage gives another figure than
     ``value``, in a sentence that gives ``value`` to an item neither the question nor ``body``
-    (a Japanese answer sentence) names; else None."""
+    (an answer sentence) names; else None. A Japanese sentence names an item by writing it;
+    an English one by ``items_named(items, text)`` (the Japanese items English text names): asked
+    what NAPMP was allotted, "$2 billion" is the 20億ドル of 「NSTCに20億ドル、NAPMPに25億ドル」."""
     question = unicodedata.normalize("NFKC", question)
+    text = question + unicodedata.normalize("NFKC", body)
     listed = [_items(s) for s in chunk_sentences(hit.chunk)]
     own = [(item, unit) for items in listed for item, v, unit in items if is_supported(v, {value})]
-    if not own or any(item in question + unicodedata.normalize("NFKC", body) for item, _ in own):
+    if not own:
         return None
-    sibling = _unlisted_sibling(question, [item for item, _ in own], unicodedata.normalize("NFKC", hit.chunk.text))
-    if sibling:
-        return sibling
+    if items_named is None:
+        if any(item in text for item, _ in own):
+            return None
+        sibling = _unlisted_sibling(question, [item for item, _ in own], unicodedata.normalize("NFKC", hit.chunk.text))
+        if sibling:
+            return sibling
+        asked = lambda item: item in question  # noqa: E731
+    else:
+        if items_named([item for item, _ in own], text):
+            return None
+        asked = lambda item: bool(items_named([item], question))  # noqa: E731
     units = {unit for _, unit in own}
     beside = [(item, v, unit) for items in listed if any(is_supported(v, {value}) for _, v, _ in items)
               for item, v, unit in items]
     return next((item for item, v, unit in beside
-                 if unit in units and not is_supported(v, {value}) and item in question), None)
+                 if unit in units and not is_supported(v, {value}) and asked(item)), None)
 
 
 # A quoted item before its figure, also through a short noun: 「物質・材料」の研究費は1兆1,940億円,

@@ -26,9 +26,11 @@ NOT_AN_END = (r"(?<!\bi\.e)(?<!\be\.g)(?<!\bU\.S)(?<!\betc)(?<!\bvs)(?<!\bapprox
 SENTENCE_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\])|\s*(?:［\d+］|\[\d+\])(?=[ \t]*(?:\n|$)))*"
 ENGLISH_END = rf"{NOT_AN_END}[.!?]{SENTENCE_MARKERS}(?=\s+[^a-z]|\s*$)"
 _MARKER_LINE = re.compile(r"[ \t]*\n\s*((?:(?:［\d+］|\[\d+\])[ \t]*)+)(?=\n|$)")
-# Each item of a numbered list is a claim of its own, whatever ends it.
+# Each item of a numbered list is a claim of its own, whatever ends it; so is a paragraph, as the
+# last item of a list is (「3. デルタ州（DE）」 before a blank line is no part of the paragraph after it).
 LIST_ITEM = re.compile(rf"\s*{LIST_NUMBER}(?:[ \t]|［\d+］|\[\d+\])")
-_ANSWER_SENTENCE = re.compile(rf".+?(?:[。！？]{SENTENCE_MARKERS}|{ENGLISH_END}|(?=\n{LIST_ITEM.pattern})|$)", re.S)
+_ANSWER_SENTENCE = re.compile(
+    rf".+?(?:[。！？]{SENTENCE_MARKERS}|{ENGLISH_END}|(?=\n{LIST_ITEM.pattern})|(?=[ \t]*\n[ \t]*\n)|$)", re.S)
 
 
 def chunk_location(chunk: Chunk) -> dict:

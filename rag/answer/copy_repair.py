@@ -169,7 +169,8 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     notes: list[str] = []
     sources = "\n".join(passages)
     text = _restore_country_names(text, sources + "\n" + question, notes)
-    text = _restore_foreign_characters(text, sources, notes)
+    # The question too: 「报告書は…」 copies the question's 報告書, which no passage may write.
+    text = _restore_foreign_characters(text, sources + "\n" + question, notes)
     text = _restore_katakana(text, sources, question, notes)
     text = _restore_loanwords(text, sources, notes)
     text = _complete_cut_words(text, sources, notes)

@@ -36,6 +36,7 @@ import re
 import unicodedata
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
+from ..places import places_named
 from .citations import split_answer, strip_markers
 from .dates import YEAR, years_asked, years_written
 from .numbers import NUMBER_WORDS, is_supported, numbers_in
@@ -44,6 +45,7 @@ from .qualifiers import new_figures, only_bounds
 
 EXACT_FIGURE = "an exact figure"
 MUNICIPALITY = "a municipality"
+PLACE = "a place"
 AMOUNT_OF_MONEY = "an amount of money"
 SHARE = "a share"
 COUNT = "a count in the unit asked"
@@ -233,6 +235,36 @@ def names_prefecture_only(quotes: list[str]) -> bool:
     return bool(_places(_PREFECTURE, _NOT_PREFECTURE, text)) and not _places(_MUNICIPALITY, _NOT_MUNICIPALITY, text)
 
 
+# A state, prefecture or country asked for by its kind: 「どの州」, 「何県」, "which country".
+_PLACE_ASKED_JA = re.compile(r"(?:どの|どこの|何)(州|県|国)")
+_PLACE_ASKED_EN = re.compile(r"\b(?:which|what) (state|prefecture|country|city|town)\b", re.I)
+# A named state or prefecture: テキサス州, 熊本県 (not 各州, 州政府).
+_NAMED_KIND = {"州": re.compile(r"(?<![各全同本当他両])[\u4e00-\u9fffァ-ヴー]+州"),
+               "県": re.compile(r"(?<![各全同本当他両])[\u4e00-\u9fff]+[県都府]|北海道")}
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z.-]+")
+
+
+def names_no_place(question: str, answer: str) -> bool:
+    """Whether ``question`` asks which state, prefecture or country (or, in English, city or
+    town), and ``answer`` names none that the question does not: asked in which state NAPMP's
+    centres stand, 「これらの拠点は…全米20か所の地域技術ハブ…」 names no state."""
+    question, answer = unicodedata.normalize("NFKC", question), unicodedata.normalize("NFKC", strip_markers(answer))
+    asked = _PLACE_ASKED_JA.search(question)
+    if asked:
+        if asked.group(1) == "国":
+            return not places_named(answer) - places_named(question)
+        return not any(m.group(0) not in question for m in _NAMED_KIND[asked.group(1)].finditer(answer))
+    asked = _PLACE_ASKED_EN.search(question)
+    if not asked:
+        return False
+    if asked.group(1).lower() == "country":
+        return not places_named(answer) - places_named(question)
+    # A state, city or town is a name: a capitalised word the question does not write.
+    known = {w.lower() for w in re.findall(r"[A-Za-z.-]+", question)}
+    return not any(w.lower() not in known and w.lower() not in ENGLISH_FUNCTION_WORDS
+                   for w in _CAPITALISED.findall(answer))
+
+
 # "actually", 実績: the question wants what happened, not what was planned.
 _ACHIEVED_ASKED = re.compile(r"\b(?:actually|in reality|in practice|so far|to date)\b|実際に|実際の|実際は|実績|これまでに",
                              re.I)
@@ -296,12 +328,14 @@ def only_totals(question: str, answer: str, quotes: list[str]) -> bool:
 
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
-    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``YEARLY_AMOUNT``, ``SHARE``,
+    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``PLACE``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``YEARLY_AMOUNT``, ``SHARE``,
     ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
     if _MUNICIPALITY_ASKED.search(unicodedata.normalize("NFKC", question)) and names_prefecture_only(quotes):
         return MUNICIPALITY
+    if names_no_place(question, answer):
+        return PLACE
     if asks_for_achievement(question) and only_plans(answer, question, quotes):
         return ACHIEVED
     if dated_otherwise(question, answer, quotes):

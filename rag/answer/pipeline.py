@@ -24,7 +24,7 @@ from .context import build_messages, select_context
 from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, YEARLY_AMOUNT, asks_for_figure,
+from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, PLACE, YEARLY_AMOUNT, asks_for_figure,
                         missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
 from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, REFUSAL_PHRASES, UNVERIFIED_ANSWER
@@ -100,7 +100,7 @@ def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
 
 
 # What the flag of a near miss says the answer lacks, by the kind of precision missing.
-_NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", ACHIEVED: "the report gives only plans",
+_NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", PLACE: "the answer names none", ACHIEVED: "the report gives only plans",
                    ANOTHER_YEAR: "the report dates the figure to other years",
                    YEARLY_AMOUNT: "the report gives only totals over several years"}
 # Near misses answered with the report's own words under a message: it plans what the answer
