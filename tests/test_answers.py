@@ -362,6 +362,10 @@ def test_each_item_of_a_numbered_list_is_a_claim_and_keeps_its_line(engine, pipe
     assert len(lines) == 2 and lines[0].startswith("1. Excellent") and lines[1].startswith("2. Global")
     assert all(line.endswith("］") for line in lines)
     assert "25.0B" in citations[0].quote
+    # A paragraph that opens with a bullet keeps its line too.
+    bulleted = "Horizon Europeの柱の予算：25.0Bユーロ［1］\n\n- Excellent science：25.0Bユーロ［1］"
+    text, _, _ = pipeline.verifier.verify(bulleted, hits, "ja", question)
+    assert "［1］\n- Excellent science：" in text, text
 
 
 def test_a_quote_states_the_claims_figure_even_where_a_page_break_splits_its_sentence(engine, pipeline):

@@ -205,22 +205,20 @@ def figure_of_another_item(body: str, question: str, value: float, hit: Hit,
     own = [(item, unit) for items in listed for item, v, unit in items if is_supported(v, {value})]
     if not own:
         return None
+    def named(items: list[str], where: str) -> bool:
+        return bool(items_named(items, where)) if items_named else any(item in where for item in items)
+
+    if named([item for item, _ in own], text):
+        return None
     if items_named is None:
-        if any(item in text for item, _ in own):
-            return None
         sibling = _unlisted_sibling(question, [item for item, _ in own], unicodedata.normalize("NFKC", hit.chunk.text))
         if sibling:
             return sibling
-        asked = lambda item: item in question  # noqa: E731
-    else:
-        if items_named([item for item, _ in own], text):
-            return None
-        asked = lambda item: bool(items_named([item], question))  # noqa: E731
     units = {unit for _, unit in own}
     beside = [(item, v, unit) for items in listed if any(is_supported(v, {value}) for _, v, _ in items)
               for item, v, unit in items]
     return next((item for item, v, unit in beside
-                 if unit in units and not is_supported(v, {value}) and asked(item)), None)
+                 if unit in units and not is_supported(v, {value}) and named([item], question)), None)
 
 
 # A quoted item before its figure, also through a short noun: 「物質・材料」の研究費は1兆1,940億円,
