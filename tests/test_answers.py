@@ -366,6 +366,10 @@ def test_each_item_of_a_numbered_list_is_a_claim_and_keeps_its_line(engine, pipe
     bulleted = "Horizon Europeの柱の予算：25.0Bユーロ［1］\n\n- Excellent science：25.0Bユーロ［1］"
     text, _, _ = pipeline.verifier.verify(bulleted, hits, "ja", question)
     assert "［1］\n- Excellent science：" in text, text
+    # So does a paragraph after one that ended without a full stop.
+    paragraphs = "Excellent science：25.0Bユーロ［1］\n\nGlobal Challenges and European Industrial Competitiveness：53.5Bユーロ［1］"
+    text, _, _ = pipeline.verifier.verify(paragraphs, hits, "ja", question)
+    assert "［1］\nGlobal Challenges" in text, text
 
 
 def test_a_quote_states_the_claims_figure_even_where_a_page_break_splits_its_sentence(engine, pipeline):
@@ -1252,6 +1256,8 @@ def test_the_subject_must_stand_in_a_sentence_that_states_the_figure(engine, pip
     ("化審法である［1］。", False),  # a sentence: it ends in hiragana
     ("審査を義務づけている法律は化審法と呼ばれ、化学物質の事前審査などを定めている法律である［1］。", False),
     ("1. 自動車［1］\n2. 機械器具［1］", False),  # a list keeps its own lines
+    ("試作回数：1/20［1］\n開発期間：1/20［1］", True),  # short phrases on lines of their own
+    ("試作回数：1/20［1］\n開発期間は1/20に短縮された［1］", False),
 ])
 def test_a_bare_japanese_phrase_is_told_from_a_sentence(answer, bare):
     from rag.answer.terse import is_bare_phrase

@@ -235,22 +235,36 @@ def names_prefecture_only(quotes: list[str]) -> bool:
     return bool(_places(_PREFECTURE, _NOT_PREFECTURE, text)) and not _places(_MUNICIPALITY, _NOT_MUNICIPALITY, text)
 
 
-# A state, prefecture or country asked for by its kind: 「どの州」, 「何県」, "which country".
-_PLACE_ASKED_JA = re.compile(r"(?:どの|どこの|何)(州|県|国)")
+# A state, prefecture or country asked for by its kind: 「どの州」, 「何県」, "which country"; or a site
+# (立地, 所在地) of any kind.
+_PLACE_ASKED_JA = re.compile(r"(?:どの|どこの|何)(州|県|国)|(立地|所在地)")
 _PLACE_ASKED_EN = re.compile(r"\b(?:which|what) (state|prefecture|country|city|town)\b", re.I)
 # A named state or prefecture: テキサス州, 熊本県 (not 各州, 州政府).
 _NAMED_KIND = {"州": re.compile(r"(?<![各全同本当他両])[\u4e00-\u9fffァ-ヴー]+州"),
                "県": re.compile(r"(?<![各全同本当他両])[\u4e00-\u9fff]+[県都府]|北海道")}
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z.-]+")
+# アリゾナ, ドレスデン: a foreign site's name; not a unit after its figure (50億ユーロ).
+_KATAKANA_NAME = re.compile(r"(?<![\d千万億兆])[ァ-ヴ][ァ-ヴー]+")
+
+
+def _names_site(answer: str, question: str) -> bool:
+    """Whether a Japanese answer names a place the question does not: a country, a state or
+    prefecture, a municipality, or a foreign name in katakana."""
+    found = [m.group(0) for kind in (*_NAMED_KIND.values(), _MUNICIPALITY, _KATAKANA_NAME) for m in kind.finditer(answer)]
+    return bool(places_named(answer) - places_named(question)) or any(name not in question for name in found)
 
 
 def names_no_place(question: str, answer: str) -> bool:
     """Whether ``question`` asks which state, prefecture or country (or, in English, city or
-    town), and ``answer`` names none that the question does not: asked in which state NAPMP's
-    centres stand, 「これらの拠点は…全米20か所の地域技術ハブ…」 names no state."""
+    town; in Japanese, a site: 立地), and ``answer`` names none that the question does not: asked
+    in which state NAPMP's centres stand, 「これらの拠点は…全米20か所の地域技術ハブ…」 names no
+    state; asked where TSMC's plants stand in Japan, the US and Germany, an answer of amounts
+    (「日本: …約50億ユーロ、米国: …99億ユーロ」) names no site."""
     question, answer = unicodedata.normalize("NFKC", question), unicodedata.normalize("NFKC", strip_markers(answer))
     asked = _PLACE_ASKED_JA.search(question)
     if asked:
+        if asked.group(2):
+            return not _names_site(answer, question)
         if asked.group(1) == "国":
             return not places_named(answer) - places_named(question)
         return not any(m.group(0) not in question for m in _NAMED_KIND[asked.group(1)].finditer(answer))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .citations import Citation, markers_in, strip_markers
+from .citations import LIST_ITEM, Citation, markers_in, strip_markers
 
 # A phrase this short without a sentence ending is an answer word, not an answer sentence. Every
 # sentence ending of a Japanese answer (です, ます, た, る, ない, …) is written in hiragana; a
@@ -27,9 +27,12 @@ FIGURE_IN_QUOTE = "報告書の記述：「{quote}」［{marker}］"
 
 
 def is_bare_phrase(text: str) -> bool:
+    """Whether the answer is one short phrase, or a few on lines of their own (「試作回数：1/20」,
+    「開発期間：1/20」), without a sentence among them; a numbered list keeps its own lines."""
     body = strip_markers(text).strip().rstrip("。")
-    return bool(body) and len(body) <= MAX_PHRASE_CHARS and "。" not in body and "\n" not in body \
-        and not _SENTENCE_END.search(body)
+    lines = [line.strip().rstrip("。") for line in body.split("\n") if line.strip()]
+    return bool(lines) and len("".join(lines)) <= MAX_PHRASE_CHARS and "。" not in body \
+        and not any(_SENTENCE_END.search(line) or LIST_ITEM.match(line) for line in lines)
 
 
 def with_supporting_quotes(text: str, citations: list[Citation], language: str) -> tuple[str, str | None]:

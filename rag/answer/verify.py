@@ -49,6 +49,7 @@ _BRACKETED_FIGURE = re.compile(
 _ANNOUNCES_LIST = re.compile(r"[：:]\s*$|(?:以下|次)の(?:通り|とおり)(?:です|である)?。?\s*$|\bas follows\.?\s*$", re.I)
 # A sentence that opens a line of its own in the answer: a numbered item, or a bullet (「- 都市：29」).
 _OWN_LINE = re.compile(rf"{LIST_ITEM.pattern}|\s*[-・•*][ \t]")
+_ENDS_SENTENCE = re.compile(r"[。．！？.!?」』）)]\s*(?:［\d+］|\[\d+\])*\s*$")
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 # "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
 _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
@@ -264,7 +265,8 @@ class AnswerVerifier:
             fmt = "［{}］" if language == "ja" else "[{}]"
             parts.append(body.rstrip() + "".join(fmt.format(n) for n in marks))
         joiner = "" if language == "ja" else " "
-        # The items of a list keep a line each, as does a paragraph that starts a bulleted list.
-        text = "".join(("\n" if i and _OWN_LINE.match(part) else joiner if i else "") + part
-                       for i, part in enumerate(parts))
+        # The items of a list keep a line each, as does a paragraph that starts a bulleted list or
+        # follows a line that ended without a full stop (split_answer cut there at a blank line).
+        text = "".join(("\n" if i and (_OWN_LINE.match(part) or not _ENDS_SENTENCE.search(parts[i - 1]))
+                        else joiner if i else "") + part for i, part in enumerate(parts))
         return text, citations, flags
