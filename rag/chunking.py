@@ -172,8 +172,27 @@ def heading_header(chunk: Chunk) -> str:
     return "［" + " > ".join(path) + "］" if path else ""
 
 
-_HEADING_MARKS = re.compile(r"^[■●○◆□\s]+|［注\d+］|\s+")
+_HEADING_MARKS = re.compile(r"^[■●○◆□\s]+|［注\d+］")
+# A space counts only between two Latin words or numbers ("The CHIPS and Science Act of 2022").
+_SPACE = re.compile(r"\s+(?![A-Za-z0-9])|(?<![A-Za-z0-9.,:&])\s+")
+_LATIN_PHRASE_END = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:&'-]*$")
 SHORT_HEADING_CHARS = 24
+LATIN_OVERRUN = 12  # characters a Latin phrase may run past the limit rather than be cut
+
+
+def _shortened(heading: str) -> str:
+    """``heading`` cut to SHORT_HEADING_CHARS, never inside a Latin phrase: "…Act of 2" reads as
+    another year (the model wrote "The CHIPS and Science Act of 2014"). A phrase that ends soon
+    after the limit is kept whole; a longer one is left out."""
+    if len(heading) <= SHORT_HEADING_CHARS:
+        return heading
+    cut = heading[:SHORT_HEADING_CHARS]
+    inside = _LATIN_PHRASE_END.search(cut)
+    if inside and re.match(r"[A-Za-z0-9 .,:&'-]", heading[SHORT_HEADING_CHARS]):
+        whole = re.match(r"[A-Za-z0-9 .,:&'-]*", heading[inside.start():]).group(0).rstrip()
+        cut = (heading[:inside.start()] + whole if len(whole) - len(inside.group(0)) <= LATIN_OVERRUN
+               else cut[:inside.start()])
+    return cut.rstrip(" （(・、/")
 
 
 def short_heading(chunk: Chunk) -> str:
@@ -182,8 +201,8 @@ def short_heading(chunk: Chunk) -> str:
     "1.2.4 … > 米国 > ■基本政策 > ● 国家ナノテクノロジーイニシアティブ（…：NNI）［注2］" becomes
     "米国 / 国家ナノテクノロジーイニシアティブ（Nati…": every token of context costs prefill time.
     """
-    parts = [_HEADING_MARKS.sub("", p) for p in chunk.heading_path[2:]]
-    parts = [p[:SHORT_HEADING_CHARS] for p in parts if p]
+    parts = [_SPACE.sub("", _HEADING_MARKS.sub("", p)) for p in chunk.heading_path[2:]]
+    parts = [_shortened(p) for p in parts if p]
     if not parts:
         return chunk.heading_path[-1] if chunk.heading_path else chunk.section
     return parts[0] if len(parts) == 1 else f"{parts[0]} / {parts[-1]}"

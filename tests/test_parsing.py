@@ -244,3 +244,20 @@ def test_a_lead_in_stays_when_it_and_the_list_would_pass_the_hard_limit():
     assert not moved[-2].text.endswith("以下のとおりである。")
     kept = chunk_passages([paragraph, long_list], settings)
     assert kept[-2].text.endswith("重点分野は以下のとおりである。") and kept[-1].text.startswith("•長い項目。")
+
+
+@pytest.mark.parametrize("heading, label", [
+    # Spaces between Latin words stay, and a phrase is not cut inside: "…Act of 2" read as
+    # another year (the model wrote "Act of 2014").
+    ("● The CHIPS and Science Act of 2022（半導体・科学法2022）［注4］", "米国 / The CHIPS and Science Act of 2022"),
+    # A Latin phrase running far past the limit is left out rather than cut.
+    ("● 国家ナノテクノロジーイニシアティブ （National Nanotechnology Initiative：NNI）", "米国 / 国家ナノテクノロジーイニシアティブ"),
+    # Japanese is cut at the limit, its spaces gone; a number is never cut inside.
+    ("■マテリアル革新力強化戦略にもとづく具体的な 取り組み", "米国 / マテリアル革新力強化戦略にもとづく具体的な取り組"),
+    ("(2)新しい計算物質科学の潮流（2022年4月11日開催）", "米国 / (2)新しい計算物質科学の潮流（2022年4月11"),
+])
+def test_a_short_heading_keeps_latin_phrases_and_numbers_whole(heading, label):
+    from rag.chunking import Chunk, short_heading
+
+    chunk = Chunk("c0001", "本文。", "1.2.4", ["1.2 世界の潮流", "1.2.4 主要国", "米国", heading], 57, 57, ["p1"])
+    assert short_heading(chunk) == label
