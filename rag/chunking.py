@@ -173,7 +173,8 @@ def heading_header(chunk: Chunk) -> str:
 
 
 _HEADING_MARKS = re.compile(r"^[■●○◆□\s]+|［注\d+］")
-# A space counts only between two Latin words or numbers ("The CHIPS and Science Act of 2022").
+# A space counts only between two Latin words or numbers ("The CHIPS and Science Act of 2022");
+# runs of white space are one space first (a tab may stand in a heading).
 _SPACE = re.compile(r"\s+(?![A-Za-z0-9])|(?<![A-Za-z0-9.,:&])\s+")
 _LATIN_PHRASE_END = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:&'-]*$")
 SHORT_HEADING_CHARS = 24
@@ -199,9 +200,9 @@ def short_heading(chunk: Chunk) -> str:
     """A compact label for the model: the country or theme, and the most specific heading.
 
     "1.2.4 … > 米国 > ■基本政策 > ● 国家ナノテクノロジーイニシアティブ（…：NNI）［注2］" becomes
-    "米国 / 国家ナノテクノロジーイニシアティブ（Nati…": every token of context costs prefill time.
+    "米国 / 国家ナノテクノロジーイニシアティブ": every token of context costs prefill time.
     """
-    parts = [_SPACE.sub("", _HEADING_MARKS.sub("", p)) for p in chunk.heading_path[2:]]
+    parts = [_SPACE.sub("", " ".join(_HEADING_MARKS.sub("", p).split())) for p in chunk.heading_path[2:]]
     parts = [_shortened(p) for p in parts if p]
     if not parts:
         return chunk.heading_path[-1] if chunk.heading_path else chunk.section

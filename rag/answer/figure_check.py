@@ -146,8 +146,8 @@ class FigureChecker:
                                                                   [h.chunk.text for h in hits])
             if subject:
                 return f"from a passage that does not name {subject}"
-            item = ((self._names and figure_of_another_quoted_item(body, question, value, hit, self._names.items_named))
-                    or (self._names and figure_of_another_item(body, question, value, hit, self._names.items_named)))
+            item = self._names and (figure_of_another_quoted_item(body, question, value, hit, self._names.items_named)
+                                    or figure_of_another_item(body, question, value, hit, self._names.items_named))
             if item:
                 return f"another item's figure, not {item}'s"
             return (contradicts_period(body, value, hit.chunk.text)

@@ -250,7 +250,8 @@ _KATAKANA_NAME = re.compile(r"(?<![\d千万億兆])[ァ-ヴ][ァ-ヴー]+")
 def _names_site(answer: str, question: str) -> bool:
     """Whether a Japanese answer names a place the question does not: a country, a state or
     prefecture, a municipality, or a foreign name in katakana."""
-    found = [m.group(0) for kind in (*_NAMED_KIND.values(), _MUNICIPALITY, _KATAKANA_NAME) for m in kind.finditer(answer)]
+    found = [m.group(0) for kind in (*_NAMED_KIND.values(), _KATAKANA_NAME) for m in kind.finditer(answer)]
+    found += _places(_MUNICIPALITY, _NOT_MUNICIPALITY, answer)  # not 都市, 市町村
     return bool(places_named(answer) - places_named(question)) or any(name not in question for name in found)
 
 
