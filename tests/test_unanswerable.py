@@ -17,7 +17,7 @@ from rag.answer.output import clean_output
 from rag.answer.dates import years_written
 from rag.answer.pipeline import _years_not_in
 from rag.answer.periods import contradicts_period
-from rag.answer.prompts import CANNOT_ANSWER
+from rag.answer.prompts import CANNOT_ANSWER, UNVERIFIED_ANSWER
 from rag.answer.subjects import SubjectChecker
 from rag.answer.units import different_unit
 
@@ -387,6 +387,11 @@ def test_an_allocation_listed_for_another_programme_is_not_the_one_asked(engine,
     answerable, text, _, flags = _finish(engine, pipeline, question, "en", "NAPMPに25億ドル",
                                          "The NSTC got $2 billion and NAPMP $2.5 billion.[{n}]")
     assert answerable and "2 billion" in text and "2.5 billion" in text, (text, flags)
+    # Asked for a site, an answer that names none is not passed off as the report's silence.
+    question = "NAPMPの拠点はどの州に置かれる？"
+    answerable, text, _, flags = _finish(engine, pipeline, question, "ja", "NAPMPに25億ドル",
+                                         "NAPMPは全米の地域のイノベーションに投資する。［{n}］")
+    assert not answerable and text == UNVERIFIED_ANSWER["ja"] and any("asks for a place" in f for f in flags), (text, flags)
     asked = "2022会計年度にNAPMPに割り当てられた額は？"
     answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "NAPMPに25億ドル", "20億ドルです。［{n}］")
     assert not answerable and any("another item's figure, not NAPMP's" in f for f in flags), (text, flags)

@@ -191,6 +191,8 @@ class AnswerPipeline:
                 citations = [c for c in citations if states_plan(c.quote)]
             shown = _in_report_words(citations) if language == "ja" else "".join(f"[{c.marker}]" for c in citations)
             return False, _SHOWN_IN_REPORT_WORDS[missing][language].format(answer=shown), citations
+        if missing == PLACE:  # the report may well name the place; the drafted answer did not
+            return False, UNVERIFIED_ANSWER[language], []
         # The prefecture may belong to another subject; the figure that is no amount, to another thing.
         return False, CANNOT_ANSWER[language], []
 
