@@ -348,6 +348,10 @@ def test_a_period_written_after_the_figure_counts():
     ("TSMCの新工場の立地を、日本・米国・ドイツについてそれぞれ答えよ。",
      "日本: TSMCの半導体工場建設は約50億ユーロ、米国: 生産拠点建設には99億ユーロ。［1］", PLACE),
     ("TSMCの新工場の立地を、日本・米国・ドイツについてそれぞれ答えよ。", "日本は熊本県、米国はアリゾナ州。［1］", None),
+    ("TSMCの新工場の立地を、日本・米国・ドイツについてそれぞれ答えよ。", "日本は熊本県、ドイツはドレスデン。［1］", None),
+    # Companies in katakana are no sites.
+    ("TSMCの新工場の立地を、日本・米国・ドイツについてそれぞれ答えよ。",
+     "日本: インテルの生産拠点建設には99億ユーロ、インフィニオンには10億ユーロ。［1］", PLACE),
 ])
 def test_a_count_share_or_place_asked_must_be_what_the_answer_gives(question, answer, missing):
     assert missing_precision(question, answer, []) == missing

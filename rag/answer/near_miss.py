@@ -36,6 +36,7 @@ import re
 import unicodedata
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
+from ..lexicon import place_name
 from ..places import places_named
 from .citations import split_answer, strip_markers
 from .dates import YEAR, years_asked, years_written
@@ -243,15 +244,16 @@ _PLACE_ASKED_EN = re.compile(r"\b(?:which|what) (state|prefecture|country|city|t
 _NAMED_KIND = {"州": re.compile(r"(?<![各全同本当他両])[\u4e00-\u9fffァ-ヴー]+州"),
                "県": re.compile(r"(?<![各全同本当他両])[\u4e00-\u9fff]+[県都府]|北海道")}
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z.-]+")
-# アリゾナ, ドレスデン: a foreign site's name; not a unit after its figure (50億ユーロ).
-_KATAKANA_NAME = re.compile(r"(?<![\d千万億兆])[ァ-ヴ][ァ-ヴー]+")
+_KATAKANA_WORD = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
 
 
 def _names_site(answer: str, question: str) -> bool:
     """Whether a Japanese answer names a place the question does not: a country, a state or
-    prefecture, a municipality, or a foreign name in katakana."""
-    found = [m.group(0) for kind in (*_NAMED_KIND.values(), _KATAKANA_NAME) for m in kind.finditer(answer)]
+    prefecture, a municipality, or a foreign place the dictionary knows in katakana (アリゾナ,
+    ドレスデン; not the companies インテル and インフィニオン, whose plants were the answer)."""
+    found = [m.group(0) for kind in _NAMED_KIND.values() for m in kind.finditer(answer)]
     found += _places(_MUNICIPALITY, _NOT_MUNICIPALITY, answer)  # not 都市, 市町村
+    found += [w for w in _KATAKANA_WORD.findall(answer) if place_name(w, named_as_place=True)]
     return bool(places_named(answer) - places_named(question)) or any(name not in question for name in found)
 
 
