@@ -7,7 +7,9 @@ every figure and citation of that answer checks out: it only says less than was 
 gaps are recognised here, from the question's wording and the answer's figures or quotes:
 
 - an exact figure asked for, where every new figure of the answer is a bound or an estimate;
-- a municipality asked for, where the quoted sentences name a prefecture and no municipality;
+- a municipality asked for, where the quoted sentences name a prefecture and no municipality,
+  or a state, prefecture, country or site asked for, where the answer names none
+  (asked_places.py);
 - an amount of money asked for, where no new figure of the answer is one (or a share): asked
   what the HEPS light source cost, the model answered with the 452,200 gauss of the magnet
   listed beside it, a figure the passage does state;
@@ -36,8 +38,7 @@ import re
 import unicodedata
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
-from ..lexicon import place_name
-from ..places import places_named
+from .asked_places import asks_for_municipality, names_no_place, names_prefecture_only
 from .citations import split_answer, strip_markers
 from .dates import YEAR, years_asked, years_written
 from .numbers import NUMBER_WORDS, is_supported, numbers_in
@@ -59,14 +60,6 @@ _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was
                         r"share|percentage|total|budget|count)\b", re.I)
 _EXACT_JA = re.compile(r"正確に|正確な|厳密に|厳密な|ちょうど|きっかり")
 _FIGURE_JA = re.compile(r"何|いくつ|いくら|どれ(だけ|くらい|ほど)|数")
-_MUNICIPALITY_ASKED = re.compile(r"市町村|市区町村|どの(自治体|市|町|村)|何(市|町|村)|"
-                                 r"\b(which|what) (city|town|municipality|village)\b|\bin which (city|town)\b", re.I)
-# 熊本県, 京都府, 東京都, 北海道; つくば市, 千歳市. Words that end the same way are not places:
-# 政府, 内閣府; 都市, 市場, 町工場.
-_PREFECTURE = re.compile(r"[\u4e00-\u9fff]{1,3}[県府]|東京都|北海道")
-_NOT_PREFECTURE = ("政府", "閣府", "領府")
-_MUNICIPALITY = re.compile(r"[\u4e00-\u9fff\u3041-\u3096ァ-ヴー]{1,5}[市町村](?![場民長況販内外街区化工])")
-_NOT_MUNICIPALITY = ("都市", "各市", "市町村")
 
 
 # "How much did … cost", "what is the budget", 「建設費はいくらか」, 「予算額は何億円か」.
@@ -214,10 +207,6 @@ def _missing_amount(question: str, answer: str) -> str | None:
     return None
 
 
-def _places(pattern: re.Pattern, not_places: tuple[str, ...], text: str) -> list[str]:
-    return [m.group(0) for m in pattern.finditer(text) if not m.group(0).endswith(not_places)]
-
-
 def asks_for_figure(question: str) -> bool:
     """Whether an English ``question`` asks how much or how many."""
     return bool(_FIGURE_EN.search(unicodedata.normalize("NFKC", question)))
@@ -228,58 +217,6 @@ def asks_for_exact_figure(question: str) -> bool:
     text = unicodedata.normalize("NFKC", question)
     return bool((_EXACT_EN.search(text) and _FIGURE_EN.search(text))
                 or (_EXACT_JA.search(text) and _FIGURE_JA.search(text)))
-
-
-def names_prefecture_only(quotes: list[str]) -> bool:
-    """Whether the quoted report sentences name a prefecture but no municipality."""
-    text = "".join(quotes)
-    return bool(_places(_PREFECTURE, _NOT_PREFECTURE, text)) and not _places(_MUNICIPALITY, _NOT_MUNICIPALITY, text)
-
-
-# A state, prefecture or country asked for by its kind: 「どの州」, 「何県」, "which country"; or a site
-# (立地, 所在地) of any kind.
-_PLACE_ASKED_JA = re.compile(r"(?:どの|どこの|何)(州|県|国)|(立地|所在地)")
-_PLACE_ASKED_EN = re.compile(r"\b(?:which|what) (state|prefecture|country|city|town)\b", re.I)
-# A named state or prefecture: テキサス州, 熊本県 (not 各州, 州政府).
-_NAMED_KIND = {"州": re.compile(r"(?<![各全同本当他両])[\u4e00-\u9fffァ-ヴー]+州"),
-               "県": re.compile(r"(?<![各全同本当他両])[\u4e00-\u9fff]+[県都府]|北海道")}
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z.-]+")
-_KATAKANA_WORD = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
-
-
-def _names_site(answer: str, question: str) -> bool:
-    """Whether a Japanese answer names a place the question does not: a country, a state or
-    prefecture, a municipality, or a foreign place the dictionary knows in katakana (アリゾナ,
-    ドレスデン; not the companies インテル and インフィニオン, whose plants were the answer)."""
-    found = [m.group(0) for kind in _NAMED_KIND.values() for m in kind.finditer(answer)]
-    found += _places(_MUNICIPALITY, _NOT_MUNICIPALITY, answer)  # not 都市, 市町村
-    found += [w for w in _KATAKANA_WORD.findall(answer) if place_name(w, named_as_place=True)]
-    return bool(places_named(answer) - places_named(question)) or any(name not in question for name in found)
-
-
-def names_no_place(question: str, answer: str) -> bool:
-    """Whether ``question`` asks which state, prefecture or country (or, in English, city or
-    town; in Japanese, a site: 立地), and ``answer`` names none that the question does not: asked
-    in which state NAPMP's centres stand, 「これらの拠点は…全米20か所の地域技術ハブ…」 names no
-    state; asked where TSMC's plants stand in Japan, the US and Germany, an answer of amounts
-    (「日本: …約50億ユーロ、米国: …99億ユーロ」) names no site."""
-    question, answer = unicodedata.normalize("NFKC", question), unicodedata.normalize("NFKC", strip_markers(answer))
-    asked = _PLACE_ASKED_JA.search(question)
-    if asked:
-        if asked.group(2):
-            return not _names_site(answer, question)
-        if asked.group(1) == "国":
-            return not places_named(answer) - places_named(question)
-        return not any(m.group(0) not in question for m in _NAMED_KIND[asked.group(1)].finditer(answer))
-    asked = _PLACE_ASKED_EN.search(question)
-    if not asked:
-        return False
-    if asked.group(1).lower() == "country":
-        return not places_named(answer) - places_named(question)
-    # A state, city or town is a name: a capitalised word the question does not write.
-    known = {w.lower() for w in re.findall(r"[A-Za-z.-]+", question)}
-    return not any(w.lower() not in known and w.lower() not in ENGLISH_FUNCTION_WORDS
-                   for w in _CAPITALISED.findall(answer))
 
 
 # "actually", 実績: the question wants what happened, not what was planned.
@@ -349,7 +286,7 @@ def missing_precision(question: str, answer: str, quotes: list[str]) -> str | No
     ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
-    if _MUNICIPALITY_ASKED.search(unicodedata.normalize("NFKC", question)) and names_prefecture_only(quotes):
+    if asks_for_municipality(question) and names_prefecture_only(quotes):
         return MUNICIPALITY
     if names_no_place(question, answer):
         return PLACE
