@@ -52,6 +52,11 @@ _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z.-]+")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
 
 
+def _new_country(answer: str, question: str) -> bool:
+    """Whether the answer names a country the question does not."""
+    return bool(places_named(answer) - places_named(question))
+
+
 def _names_site(answer: str, question: str) -> bool:
     """Whether a Japanese answer names a place the question does not: a country, a state or
     prefecture, a municipality, or a foreign place the dictionary knows in katakana (アリゾナ,
@@ -59,7 +64,7 @@ def _names_site(answer: str, question: str) -> bool:
     found = [m.group(0) for kind in _NAMED_KIND.values() for m in kind.finditer(answer)]
     found += _places(_MUNICIPALITY, _NOT_MUNICIPALITY, answer)  # not 都市, 市町村
     found += [w for w in _KATAKANA_WORD.findall(answer) if place_name(w, named_as_place=True)]
-    return bool(places_named(answer) - places_named(question)) or any(name not in question for name in found)
+    return _new_country(answer, question) or any(name not in question for name in found)
 
 
 def names_no_place(question: str, answer: str) -> bool:
@@ -74,13 +79,13 @@ def names_no_place(question: str, answer: str) -> bool:
         if asked.group(2):
             return not _names_site(answer, question)
         if asked.group(1) == "国":
-            return not places_named(answer) - places_named(question)
+            return not _new_country(answer, question)
         return not any(m.group(0) not in question for m in _NAMED_KIND[asked.group(1)].finditer(answer))
     asked = _PLACE_ASKED_EN.search(question)
     if not asked:
         return False
     if asked.group(1).lower() == "country":
-        return not places_named(answer) - places_named(question)
+        return not _new_country(answer, question)
     # A state, city or town is a name: a capitalised word the question does not write.
     known = {w.lower() for w in re.findall(r"[A-Za-z.-]+", question)}
     return not any(w.lower() not in known and w.lower() not in ENGLISH_FUNCTION_WORDS

@@ -205,8 +205,10 @@ def figure_of_another_item(body: str, question: str, value: float, hit: Hit,
     own = [(item, unit) for items in listed for item, v, unit in items if is_supported(v, {value})]
     if not own:
         return None
-    def named(items: list[str], where: str) -> bool:
-        return bool(items_named(items, where)) if items_named else any(item in where for item in items)
+
+    def named(items: list[str], where: str) -> set[str]:
+        # English text is read once for all the items (translations, phrases): one call per text.
+        return items_named(items, where) if items_named else {item for item in items if item in where}
 
     if named([item for item, _ in own], text):
         return None
@@ -217,8 +219,9 @@ def figure_of_another_item(body: str, question: str, value: float, hit: Hit,
     units = {unit for _, unit in own}
     beside = [(item, v, unit) for items in listed if any(is_supported(v, {value}) for _, v, _ in items)
               for item, v, unit in items]
+    asked = named(sorted({item for item, _, _ in beside}), question)
     return next((item for item, v, unit in beside
-                 if unit in units and not is_supported(v, {value}) and named([item], question)), None)
+                 if unit in units and not is_supported(v, {value}) and item in asked), None)
 
 
 # A quoted item before its figure, also through a short noun: 「物質・材料」の研究費は1兆1,940億円,
