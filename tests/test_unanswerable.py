@@ -391,14 +391,17 @@ def test_an_allocation_listed_for_another_programme_is_not_the_one_asked(engine,
     answerable, text, _, flags = _finish(engine, pipeline, question, "en", "NAPMPに25億ドル",
                                          "The NSTC got $2 billion and NAPMP $2.5 billion.[{n}]")
     assert answerable and "2 billion" in text and "2.5 billion" in text, (text, flags)
+    asked = "2022会計年度にNAPMPに割り当てられた額は？"
+    answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "NAPMPに25億ドル", "20億ドルです。［{n}］")
+    assert not answerable and any("another item's figure, not NAPMP's" in f for f in flags), (text, flags)
+
+
+def test_a_place_asked_and_not_named_is_refused_as_an_unverified_draft(engine, pipeline):
     # Asked for a site, an answer that names none is not passed off as the report's silence.
     question = "NAPMPの拠点はどの州に置かれる？"
     answerable, text, _, flags = _finish(engine, pipeline, question, "ja", "NAPMPに25億ドル",
                                          "NAPMPは全米の地域のイノベーションに投資する。［{n}］")
     assert not answerable and text == UNVERIFIED_ANSWER["ja"] and any("asks for a place" in f for f in flags), (text, flags)
-    asked = "2022会計年度にNAPMPに割り当てられた額は？"
-    answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "NAPMPに25億ドル", "20億ドルです。［{n}］")
-    assert not answerable and any("another item's figure, not NAPMP's" in f for f in flags), (text, flags)
 
 
 def test_a_figure_stated_before_the_passage_names_the_subject_is_not_the_subjects(engine, pipeline):
