@@ -229,6 +229,17 @@ def embedding_text(chunk: Chunk) -> str:
     return f"{header}\n{body}" if header else body
 
 
+# What a list of links is made of: URLs, their labels (【参照】), footnote marks and access dates.
+_LINK_PARTS = re.compile(r"https?://\S+|【(?:参照|参考)】|［注\d+］|[（(]?\s*\d{4}年\d{1,2}月\d{1,2}日アクセス[）)]?")
+
+
+def links_only(chunk: Chunk) -> bool:
+    """Whether the chunk is only a list of links: the workshop reports' 【参照】 URLs, a footnote
+    that gives a web address. It states nothing a question could be answered from, yet a URL's
+    words ("the-national-hydrogen-strategy.pdf") bring it close to questions."""
+    return not re.search(r"\w", _LINK_PARTS.sub("", chunk.text))
+
+
 _UNIT_SENTENCE = re.compile(r"[^。\n]+。?")
 # A retrieval unit that is an item of a bulleted or numbered list of the report.
 REPORT_LIST_ITEM = re.compile(r"[•・○●◆]|[(（]?[0-9０-９]{1,2}[)）]|[①-⑳]")

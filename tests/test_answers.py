@@ -122,6 +122,24 @@ def test_a_follow_up_about_another_country_retrieves_that_countrys_passages(pipe
     assert reading.kind == "reading" and "韓国" in reading.passages[0].chunk.text
 
 
+def test_a_list_of_links_takes_no_seat_in_the_models_context(engine, pipeline):
+    from rag.chunking import links_only
+
+    # The workshop reports' 【参照】 URLs and the footnotes that give a web address state nothing
+    # to answer from; the model had quoted one as the source of a workshop's name.
+    links = [c for c in engine.report.chunks if links_only(c)]
+    assert len(links) >= 5 and all("http" in c.text for c in links)
+    assert not any(links_only(c) for c in engine.report.chunks if "。" in c.text)
+    question = "材料科学や材料設計の新しい潮流を展望するためにCRDSが開いた俯瞰ワークショップの名前は？"
+    retrieved = engine.retriever.search(question, k=engine.settings.retrieval.k, language="ja")
+    assert any(links_only(h.chunk) for h in retrieved[:4])
+    events = pipeline.stream(question)
+    reading = next(events)  # retrieval done, generation not begun
+    events.close()
+    assert len(reading.passages) == 4 and not any(links_only(h.chunk) for h in reading.passages)
+    assert "マテリアル設計の未来戦略" in reading.passages[0].chunk.text
+
+
 def test_answer_sentences_keep_their_markers():
     assert split_answer("2021年7月に策定された［1］。投資は40兆ウォン［2］。") == ["2021年7月に策定された［1］。", "投資は40兆ウォン［2］。"]
     assert split_answer("It was adopted in July 2021 [1]. It targets 2030 [2].") == [
@@ -1236,6 +1254,15 @@ def test_a_sentence_cites_the_passage_that_names_its_subject_when_the_cited_one_
     _, citations, _ = pipeline.verifier.verify(f"The Faraday Battery Challenge began in 2017.[{faraday + 1}]",
                                                hits, "en", question)
     assert [c.chunk.id for c in citations] == [hits[faraday].chunk.id]
+    # The question's own year keeps no wrongly cited passage: the UK's quantum passage writes a
+    # 2019 and a 20Mポンド, but QuantERA's 20Mユーロ of 2019 stands in the Quantum Flagship's.
+    question = "How much money did the QuantERA consortium's 2019 call for projects put in?"
+    hits = engine.retrieve(question, k=6)
+    uk = passage_index(hits, "20Mポンド", lacking="QuantERA")
+    flagship = passage_index(hits, "QuantERAコンソーシアムによる20Mユーロ")
+    raw = f"The QuantERA consortium's 2019 call for projects put in 20M euros.[{uk + 1}]"
+    _, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert [c.chunk.id for c in citations] == [hits[flagship].chunk.id], flags
 
 
 def test_the_subject_must_stand_in_a_sentence_that_states_the_figure(engine, pipeline):

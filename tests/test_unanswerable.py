@@ -239,6 +239,25 @@ def test_a_long_kanji_compound_of_the_question_names_the_subject(engine, pipelin
     _assert_removed(pipeline, raw, hits, "ja", question, "does not name 極限環境対応構造材料研究拠点")
 
 
+def test_a_short_name_the_report_sets_apart_names_the_subject(engine, pipeline):
+    # The model's answers to questions the report does not answer: the 32 of IonQ's trapped-ion
+    # machine given to China's 「本源悟空」 (four kanji, but the report quotes it whole), and the
+    # 10Mユーロ of a passage on LETI and IMEC given to MAX, an acronym the report writes once.
+    question = "本源悟空の量子ビット数はいくつ？"
+    hits = _context(engine, question, "ja")
+    raw = f"本源悟空の量子ビット数は32個です。［{_marker(hits, '32量子ビット')}］"
+    _assert_removed(pipeline, raw, hits, "ja", question, "does not name 本源悟空")
+    _assert_kept(pipeline, f"本源悟空は2024年1月にネットに接続された。［{_marker(hits, '本源悟空')}］", hits, "ja",
+                 question, "2024年1月")
+    question = "How much does the EU provide each year to the MAX centre of excellence?"
+    hits = _context(engine, question, "en")
+    raw = f"The EU provides 10M euros each year to the MAX centre of excellence.[{_marker(hits, '10Mユーロ')}]"
+    _assert_removed(pipeline, raw, hits, "en", question, "does not name MAX")
+    # An acronym the report writes often is named in few of the passages about it.
+    checker = pipeline.verifier._subjects
+    assert checker.is_rare_name("MAX") and not checker.is_rare_name("CRDS") and not checker.is_rare_name("NNI")
+
+
 @pytest.mark.parametrize("question, money", [
     ("What is the construction cost of the High Energy Photon Source (HEPS) in Beijing?", True),
     ("How much funding does the EU provide to BATT4EU each year?", True),

@@ -129,8 +129,10 @@ _NATIVE = re.compile(r"[\u3040-\u309f\u4e00-\u9fff]")
 
 
 class NameChecker:
-    def __init__(self, translated_words: Callable[[str], list[set[str]]], tokenize: Callable[[str], list[str]]) -> None:
+    def __init__(self, translated_words: Callable[[str], list[set[str]]], tokenize: Callable[[str], list[str]],
+                 is_rare_name: Callable[[str], bool] = lambda name: False) -> None:
         self._translated_words, self._tokenize = translated_words, tokenize
+        self._is_rare_name = is_rare_name  # the report writes it a few times at most (subjects.py)
         self._passages: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
         self._glossed: dict[str, str] = {}
 
@@ -227,11 +229,13 @@ class NameChecker:
         ``passage``, which states the sentence's figure, does not name it while another context
         passage writes it: the figure is someone else's. Asked what the National Graphene
         Institute cost, the model gave it the 1.26億ポンド of the Henry Royce Institute, from a
-        passage that never names the NGI, beside the passage that does."""
+        passage that never names the NGI, beside the passage that does; asked what the EU gives
+        the MAX centre, the 10Mユーロ of a passage on LETI and IMEC."""
         for name in asked_names(body, question):
-            # A name of two words or more: an acronym alone (CRDS, the report's author) is named
-            # in few passages that are nonetheless about it.
-            if len(name.words) < 2 or self.writes_name(passage, name):
+            # A name of two words or more, or one the report writes rarely: an acronym it writes
+            # often (CRDS, its author; the NNI) is named in few of the passages about it, where a
+            # rare one (MAX, a European centre named once) is no passage's unnamed topic.
+            if (len(name.words) < 2 and not self._is_rare_name(name.words[0])) or self.writes_name(passage, name):
                 continue
             for other in passages:
                 if other != passage and self._names_better(other, passage, name):

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from ..chunking import links_only
 from ..glossary import ACRONYM
 from ..places import HOME, places_named, places_of_passage
 from ..questions import check_question, question_language
@@ -237,7 +238,9 @@ class AnswerPipeline:
         if asked != question:  # a self-contained question now: the previous exchange would only distract
             notes.append(f"follow-up read as: {asked}")
             history = None
-        hits = self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
+        # A list of links states nothing to answer from; it would only take a passage's seat.
+        hits = [h for h in self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
+                if not links_only(h.chunk)]
         timings = {"retrieve_s": time.perf_counter() - started}
         refusal = self._refusal_before_generation(asked, hits, language)
         if refusal:

@@ -11,8 +11,10 @@ words or of katakana ("Faraday Battery Challenge", BATT4EU, シンクロトロ�
 rarely. A name is compared whole: the passage on the UK's Industrial Strategy Challenge Fund
 does not name the Faraday Battery Challenge. Kanji words are left out, because a paraphrasing
 question's compounds are also common words elsewhere (the 一層 of 「原子一層の炭素シート」 and of
-「より一層」), unless they are compounds of six kanji or more: asked what China's
-総合性国家科学研究センター cost to build, the model gave the 290億元 of another programme. A
+「より一層」), unless they are compounds of six kanji or more (asked what China's
+総合性国家科学研究センター cost to build, the model gave the 290億元 of another programme) or
+the report sets them apart in 「」 as a whole: asked how many qubits China's 「本源悟空」 has,
+the model gave the 32 of IonQ's machine, from a passage on trapped ions. A
 figure stated only in a passage that names none of the subject's names, while another passage
 of the context does, belongs to something else. When no passage names them
 (a paraphrase of the question, echoed), nothing is decided here.
@@ -55,6 +57,7 @@ _PLAIN_WORD = re.compile(r"[a-z][a-z\-]*(?: [a-z][a-z\-]*)*")
 MIN_COMPOUND_KANJI = 6
 _COMPOUND = re.compile(r"[一-龥々ァ-ヴー]+")
 _KANJI = re.compile(r"[一-龥々]")
+_QUOTED = re.compile(r"「([一-龥々ァ-ヴー]{2,})」")
 
 
 @lru_cache(maxsize=1024)
@@ -66,9 +69,15 @@ class SubjectChecker:
     def __init__(self, report_folded: str) -> None:
         self._report = report_folded
         self._fold = lru_cache(maxsize=2048)(fold_report)
+        # The short kanji names the report quotes whole (「本源悟空」, 「水素経済法」).
+        self._quoted = frozenset(_QUOTED.findall(report_folded))
 
     def _rare(self, folded: str) -> bool:
         return 0 < self._report.count(folded) <= MAX_REPORT_MENTIONS
+
+    def is_rare_name(self, name: str) -> bool:
+        """The report writes ``name`` (folded as the report is), at most MAX_REPORT_MENTIONS times."""
+        return self._rare(self._fold(name))
 
     def subject_names(self, sentence: str, question: str) -> set[str]:
         """The rare report names (folded) that ``sentence`` shares with ``question``."""
@@ -81,7 +90,8 @@ class SubjectChecker:
                 found.add(folded)
         for name in _COMPOUND.findall(sentence):
             folded = self._fold(name)
-            if len(_KANJI.findall(name)) >= MIN_COMPOUND_KANJI and folded in asked and self._rare(folded):
+            named = len(_KANJI.findall(name)) >= MIN_COMPOUND_KANJI or folded in self._quoted
+            if named and folded in asked and self._rare(folded):
                 found.add(folded)
         return found
 

@@ -72,8 +72,9 @@ class AnswerVerifier:
                  tokenize: Callable[[str], list[str]] | None = None) -> None:
         self._english_terms = english_terms
         self.sources = SourceFinder(embedder, report_folded, translated_words, tokenize)
-        self._names = NameChecker(translated_words, tokenize) if translated_words and tokenize else None
         self._subjects = SubjectChecker(report_folded)
+        self._names = (NameChecker(translated_words, tokenize, self._subjects.is_rare_name)
+                       if translated_words and tokenize else None)
         self._figures = FigureChecker(self._names, self._subjects)
 
     @staticmethod
