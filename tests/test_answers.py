@@ -785,6 +785,21 @@ def test_a_sentence_restating_the_question_cites_the_passage_its_own_words_come_
     assert [c.chunk.id for c in citations] == [hits[source].chunk.id] and "植物・農業" in text, flags
 
 
+def test_a_garbled_japanese_sentence_cites_the_one_passage_that_writes_its_names(engine, pipeline):
+    # Too garbled for bigram overlap to find its source, the answer cited the passage introducing
+    # brain-inspired chips; only the neuromorphic passage writes BrainScaleS and ハイデルベルク.
+    question = "脳の仕組みをまねたチップのうち、アナログ回路を土台にしたシステムを開発したのはどこの大学？"
+    hits = engine.retrieve(question, k=6)
+    source = passage_index(hits, "ハイデルベルク大のBrainScaleS")
+    wrong = passage_index(hits, "ニューロモルフィックチップ", lacking="BrainScaleS")
+    raw = f"BrainScaleSは、ハイデルベルク大学のBrainScaleSによって開発されました。［{wrong + 1}］"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert "ハイデルベルク" in text and [c.chunk.id for c in citations] == [hits[source].chunk.id], flags
+    # A passage that writes one of the names keeps its citation.
+    _, citations, _ = pipeline.verifier.verify(f"BrainScaleSはハイデルベルク大学が開発した。［{source + 1}］", hits, "ja", question)
+    assert [c.chunk.id for c in citations] == [hits[source].chunk.id]
+
+
 def test_a_phrase_quoted_in_a_japanese_answer_cites_a_passage_that_writes_it(engine, pipeline):
     question = "MGI戦略計画2021のゴール2は何？"
     hits = engine.retrieve(question, k=6)

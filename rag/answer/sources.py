@@ -10,6 +10,7 @@ The quote is the passage sentence closest to the claim, as it stands in the repo
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable
 
 from ..chunking import REPORT_LIST_ITEM, list_runs
@@ -136,7 +137,7 @@ class SourceFinder:
         if found is None and len(own) >= COPIED_MIN_OWN_BIGRAMS:
             found = _copied_from([len(own & bigrams(h.chunk.text)) / len(own) for h in hits], cited)
         if found is None:
-            return cited
+            return _cite_named_source(claim, cited, hits, flags)
         best, cited_best = found
         flags.append(f"cited the passage the sentence comes from [{best + 1}]: {claim[:60]}")
         if cited_best < MIN_SUPPORT_OVERLAP:
@@ -231,6 +232,27 @@ def _cite_quoted_phrases(claim: str, cited: list[int], hits: list[Hit], flags: l
             flags.append(f"cited the passage that writes 「{phrase}」 [{holder + 1}]")
             cited = sorted({*cited, holder + 1})
     return cited
+
+
+# A name a Japanese sentence writes as the report does: a Latin word (BrainScaleS) or a katakana
+# run (ハイデルベルク) of three letters or more.
+_WRITTEN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9.\-]{2,}|[ァ-ヴー]{3,}")
+
+
+def _cite_named_source(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
+    """Cite the one context passage that writes every name of a Japanese sentence when no cited
+    passage writes any of them: the sentence is too garbled for bigram overlap to find its source
+    (「BrainScaleSは、ハイデルベルク大学のBrainScaleSによって開発されました」 cited the passage
+    introducing brain-inspired chips, not the one naming Heidelberg's BrainScaleS)."""
+    names = {name: fold_report(name) for name in _WRITTEN_NAME.findall(unicodedata.normalize("NFKC", claim))}
+    texts = [fold_report(h.chunk.text) for h in hits]
+    if not names or any(folded in texts[m - 1] for m in cited for folded in names.values()):
+        return cited
+    holders = [i for i, text in enumerate(texts) if all(folded in text for folded in names.values())]
+    if len(holders) != 1:
+        return cited  # none, or several: the names do not identify the source
+    flags.append(f"cited the passage that writes {', '.join(sorted(names))} [{holders[0] + 1}]")
+    return [holders[0] + 1]
 
 
 def _uncited_holder(phrase: str, cited: list[int], hits: list[Hit]) -> int | None:
