@@ -147,6 +147,11 @@ def test_answer_sentences_keep_their_markers():
     # A title before a name does not end the sentence (the name is then checked with it).
     assert split_answer("The president is Mr. Shinzo Abe.[1] Dr. Smith agreed.") == [
         "The president is Mr. Shinzo Abe.[1]", "Dr. Smith agreed."]
+    # Nor does the number of an item in a list run into the sentence; a sentence ending in a
+    # number still ends there. (The items had each been given the sentence's marker: "1.[1] …".)
+    assert split_answer("It has three perspectives: 1. Materials; 2. Data; 3. Competitiveness.[1] It was adopted.") == [
+        "It has three perspectives: 1. Materials; 2. Data; 3. Competitiveness.[1]", "It was adopted."]
+    assert split_answer("The count rose to 3. Then it fell.") == ["The count rose to 3.", "Then it fell."]
 
 
 def test_a_share_is_supported_only_by_a_share_and_marks_land_on_the_figure():

@@ -17,10 +17,11 @@ MARKER = re.compile(r"［(\d+)］|\[(\d+)\]|【(\d+)】")
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 # An English sentence ends at . ! ? (and its markers) unless a lower-case word follows or an
 # abbreviation precedes: "i.e. while", "e.g. NSF", "the U.S. Department" and "Mr. Abe" do not end
-# one. Nor does the number of a list item ("1. Excellent science") at the start of a line.
+# one. Nor does the number of a list item ("1. Excellent science") at the start of a line, or
+# after the colon or semicolon of a list run into a sentence ("three perspectives: 1. …; 2. …").
 NOT_AN_END = (r"(?<!\bi\.e)(?<!\be\.g)(?<!\bU\.S)(?<!\betc)(?<!\bvs)(?<!\bapprox)(?<!\bNo)"
               r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bProf)"
-              r"(?<!^\d)(?<!^\d\d)(?<!\n\d)(?<!\n\d\d)")
+              r"(?<!^\d)(?<!^\d\d)(?<!\n\d)(?<!\n\d\d)(?<!: \d)(?<!; \d)(?<!: \d\d)(?<!; \d\d)")
 # A sentence's markers follow it on its line, or stand alone on the next; a marker that opens a
 # line of text ("\n\n[3] STMicroelectronics …") belongs to that text.
 SENTENCE_MARKERS = r"(?:[ \t]*(?:［\d+］|\[\d+\])|\s*(?:［\d+］|\[\d+\])(?=[ \t]*(?:\n|$)))*"
