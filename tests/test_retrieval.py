@@ -121,6 +121,18 @@ def test_hybrid_retrieval_finds_the_passage(engine, question, needle):
     assert set(hits[0].ranks) == {"dense", "use", "bm25"}
 
 
+def test_a_short_institution_name_finds_the_passage_that_writes_it_in_full(engine):
+    from rag.short_names import with_full_names
+
+    # The report writes 産業技術総合研究所, never 産総研: the keyword index read the short name as
+    # three unrelated characters and ranked the AIST passage outside the top five.
+    assert with_full_names("産総研と文科省") == "産総研（産業技術総合研究所）と文科省（文部科学省）"
+    assert with_full_names("産業技術総合研究所（産総研）は？") == "産業技術総合研究所（産総研）は？"
+    for mode in ("bm25", "hybrid"):
+        hits = engine.retrieve("産総研はどのような拠点を持っている？", k=3, mode=mode)
+        assert "産業技術総合研究所" in hits[0].chunk.text, mode
+
+
 def test_passages_filed_under_another_country_rank_below_the_asked_countrys(engine):
     # Korea's battery-investment passage matches 電池 and 支援 as well as Japan's does; the
     # question names Japan, so Japan's (4,000億円超) must come first in the fused ranking.
