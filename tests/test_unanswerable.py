@@ -423,6 +423,19 @@ def test_a_place_asked_and_not_named_is_refused_as_an_unverified_draft(engine, p
     assert not answerable and text == UNVERIFIED_ANSWER["ja"] and any("asks for a place" in f for f in flags), (text, flags)
 
 
+def test_a_place_that_labels_another_item_of_a_list_is_not_the_asked_items(engine, pipeline):
+    # 「（つくば：先進触媒拠点、中部：セラミックス・合金拠点、…）」: asked in which city the Chubu
+    # hub stands (the report does not say), the model answered with the label of the hub beside it.
+    question = "産総研のプロセス・イノベーション・プラットフォームの中部拠点はどの市に置かれているか？"
+    answerable, text, _, flags = _finish(engine, pipeline, question, "ja", "中部：セラミックス", "中部拠点はつくば市です。［{n}］")
+    assert not answerable and text == UNVERIFIED_ANSWER["ja"] and any("asks for a place" in f for f in flags), (text, flags)
+    # What the list gives the asked item stands.
+    asked = "産総研のプロセス・イノベーション・プラットフォームの中部拠点は何の拠点か？"
+    answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "中部：セラミックス",
+                                         "中部拠点はセラミックス・合金拠点です。［{n}］")
+    assert answerable and "セラミックス" in text, (text, flags)
+
+
 def test_a_figure_stated_before_the_passage_names_the_subject_is_not_the_subjects(engine, pipeline):
     # 「2019年にはQuantERAコンソーシアムによる20Mユーロを投じるプロジェクト公募」 comes before the
     # passage mentions the QUCATS phase; the launch budget after the Quantum Flagship is named is its own.

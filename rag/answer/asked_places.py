@@ -90,3 +90,23 @@ def names_no_place(question: str, answer: str) -> bool:
     known = {w.lower() for w in re.findall(r"[A-Za-z.-]+", question)}
     return not any(w.lower() not in known and w.lower() not in ENGLISH_FUNCTION_WORDS
                    for w in _CAPITALISED.findall(answer))
+
+
+# An item of a list that labels its items by place, as NFKC writes it: 「(つくば:先進触媒拠点、
+# 中部:セラミックス・合金拠点、中国:有機・バイオ材料拠点)」.
+_PLACE_LABEL = re.compile(r"(?:^|[(、,・\s])([^()、,:\s]{1,8}):")
+
+
+def place_of_another_item(question: str, answer: str, quotes: list[str]) -> bool:
+    """Whether ``question`` asks for a place and ``answer`` gives the label of another item of a
+    list in the quoted sentences than the item the question names by its label: asked in which
+    city the Chubu (中部) hub of AIST's platform stands, 「中部拠点はつくば市です」 took the つくば
+    that labels the catalysis hub beside it."""
+    question = unicodedata.normalize("NFKC", question)
+    if not (asks_for_municipality(question) or _PLACE_ASKED_JA.search(question) or _PLACE_ASKED_EN.search(question)):
+        return False
+    answer = unicodedata.normalize("NFKC", strip_markers(answer))
+    labels = {m.group(1) for quote in quotes for m in _PLACE_LABEL.finditer(unicodedata.normalize("NFKC", quote))}
+    asked = {label for label in labels if label in question}
+    return bool(asked) and any(label in answer and label not in question for label in labels)
+

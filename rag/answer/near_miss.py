@@ -8,8 +8,8 @@ gaps are recognised here, from the question's wording and the answer's figures o
 
 - an exact figure asked for, where every new figure of the answer is a bound or an estimate;
 - a municipality asked for, where the quoted sentences name a prefecture and no municipality,
-  or a state, prefecture, country or site asked for, where the answer names none
-  (asked_places.py);
+  or a state, prefecture, country or site asked for, where the answer names none, or names the
+  place that labels another item of a list (asked_places.py);
 - an amount of money asked for, where no new figure of the answer is one (or a share): asked
   what the HEPS light source cost, the model answered with the 452,200 gauss of the magnet
   listed beside it, a figure the passage does state;
@@ -38,7 +38,7 @@ import re
 import unicodedata
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
-from .asked_places import asks_for_municipality, names_no_place, names_prefecture_only
+from .asked_places import asks_for_municipality, names_no_place, names_prefecture_only, place_of_another_item
 from .citations import split_answer, strip_markers
 from .dates import YEAR, years_asked, years_written
 from .numbers import NUMBER_WORDS, is_supported, numbers_in
@@ -288,7 +288,7 @@ def missing_precision(question: str, answer: str, quotes: list[str]) -> str | No
         return EXACT_FIGURE
     if asks_for_municipality(question) and names_prefecture_only(quotes):
         return MUNICIPALITY
-    if names_no_place(question, answer):
+    if names_no_place(question, answer) or place_of_another_item(question, answer, quotes):
         return PLACE
     if asks_for_achievement(question) and only_plans(answer, question, quotes):
         return ACHIEVED

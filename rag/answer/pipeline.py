@@ -101,7 +101,7 @@ def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
 
 
 # What the flag of a near miss says the answer lacks, by the kind of precision missing.
-_NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", PLACE: "the answer names none",
+_NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", PLACE: "the answer names none of its own",
                    ACHIEVED: "the report gives only plans", ANOTHER_YEAR: "the report dates the figure to other years",
                    YEARLY_AMOUNT: "the report gives only totals over several years"}
 # Near misses answered with the report's own words under a message: it plans what the answer
