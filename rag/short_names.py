@@ -7,8 +7,8 @@ on AIST's regional centres lower than the answerability floor (0.839 against 0.8
 full name beside the short one). A question that uses a short name is retrieved with the full
 name written after it, 「産総研（産業技術総合研究所）」, as the report glosses its own terms.
 
-Only names the report writes in full are listed, and only short forms that are no part of
-another word here (理研 stands in the report itself and needs nothing).
+Only names the report writes in full are listed (理研 stands in the report itself and needs
+nothing), and a short form is read only where no kanji stands before it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ SHORT_NAMES = {
     "学振": "日本学術振興会",
     "新エネ機構": "新エネルギー・産業技術総合開発機構",
 }
-_SHORT = re.compile("|".join(sorted(map(re.escape, SHORT_NAMES), key=len, reverse=True)))
+# Not inside a longer kanji word: the 学振 of 科学振興 is no short name.
+_SHORT = re.compile("(?<![一-龥々])(?:" + "|".join(sorted(map(re.escape, SHORT_NAMES), key=len, reverse=True)) + ")")
 
 
 def with_full_names(question: str) -> str:

@@ -128,6 +128,7 @@ def test_a_short_institution_name_finds_the_passage_that_writes_it_in_full(engin
     # three unrelated characters and ranked the AIST passage outside the top five.
     assert with_full_names("産総研と文科省") == "産総研（産業技術総合研究所）と文科省（文部科学省）"
     assert with_full_names("産業技術総合研究所（産総研）は？") == "産業技術総合研究所（産総研）は？"
+    assert with_full_names("科学振興の予算は？") == "科学振興の予算は？"  # no 学振 inside a longer word
     for mode in ("bm25", "hybrid"):
         hits = engine.retrieve("産総研はどのような拠点を持っている？", k=3, mode=mode)
         assert "産業技術総合研究所" in hits[0].chunk.text, mode
