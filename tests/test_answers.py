@@ -778,31 +778,39 @@ def test_a_japanese_sentence_copied_from_another_passage_cites_thatpassage_index
     assert [c.chunk.id for c in citations] == [hits[wrong].chunk.id]
 
 
+def _verified_citing_another(engine, pipeline, question: str, raw: str, source_having: str,
+                             wrong_having: str = "", wrong_lacking: str | None = None):
+    """Verify the Japanese ``raw`` with ``{n}`` the marker of a passage (``wrong_having``, not
+    ``wrong_lacking``) other than its source: (text, citations, flags, the source's chunk id)."""
+    hits = engine.retrieve(question, k=6)
+    wrong = passage_index(hits, wrong_having, lacking=wrong_lacking)
+    text, citations, flags = pipeline.verifier.verify(raw.format(n=wrong + 1), hits, "ja", question)
+    return text, citations, flags, hits[passage_index(hits, source_having)].chunk.id
+
+
 def test_a_sentence_restating_the_question_cites_the_passage_its_own_words_come_from(engine, pipeline):
     # The model restated the question, copied the answer from one passage and cited a figure
     # caption: the whole sentence shares too little with the source, its own words do not.
     question = "ライフサイエンスとナノテク・材料の融合ワークショップで、基礎生命科学と医療に加えて重要とされた応用先は？"
-    hits = engine.retrieve(question, k=6)
-    source = next(i for i, h in enumerate(hits) if "植物・農業への応用も重要" in h.chunk.text)
-    wrong = next(i for i, h in enumerate(hits) if "植物・農業" not in h.chunk.text)
-    raw = f"ライフサイエンスとナノテク・材料の融合ワークショップで、基礎生命科学と医療に加えて重要とされた応用先は、植物・農業への応用も重要であるとの示唆が得られた。［{wrong + 1}］"
-    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
-    assert [c.chunk.id for c in citations] == [hits[source].chunk.id] and "植物・農業" in text, flags
+    raw = "ライフサイエンスとナノテク・材料の融合ワークショップで、基礎生命科学と医療に加えて重要とされた応用先は、植物・農業への応用も重要であるとの示唆が得られた。［{n}］"
+    text, citations, flags, source = _verified_citing_another(engine, pipeline, question, raw, "植物・農業への応用も重要",
+                                                              wrong_lacking="植物・農業")
+    assert [c.chunk.id for c in citations] == [source] and "植物・農業" in text, flags
 
 
 def test_a_garbled_japanese_sentence_cites_the_one_passage_that_writes_its_names(engine, pipeline):
     # Too garbled for bigram overlap to find its source, the answer cited the passage introducing
     # brain-inspired chips; only the neuromorphic passage writes BrainScaleS and ハイデルベルク.
     question = "脳の仕組みをまねたチップのうち、アナログ回路を土台にしたシステムを開発したのはどこの大学？"
-    hits = engine.retrieve(question, k=6)
-    source = passage_index(hits, "ハイデルベルク大のBrainScaleS")
-    wrong = passage_index(hits, "ニューロモルフィックチップ", lacking="BrainScaleS")
-    raw = f"BrainScaleSは、ハイデルベルク大学のBrainScaleSによって開発されました。［{wrong + 1}］"
-    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
-    assert "ハイデルベルク" in text and [c.chunk.id for c in citations] == [hits[source].chunk.id], flags
+    raw = "BrainScaleSは、ハイデルベルク大学のBrainScaleSによって開発されました。［{n}］"
+    text, citations, flags, source = _verified_citing_another(engine, pipeline, question, raw, "ハイデルベルク大のBrainScaleS",
+                                                              "ニューロモルフィックチップ", "BrainScaleS")
+    assert "ハイデルベルク" in text and [c.chunk.id for c in citations] == [source], flags
     # A passage that writes one of the names keeps its citation.
-    _, citations, _ = pipeline.verifier.verify(f"BrainScaleSはハイデルベルク大学が開発した。［{source + 1}］", hits, "ja", question)
-    assert [c.chunk.id for c in citations] == [hits[source].chunk.id]
+    hits = engine.retrieve(question, k=6)
+    marker = passage_index(hits, "ハイデルベルク大のBrainScaleS") + 1
+    _, citations, _ = pipeline.verifier.verify(f"BrainScaleSはハイデルベルク大学が開発した。［{marker}］", hits, "ja", question)
+    assert [c.chunk.id for c in citations] == [source]
 
 
 def test_a_phrase_quoted_in_a_japanese_answer_cites_a_passage_that_writes_it(engine, pipeline):
