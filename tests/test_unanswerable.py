@@ -342,6 +342,11 @@ def test_a_period_written_after_the_figure_counts():
     # "how many parts and chapters": the noun after "and" is asked for too.
     ("Into how many parts and chapters is the plan divided?", "It has 19 chapters and 65 sections.[1]", None),
     ("Into how many parts and chapters is the plan divided?", "It has 19 articles.[1]", COUNT),
+    # A count the question spells out is its own: "five hubs" answered as "5 researchers".
+    ("How many researchers work in Taiwan's five semiconductor research hubs?",
+     "There are 5 researchers working in Taiwan's five semiconductor research hubs.[1]", COUNT),
+    ("How many researchers work in Taiwan's five semiconductor research hubs?",
+     "About 300 researchers work there.[1]", None),
     # A counter asked (何機関) may follow a bound and the words it counts; a unit asked (何ワット)
     # must be the unit of the answer's figure.
     ("NNIには何機関以上の連邦機関が関与している？", "NNIには30以上の連邦機関が関与している。［1］", None),

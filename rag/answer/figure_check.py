@@ -9,7 +9,6 @@ figures are mostly unsupported is dropped. verify.py runs this for each sentence
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import Callable
 
@@ -20,8 +19,8 @@ from .attribution import (figure_of_a_named_other, figure_of_another_item, figur
 from .citations import chunk_sentences
 from .dates import only_as_month, restore_year_span, written_as_month, year_only_in_names
 from .names import NameChecker
-from .numbers import (NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
-                      only_leading_digits, repair_scale, replace_figure, states_figure)
+from .numbers import (NUMBER_WORD, NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
+                      only_leading_digits, repair_scale, replace_figure, spelled_counts, states_figure)
 from .periods import another_amount_for_year, contradicts_period
 from .subjects import SubjectChecker
 from .units import different_unit, english_unit_after
@@ -29,16 +28,13 @@ from .units import different_unit, english_unit_after
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 
 
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.I)
-
-
 def mark_number_words(body: str, cited: list[int], hits: list[Hit], question: str, flags: list[str]) -> str:
     """A count an English sentence spells out must stand in a cited passage (as 3, 3つ or 三つ)
     unless the question gives it ("Which two bodies …"); otherwise it is marked unverified,
     like a figure: asked into how many phases EMBER is divided, the model wrote "two" (the
     report: 3つの段階)."""
-    asked = {NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD.findall(question)} | set(numbers_in(question))
-    for m in reversed(list(_NUMBER_WORD.finditer(body))):
+    asked = spelled_counts(question) | set(numbers_in(question))
+    for m in reversed(list(NUMBER_WORD.finditer(body))):
         value = NUMBER_WORDS[m.group(1).lower()]
         if value in asked or any(value in numbers_in(h.chunk.text) or value in kanji_counts(h.chunk.text)
                                  for h in (hits[i - 1] for i in cited)):

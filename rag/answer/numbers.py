@@ -63,6 +63,12 @@ def _with_kanji_counts(text: str) -> str:
 # Counts an English answer spells out ("divided into two phases"). "one" is left out: it is
 # more often a pronoun ("one of the …") than a count.
 NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
+NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.I)
+
+
+def spelled_counts(text: str) -> set[int]:
+    """The counts English ``text`` spells out: {5} for "Taiwan's five hubs"."""
+    return {NUMBER_WORDS[w.lower()] for w in NUMBER_WORD.findall(text)}
 
 
 def kanji_counts(text: str) -> set[int]:

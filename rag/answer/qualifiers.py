@@ -18,7 +18,7 @@ import re
 import unicodedata
 
 from .citations import strip_markers
-from .numbers import claimed_numbers, figure_spans, is_supported
+from .numbers import claimed_numbers, figure_spans, is_supported, spelled_counts
 
 # After the figure and its unit (at most six characters: 量子ビット, 億円, ％, ℃ …).
 _AFTER = re.compile(r"^\s*[^\d\s、。，,（）()「」]{0,6}?(超|以上|未満|以下|余り|程度|前後)")
@@ -175,7 +175,9 @@ def new_figures(answer: str, question: str) -> tuple[str, list[tuple[int, int, f
     """The answer's text (NFKC, markers stripped) and the (start, end, value) of each figure in
     it that the question does not give."""
     text = unicodedata.normalize("NFKC", strip_markers(answer))
-    asked = {value for _, value in claimed_numbers(question)}
+    # The counts the question spells out are its own too: "Taiwan's five hubs" answered with
+    # "5 researchers" adds no figure.
+    asked = {value for _, value in claimed_numbers(question)} | spelled_counts(question)
     return text, [(start, end, value) for start, end, value in figure_spans(text) if not is_supported(value, asked)]
 
 
