@@ -1453,6 +1453,14 @@ def test_a_figure_the_passage_gives_another_actor_does_not_support_the_named_one
                  "Of the CHIPS Act's new $52.7 billion, about $39 billion backs chip makers' investment over five years."):
         text, citations, flags = pipeline.verifier.verify(f"{kept}[{i + 1}]", hits, "en", question)
         assert "not verified" not in text and text.startswith(kept[:20]), (kept, text, flags)
+    # A sentence naming two gives the figure to the one a sentence stating it names: LEITs' 13.5B
+    # euros, though the passage gives Horizon 2020 figures of its own (and "yen" was the model's).
+    question = "How much was put into the LEITs under Horizon 2020?"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    i = passage_index(hits, "（LEITs）」に13.5Bユーロ")
+    text, _, flags = pipeline.verifier.verify(f"13.5B yen were allocated to LEITs under Horizon 2020 [{i + 1}].",
+                                              hits, "en", question)
+    assert text.startswith("13.5 billion euros were allocated to LEITs"), (text, flags)
 
 
 def test_a_japanese_sentence_repeating_part_of_an_earlier_one_is_dropped(engine, pipeline):

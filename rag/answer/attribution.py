@@ -64,6 +64,11 @@ def figure_of_another_name(body: str, question: str, value: float, hit: Hit, nam
     # for Ohio, "At first, it planned to invest $2 billion" took the 20億ドル of 「国防総省に20億
     # ドル」, beside Intel's own 200億ドル.
     subjects = _opening_name(body, names) + claimed_names(body) or claimed_names(question)
+    # A sentence naming two ("… allocated to LEITs under Horizon 2020") gives the figure to the one
+    # that a sentence stating it names: 「…（LEITs）」に13.5Bユーロ」 is LEITs', whatever figures the
+    # passage gives Horizon 2020 elsewhere.
+    if any(names.supports(s, name) for name in subjects if not places_named(name.surface) for s in stating):
+        return None
     for name in subjects:
         if places_named(name.surface) or names.supports(heading, name):
             continue  # countries are checked elsewhere; the heading's topic is every sentence's subject
