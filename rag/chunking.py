@@ -176,7 +176,8 @@ _HEADING_MARKS = re.compile(r"^[■●○◆□\s]+|［注\d+］")
 # A space counts only between two Latin words or numbers ("The CHIPS and Science Act of 2022");
 # runs of white space are one space first (a tab may stand in a heading).
 _SPACE = re.compile(r"\s+(?![A-Za-z0-9])|(?<![A-Za-z0-9.,:&])\s+")
-_LATIN_PHRASE_END = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:&'-]*$")
+_LATIN_PHRASE = r"[A-Za-z0-9 .,:&'-]"  # a character of a Latin phrase ("Act of 2022", "R&D")
+_LATIN_PHRASE_END = re.compile(rf"[A-Za-z0-9]{_LATIN_PHRASE}*$")
 SHORT_HEADING_CHARS = 24
 LATIN_OVERRUN = 12  # characters a Latin phrase may run past the limit rather than be cut
 
@@ -189,8 +190,8 @@ def _shortened(heading: str) -> str:
         return heading
     cut = heading[:SHORT_HEADING_CHARS]
     inside = _LATIN_PHRASE_END.search(cut)
-    if inside and re.match(r"[A-Za-z0-9 .,:&'-]", heading[SHORT_HEADING_CHARS]):
-        whole = re.match(r"[A-Za-z0-9 .,:&'-]*", heading[inside.start():]).group(0).rstrip()
+    if inside and re.match(_LATIN_PHRASE, heading[SHORT_HEADING_CHARS]):
+        whole = re.match(f"{_LATIN_PHRASE}*", heading[inside.start():]).group(0).rstrip()
         cut = (heading[:inside.start()] + whole if len(whole) - len(inside.group(0)) <= LATIN_OVERRUN
                else cut[:inside.start()])
     return cut.rstrip(" （(・、/")

@@ -69,7 +69,7 @@ class SubjectChecker:
     def __init__(self, report_folded: str) -> None:
         self._report = report_folded
         self._fold = lru_cache(maxsize=2048)(fold_report)
-        # The short kanji names the report quotes whole (「本源悟空」, 「水素経済法」).
+        # The names the report quotes whole (「本源悟空」, 「水素経済法」): short kanji ones count too.
         self._quoted = frozenset(_QUOTED.findall(report_folded))
 
     def _rare(self, folded: str) -> bool:
