@@ -1391,6 +1391,18 @@ def test_a_bulleted_list_reaches_the_model_whole_and_one_item_per_line(engine):
     assert sum(len(p.excerpt) for p in passages) <= 800 + 10
 
 
+def test_a_phrase_from_a_table_row_is_quoted_by_its_cell(engine, pipeline):
+    # The MGI table's rows are rebuilt from their cells (「ゴール1. …の統合／戦略目標 2. 全米材料デー
+    # タネットワーク（NMDN）を構築する」), which the report does not write as one sentence; the cell
+    # holding the answer is quoted, not another row sharing the word データ.
+    question = "米国の材料ゲノム戦略で、全国規模の材料データの網をつくるという戦略目標の略称は？"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="ja")
+    n = passage_index(hits, "（NMDN）を構築する") + 1
+    answerable, text, citations, flags = pipeline.finish(f"全米材料データネットワーク（NMDN）［{n}］", hits, "ja", question, None)
+    assert answerable and [c.quote for c in citations] == ["全米材料データネットワーク（NMDN）を構築する"], (citations, flags)
+    assert "根拠：「全米材料データネットワーク（NMDN）を構築する」" in text
+
+
 def test_a_claim_naming_several_items_of_a_list_quotes_those_items(engine, pipeline):
     question = SINGAPORE_PLATFORMS
     hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")

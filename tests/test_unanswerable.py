@@ -494,6 +494,35 @@ def test_a_figure_stated_only_for_another_named_actor_is_not_the_subjects(engine
                  "1.6 million")
 
 
+def test_a_figure_of_what_the_passage_writes_as_the_subjects_own_is_the_subjects(engine, pipeline):
+    # The model's answer to a question that describes the NNCI instead of naming it: the passage
+    # states 16州 in 「NNCIは、16州にまたがる…」 and calls it 「NSFの国家ナノテクノロジー共用基盤NNCI」.
+    question = ("The NSF's shared network of university nanofabrication sites: how many states does it span, "
+                "how many institutions does it join, and how many distinct facilities does it offer?")
+    hits = _context(engine, question, "en")
+    n = _marker(hits, "16州")
+    answerable, text, _, flags = pipeline.finish(
+        f"The NSF's shared network spans 16 states, joins 29 institutions and offers 69 facilities. [{n}]",
+        hits, "en", question, None)
+    assert answerable and "16 states" in text and "not verified" not in text, (text, flags)
+    # The NCN is no thing of the NCL's: its nanoHUB users stay another actor's figure (see above).
+    asked = "How many users a year does the NCL at the National Cancer Institute serve?"
+    hits = _context(engine, asked, "en")
+    _assert_removed(pipeline, f"The NCL serves 1.6 million users per year.[{_marker(hits, '160万人')}]", hits, "en",
+                    asked, "stated for NCN")
+
+
+def test_a_count_in_another_spelling_of_the_asked_noun_counts_what_was_asked(engine, pipeline):
+    # "how many organisations" answered "1800 organizations": the same noun, spelt the American way.
+    question = "When was Singapore's 3D-printing innovation cluster set up, and with how many organisations does it work?"
+    answerable, text, _, flags = _finish(engine, pipeline, question, "en", "1800",
+                                         "NAMIC was established in 2015 and works with 1800 organizations. [{n}]")
+    assert answerable and "1800 organizations" in text, (text, flags)
+    answerable, text, _, flags = _finish(engine, pipeline, question, "en", "1800",
+                                         "NAMIC was established in 2015 and works with 1800 companies. [{n}]")
+    assert not answerable and any("a count in the unit asked" in f for f in flags), (text, flags)
+
+
 def test_a_year_of_a_sentence_about_another_named_body_is_not_the_subjects(engine, pipeline):
     # The model's answer: JST's 未来社会創造事業 "from FY2020", the year of the passage's next
     # sentence, 「日本学術振興会（JSPS）では、2020年に…」; the programme began in 2017年度. (A third

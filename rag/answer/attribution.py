@@ -103,7 +103,18 @@ def figure_of_a_named_other(body: str, question: str, value: float, hit: Hit, na
     stating = [s for s, units in units_of if claimed.intersection(units)] or stating
     if not _subject_named_apart(body, question, sentences, stating, names):
         return None
-    return _other_in_every(stating, _LATIN_TOPIC, f"{body} {question}")
+    other = _other_in_every(stating, _LATIN_TOPIC, f"{body} {question}")
+    return None if other and _owned_by_subject(other, asked_names(body, question), sentences) else other
+
+
+def _owned_by_subject(other: str, subjects: list[Name], sentences: list[str]) -> bool:
+    """Whether a sentence of the passage writes ``other`` as a thing of one of ``subjects``:
+    「NSFの国家ナノテクノロジー共用基盤NNCI」. Asked about "the NSF's shared network" (a question
+    that describes the NNCI instead of naming it), "The NSF's shared network spans 16 states"
+    gives the NNCI's 16州 to the NSF's network, which it is."""
+    text = unicodedata.normalize("NFKC", " ".join(sentences))
+    return any(re.search(rf"(?<![A-Za-z0-9]){re.escape(' '.join(subject.words))}(?:の|による)[^、。A-Za-z]{{0,30}}"
+                         rf"{re.escape(other)}(?![A-Za-z0-9])", text) for subject in subjects)
 
 
 def _subject_named_apart(body: str, question: str, sentences: list[str], stating: list[str],

@@ -135,8 +135,16 @@ _PERSONS = frozenset("people person individual researcher scientist author stude
                      "employee worker engineer staff doctorate graduate expert specialist talent".split())
 
 
+# British spellings folded to American ones on both sides: asked "how many organisations", the
+# model answered "1800 organizations" and the count was taken for one of something else.
+_BRITISH_SPELLINGS = ((re.compile(r"([iy])s(e|ed|es|ing|ation)$"), r"\1z\2"), (re.compile(r"programme$"), "program"),
+                      (re.compile(r"(?<=[^aeiou])re$"), "er"), (re.compile(r"our$"), "or"))
+
+
 def _counted(word: str) -> str:
     word = _singular(word)
+    for british, american in _BRITISH_SPELLINGS:
+        word = british.sub(american, word)
     return "person" if word in _PERSONS else word
 
 

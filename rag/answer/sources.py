@@ -176,7 +176,7 @@ class SourceFinder:
         # A sentence that crosses a page break may not stand verbatim in the raw text (a legend
         # block sat inside it): quote the part of it on one page that holds the claim's figures,
         # else the best sentence that stands whole.
-        piece = self._verbatim_piece(quote, claim, asked)
+        piece = self._verbatim_piece(quote, claim, asked) or self._table_cell(quote, claim)
         if piece:
             return piece
         for sentence in sorted(chunk_sentences(hit.chunk), key=lambda s: -overlap(claim, s)):
@@ -184,6 +184,17 @@ class SourceFinder:
                 return sentence
         parts = [p for p in hit.chunk.text.split("、") if quote_in_report(p, self.report_folded)]
         return max(parts, key=len) if parts else ""
+
+    def _table_cell(self, sentence: str, claim: str) -> str | None:
+        """The cell of a table row that stands in the report and holds most of ``claim``, or None.
+        A table's row is rebuilt from its cells (parsing/regions.py: 「ゴール1. …の統合／戦略目標 2.
+        全米材料データネットワーク（NMDN）を構築する」), so the row is not the report's text; the cell
+        is. Without it, the answer 「全米材料データネットワーク（NMDN）」 was quoted by another row
+        that shares only the word データ."""
+        cells = [c for c in re.split(r"[／\s]+", sentence) if len(c) >= MIN_PHRASE_CHARS and
+                 quote_in_report(c, self.report_folded)]
+        best = max(cells, key=lambda c: overlap(claim, c), default=None)
+        return best if best and overlap(claim, best) >= MIN_SUPPORT_OVERLAP else None
 
     def _verbatim_piece(self, sentence: str, claim: str, asked: frozenset[float] | set[float]) -> str | None:
         """The longest head or tail of ``sentence`` that stands in the report, cut at a comma so
