@@ -187,3 +187,18 @@ def place_cited_nowhere(sentence: str, question: str, cited: list[frozenset[str]
     if any(speaks_of(p, place) for p in cited) or not any(speaks_of(p, place) for p in context):
         return None
     return place
+
+
+def cited_beside_the_place(sentence: str, question: str, cited: list[frozenset[str]]) -> set[int]:
+    """The cited passages (0-based in ``cited``, given by their places) about other countries
+    than the sentence's, when it speaks first of a country the question asks about and another
+    cited passage names that country. Asked which platforms Singapore's quantum programme set up,
+    the model cited the Singapore passage and, beside it, one on the US quantum hubs. Japan is
+    left out, as in ``place_cited_nowhere``."""
+    mentions = place_mentions(unicodedata.normalize("NFKC", sentence))
+    if not mentions or mentions[0][0] == HOME or mentions[0][0] not in places_named(question):
+        return set()
+    if not any(speaks_of(p, mentions[0][0]) for p in cited):
+        return set()
+    return {i - 1 for i in passages_about_other_places(sentence, cited)}
+

@@ -728,6 +728,15 @@ def test_a_scale_repair_keeps_the_unit_the_answer_writes():
     assert repair_scale("29 billion", "最大29億ユーロの支援を発表", english_unit_after("up to 29 billion euros", "29 billion")) == "2.9 billion"
 
 
+def test_a_compound_figure_read_only_to_its_leading_unit_is_repaired():
+    # 「民間が少なくとも2億5,000万ユーロ」 written "2 billion euros" (the 億 read as billion, the 万 part
+    # dropped) is 250 million; a bare count is never taken for such a slip.
+    passage = "2027年までにHorizon Europeのもと5億ユーロ規模の投資（内、民間が少なくとも2億5,000万ユーロを投資）"
+    assert repair_scale("2 billion", passage, unit="ユーロ") == "250 million"
+    assert repair_scale("2.5 billion", passage, unit="ユーロ") == "250 million"
+    assert repair_scale("2", passage) is None
+
+
 def test_the_questions_year_stated_by_the_cited_passages_heading_keeps_the_sentence(engine, pipeline):
     # 2022 stands in the heading 「The CHIPS and Science Act of 2022」, not in the passage's text:
     # restating it had cost the sentence its 25% (the one unsupported figure of two).
@@ -1594,6 +1603,19 @@ def test_place_names_the_report_writes_in_kanji_or_hiragana_support_their_romani
     # A place no passage writes is still no support.
     answerable, text, _, flags = pipeline.finish(f"The centres are in Sendai and Osaka.[{n}]", hits, "en", question, None)
     assert not answerable and any("names no passage gives" in f for f in flags)
+
+
+def test_a_sentence_about_a_country_drops_the_citation_of_a_passage_about_another(engine, pipeline):
+    # The model's answer cited the Singapore passage and, beside it, the one on the US quantum hubs.
+    question = "Which three national platforms did Singapore's quantum engineering programme set up in 2022?"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    singapore, us = passage_index(hits, "National Quantum Computing Hub") + 1, passage_index(hits, "Quantum Leap") + 1
+    text, citations, flags = pipeline.verifier.verify(
+        "Singapore's programme set up three national platforms in 2022: the National Quantum Computing Hub, the "
+        f"National Quantum Fabless Foundry and the National Quantum-Safe Network. [{singapore}][{us}]", hits, "en", question)
+    cited = {c.chunk.id for c in citations}
+    assert hits[singapore - 1].chunk.id in cited and hits[us - 1].chunk.id not in cited, (text, citations, flags)
+    assert any("passages about other countries" in f for f in flags)
 
 
 def test_a_sentence_about_a_country_cites_the_passage_that_names_it(engine, pipeline):

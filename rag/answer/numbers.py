@@ -275,6 +275,9 @@ _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウ�
 _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
 
 
+_SCALE_WORD = re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.I)
+
+
 def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | None:
     """The correct English value for a claim whose figure matches a 万/億/兆 number of the passage.
 
@@ -301,9 +304,11 @@ def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | N
         if unit and not text[m.end():].lstrip().startswith(unit):
             continue
         if m.group(3) or m.group(5):
-            # 2億5,000万ユーロ read as 2.5億, then 億 as "billion": "2.5 billion" (it is 250 million).
+            # 2億5,000万ユーロ read as 2.5億, then 億 as "billion": "2.5 billion" (it is 250 million);
+            # or read only to its 億: "2 billion" (a figure with a scale word, never a bare count).
             leading = _ja_value(m) / _JA_UNITS[m.group(2)]
-            if abs(leading - claimed) < 1e-9:
+            if abs(leading - claimed) < 1e-9 or (_SCALE_WORD.search(surface)
+                                                  and abs(_value(m.group(1)) - claimed) < 1e-9):
                 return english_value(_ja_value(m))
         elif abs(_value(m.group(1)) - claimed) < 1e-9:
             return english_value(_ja_value(m))

@@ -19,7 +19,7 @@ import re
 from typing import Callable
 
 from ..chunking import short_heading
-from ..places import english_name, place_cited_nowhere, places_of_passage, speaks_of
+from ..places import cited_beside_the_place, english_name, place_cited_nowhere, places_of_passage, speaks_of
 from ..retrieval import Hit
 from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
@@ -124,7 +124,11 @@ class AnswerVerifier:
         places = [places_of_passage(h.chunk.text, h.chunk.heading_path) for h in hits]
         place = place_cited_nowhere(body, question, [places[m - 1] for m in cited], places)
         if place is None:
-            return cited
+            beside = cited_beside_the_place(body, question, [places[m - 1] for m in cited])
+            if beside:
+                flags.append(f"dropped citations of passages about other countries: "
+                             f"{', '.join(f'[{cited[i]}]' for i in sorted(beside))}")
+            return [m for i, m in enumerate(cited) if i not in beside]
         support = ([overlap(body, h.chunk.text) for h in hits] if language == "ja"
                    else self.sources.passage_similarities(body, hits))
         naming = [i for i, p in enumerate(places, start=1) if speaks_of(p, place)]
