@@ -413,6 +413,18 @@ def test_numbers_glued_to_japanese_words_are_found():
     assert [v for _, v in claimed_numbers("2021年7月に策定された［1］。")] == [2021.0, 7.0]
 
 
+def test_an_english_claim_is_quoted_by_the_sentence_it_translates_not_by_one_with_more_latin_text(engine, pipeline):
+    # Character bigrams of English prose ("in", "er") are shared with any Latin text: the claim on
+    # the 2023 Nobel prize was quoted by the sentence on 「small interfering RNA」 and 「CRISPR-Cas」.
+    question = "According to the report, what finding was the 2023 Nobel Prize in Physiology or Medicine given for?"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    hit = hits[passage_index(hits, "シュードウリジン")]
+    claim = ("The 2023 Nobel Prize in Physiology or Medicine was awarded for the discovery that replacing specific "
+             "bases of mRNA with different bases suppresses inflammation and enhances protein translation.")
+    quote = pipeline.verifier.sources.quote(claim, hit, "en", frozenset({2023.0}))
+    assert quote.startswith("2023年ノーベル生理医学賞は、mRNA中の特定の塩基"), quote
+
+
 def test_english_quote_is_the_sentence_that_answers(engine, pipeline):
     question = "When did Korea adopt the K-Battery development strategy?"
     hits = engine.retrieve(question, k=4)

@@ -93,6 +93,17 @@ def overlap(a: str, b: str) -> float:
     return len(ba & bigrams(b)) / len(ba) if ba else 0.0
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def latin_word_share(claim: str, sentence: str) -> float:
+    """Share of an English claim's words that a passage sentence writes in Latin letters (its
+    names and terms: mRNA, CRISPR-Cas, Horizon2020), as runs of two letters or more in lower case."""
+    words = {w.lower() for w in _LATIN_WORD.findall(claim)}
+    written = {w.lower() for w in _LATIN_WORD.findall(unicodedata.normalize("NFKC", sentence))}
+    return len(words & written) / len(words) if words else 0.0
+
+
 def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float] | None = None,
                asked: frozenset[float] | set[float] = frozenset()) -> str:
     """The sentence of ``chunk`` that best supports ``claim``.
@@ -111,10 +122,13 @@ def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float
     numbers = {v for _, v in claimed_numbers(claim)} - set(asked)
     scores = []
     sims = similarity(claim, sentences) if similarity else [0.0] * len(sentences)
+    # An English claim shares character bigrams with any Latin text ("in", "er" with "small
+    # interfering RNA"), so its overlap is counted in whole words.
+    shares = (lambda s: latin_word_share(claim, s)) if similarity else (lambda s: overlap(claim, s))
     for sentence, sim in zip(sentences, sims):
         shared = sum(1 for v in numbers if is_supported(v, numbers_in(sentence)))
         bonus = (prior or {}).get(sentence, 0.0)
-        scores.append((shared, overlap(claim, sentence) + sim + bonus))
+        scores.append((shared, shares(sentence) + sim + bonus))
     return sentences[max(range(len(sentences)), key=scores.__getitem__)]
 
 
