@@ -1424,6 +1424,22 @@ def test_a_phrase_from_a_table_row_is_quoted_by_its_cell(engine, pipeline):
     assert "根拠：「全米材料データネットワーク（NMDN）を構築する」" in text
 
 
+def test_list_items_named_with_a_colon_and_nothing_after_are_the_answer(engine, pipeline):
+    # The model's answer: 「…以下の2種類の機関で全国体制を組んでいる：」 then 「1. ハブ機関：［1］」 and
+    # 「2. スポーク機関：［2］」, the second marker pointing at a passage on Rapidus (「2nm世代」). The
+    # items were removed as markers standing for an answer, and the answer refused. They are the
+    # answer; each cites the passage that writes it, and the question's own 2 (「2種類」) cites no
+    # passage for its 2nm.
+    question = "文科省の先端共用設備の事業は、どんな2種類の機関で全国体制を組んでいる？"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="ja")
+    hub, other = passage_index(hits, "スポーク機関") + 1, passage_index(hits, "2nm世代") + 1
+    raw = (f"文科省の先端共用設備の事業は、以下の2種類の機関で全国体制を組んでいる：\n\n1. ハブ機関：［{hub}］\n"
+           f"2. スポーク機関：［{other}］")
+    answerable, text, citations, flags = pipeline.finish(raw, hits, "ja", question, None)
+    assert answerable and "1. ハブ機関" in text and "2. スポーク機関" in text, (text, flags)
+    assert [c.chunk.id for c in citations] == [hits[hub - 1].chunk.id], (citations, flags)
+
+
 def test_a_claim_naming_several_items_of_a_list_quotes_those_items(engine, pipeline):
     question = SINGAPORE_PLATFORMS
     hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")

@@ -512,6 +512,19 @@ def test_a_figure_of_what_the_passage_writes_as_the_subjects_own_is_the_subjects
                     asked, "stated for NCN")
 
 
+def test_a_name_from_another_item_of_a_listed_set_is_not_the_answer(engine, pipeline):
+    # The model's answer: "the University of Tokyo", which the passage gives the electrochemical
+    # materials hub, in the list 「•極限環境対応構造材料研究拠点（東北大学） … •再生可能エネルギー最大導入に
+    # 向けた電気化学材料研究拠点（東京大学）」 (another passage lists the hubs in 「」 the same way).
+    question = "Which university leads the DxMT hub on structural materials for extreme environments?"
+    hits = _context(engine, question, "en")
+    n = _marker(hits, "（東北大学）")
+    _assert_removed(pipeline, f"The university leading the hub on structural materials for extreme environments is "
+                              f"the University of Tokyo.[{n}]", hits, "en", question, "names no passage gives")
+    _assert_kept(pipeline, f"The hub on structural materials for extreme environments is led by Tohoku University.[{n}]",
+                 hits, "en", question, "Tohoku University")
+
+
 def test_a_count_in_another_spelling_of_the_asked_noun_counts_what_was_asked(engine, pipeline):
     # "how many organisations" answered "1800 organizations": the same noun, spelt the American way.
     question = "When was Singapore's 3D-printing innovation cluster set up, and with how many organisations does it work?"

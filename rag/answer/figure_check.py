@@ -85,6 +85,10 @@ def sentences_stating(hit: Hit, values: list[float], shares: frozenset[float]) -
     return [s for s in chunk_sentences(hit.chunk) if any(states_figure(v, s, shares) for v in values)]
 
 
+def _looks_like_year(value: float) -> bool:
+    return value == int(value) and 1900 <= value <= 2100
+
+
 def _scale_repair(body: str, surface: str) -> Callable[[str], str | None]:
     """repair_scale for the figure ``surface`` of ``body``. The repaired number must be written
     with the answer's unit: "12 million tonnes" is no slip of 12億kW."""
@@ -232,7 +236,13 @@ class FigureChecker:
                 missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:
             return body, cited
-        others = [i for i in passages if all(states(i, v) for _, v in missing)]
+        # A passage cited for a figure must read it as the sentence does, the question's own counts
+        # too: 「2種類の機関」, restated from the question, is not the 2 of another passage's 「2nm世代」.
+        # (The question's years are dates that passages write in many contexts: exempt.)
+        def source_of(i: int, value: float) -> bool:
+            return states(i, value) and not (value in asked and not _looks_like_year(value) and misreads(i, value))
+
+        others = [i for i in passages if all(source_of(i, v) for _, v in missing)]
         if others:
             # A cited passage whose figure is another subject's goes (the UK quantum passage's
             # 2017 for the Faraday Battery Challenge); one that merely lacks the figure is left
@@ -246,7 +256,7 @@ class FigureChecker:
             return body, sorted((set(cited) - wrong) | {others[0]})
         # Else each figure from the passage that states it: a sentence may join two passages'
         # facts ("8% … in basic research and 17% of GDP for emerging industries").
-        sources = [next((i for i in passages if states(i, v)), None) for _, v in missing]
+        sources = [next((i for i in passages if source_of(i, v)), None) for _, v in missing]
         if None not in sources:
             return body, sorted(set(cited) | set(sources))
         unrepaired = []

@@ -128,6 +128,15 @@ def _singular(word: str) -> str:
 _NATIVE = re.compile(r"[\u3040-\u309f\u4e00-\u9fff]")
 
 
+# The items of a bulleted list in a passage (「•極限環境対応構造材料研究拠点（東北大学） •…」); 「・」
+# is left out, as it also joins words (バイオ・高分子).
+_BULLET = re.compile(r"[•○●◆]")
+_QUOTED_ITEM = re.compile(r"「[^「」]+」")
+# How many more of the question's words another item must render than the item naming an answer's
+# name, for the name to be that other item's (names.of_another_item).
+ITEM_MARGIN = 2
+
+
 class NameChecker:
     def __init__(self, translated_words: Callable[[str], list[set[str]]], tokenize: Callable[[str], list[str]],
                  is_rare_name: Callable[[str], bool] = lambda name: False) -> None:
@@ -278,6 +287,34 @@ class NameChecker:
                 return True
         return False
 
+    def of_another_item(self, passage: str, name: Name, question: str) -> bool:
+        """Whether the passage names ``name`` only in items of a bulleted list, and another item
+        renders at least ``ITEM_MARGIN`` more of the question's words than any of those: asked which
+        university leads the DxMT hub on structural materials for extreme environments, the model
+        answered "the University of Tokyo", which leads the electrochemical materials hub of
+        「•極限環境対応構造材料研究拠点（東北大学） … •再生可能エネルギー最大導入に向けた電気化学材料研究拠点（東京大学）」.
+        Only for a name the passage writes in its own words, not in Latin script."""
+        if self.writes_name(passage, name):
+            return False  # a Latin name (National Quantum Computing Hub) is an item, not what an item says
+        text = unicodedata.normalize("NFKC", passage)
+        items = _BULLET.split(text)[1:]
+        quoted = _QUOTED_ITEM.findall(text)
+        items += quoted if len(quoted) >= 2 else []  # 「…拠点（代表機関：東北大学）」「…」: a list too
+        rest = text
+        for item in items:
+            rest = rest.replace(item, " ")
+        naming = [item for item in items if self.supports(item, name)]
+        if not naming or len(naming) == len(items) or self.supports(rest, name):
+            return False
+        groups = self._translated_words(question)
+
+        def rendered(item: str) -> int:
+            tokens = set(self._tokenize(item))
+            return sum(bool(group & tokens) for group in groups)
+
+        best_naming = max(rendered(item) for item in naming)
+        return max(rendered(item) for item in items if item not in naming) >= best_naming + ITEM_MARGIN
+
     def writes_name(self, passage: str, name: Name) -> bool:
         """Whether the passage writes the name in Latin script, whole or as its initials
         ("National Nanotechnology Initiative" or NNI)."""
@@ -301,7 +338,8 @@ class NameChecker:
         subjects = asked_names(body, question)
 
         def supported(i: int, name: Name) -> bool:
-            return self.supports(passages[i - 1], name) and not self.named_apart(passages[i - 1], name, subjects)
+            return (self.supports(passages[i - 1], name) and not self.named_apart(passages[i - 1], name, subjects)
+                    and not self.of_another_item(passages[i - 1], name, question))
 
         missing = [n for n in names if not any(supported(m, n) for m in home)]
         if not missing:

@@ -17,7 +17,7 @@ from ..chunking import REPORT_LIST_ITEM, list_runs
 from ..retrieval import Hit
 from .citations import as_printed, best_quote, bigrams, chunk_sentences, fold_report, overlap, quote_in_report
 from .context import scored_sentences
-from .numbers import claimed_numbers, is_supported, numbers_in, repair_scale
+from .numbers import LIST_NUMBER, claimed_numbers, is_supported, numbers_in, repair_scale
 
 MIN_SUPPORT_OVERLAP = 0.35  # an unmarked sentence needs this much of its text in a passage
 RECITE_MARGIN = 0.03  # embedding similarity by which an uncited passage must beat the cited ones
@@ -36,6 +36,7 @@ NUMBER_BONUS = 0.05  # per figure of an unmarked sentence that a passage states
 # shorter than this.
 _PHRASE_END, MIN_PIECE_CHARS = "、，", 12
 _PHRASE_STOP = "」』）をにでがはと"  # where a phrase of a sentence with no comma may end
+_ITEM_NUMBER = re.compile(rf"^\s*{LIST_NUMBER}\s*")
 
 
 class SourceFinder:
@@ -276,8 +277,9 @@ def _uncited_holder(phrase: str, cited: list[int], hits: list[Hit]) -> int | Non
 
 def _recite_verbatim_phrase(claim: str, cited: list[int], hits: list[Hit], flags: list[str]) -> list[int]:
     """A short Japanese answer (「ナトリウムイオン電池」) cites the first context passage that
-    writes it, when no cited one does: too short for bigram overlap, exact enough as it stands."""
-    holder = _uncited_holder(fold_report(claim).rstrip("。．."), cited, hits)
+    writes it, when no cited one does: too short for bigram overlap, exact enough as it stands.
+    A list item is read without its number (「2. スポーク機関」)."""
+    holder = _uncited_holder(fold_report(_ITEM_NUMBER.sub("", claim)).rstrip("。．."), cited, hits)
     if holder is None:
         return cited
     flags.append(f"cited the passage that writes the phrase [{holder + 1}]: {claim[:60]}")

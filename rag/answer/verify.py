@@ -66,6 +66,10 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
     return bool(new) and all(is_supported(v, stated) for v in new)
 
 
+# A list item that is a name and a colon, nothing after it (「1. ハブ機関：」).
+_LABEL_ONLY = re.compile(r"\s*\S+\s*[^\s：:。、]{1,30}\s*[：:]\s*$")
+
+
 class AnswerVerifier:
     def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms,
                  translated_words: Callable[[str], list[set[str]]] | None = None,
@@ -169,8 +173,11 @@ class AnswerVerifier:
                 flags.append(f"sentence with a placeholder for its figure removed: {body[:60]}")
                 continue
             if answer_left_to_marker(sentence, language) is not None:  # "… is outlined in [1]."
-                flags.append(f"sentence that only points at its source removed: {body[:60]}")
-                continue
+                if not (language == "ja" and LIST_ITEM.match(sentence) and _LABEL_ONLY.match(body)):
+                    flags.append(f"sentence that only points at its source removed: {body[:60]}")
+                    continue
+                # 「1. ハブ機関：［1］」: an item named, its description left out. The name is the item.
+                body = body.rstrip().rstrip("：:")
             echo = bool(question) and repeats_question(body, question)
             if any(repeats_earlier(body, earlier, language) for earlier, _ in kept):
                 flags.append(f"repeated sentence removed: {body[:60]}")
