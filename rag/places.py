@@ -180,11 +180,8 @@ def place_cited_nowhere(sentence: str, question: str, cited: list[frozenset[str]
     Korea's trade ratio compares with Japan's, it wrote 「韓国の貿易収支比は…徐々に低下」 from the
     sentence on Japan's own decline (the passage on Korea says it rose to Japan's level). Japan
     is left out: passages about it often leave it unnamed."""
-    mentions = place_mentions(unicodedata.normalize("NFKC", sentence))
-    if not mentions or mentions[0][0] == HOME or mentions[0][0] not in places_named(question):
-        return None
-    place = mentions[0][0]
-    if any(speaks_of(p, place) for p in cited) or not any(speaks_of(p, place) for p in context):
+    place = _asked_place_first(sentence, question)
+    if place is None or any(speaks_of(p, place) for p in cited) or not any(speaks_of(p, place) for p in context):
         return None
     return place
 
@@ -195,10 +192,16 @@ def cited_beside_the_place(sentence: str, question: str, cited: list[frozenset[s
     cited passage names that country. Asked which platforms Singapore's quantum programme set up,
     the model cited the Singapore passage and, beside it, one on the US quantum hubs. Japan is
     left out, as in ``place_cited_nowhere``."""
-    mentions = place_mentions(unicodedata.normalize("NFKC", sentence))
-    if not mentions or mentions[0][0] == HOME or mentions[0][0] not in places_named(question):
-        return set()
-    if not any(speaks_of(p, mentions[0][0]) for p in cited):
+    place = _asked_place_first(sentence, question)
+    if place is None or not any(speaks_of(p, place) for p in cited):
         return set()
     return {i - 1 for i in passages_about_other_places(sentence, cited)}
+
+
+def _asked_place_first(sentence: str, question: str) -> str | None:
+    """The country a sentence names first, when the question asks about it and it is not Japan."""
+    mentions = place_mentions(unicodedata.normalize("NFKC", sentence))
+    if not mentions or mentions[0][0] == HOME or mentions[0][0] not in places_named(question):
+        return None
+    return mentions[0][0]
 

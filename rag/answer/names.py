@@ -288,12 +288,13 @@ class NameChecker:
         return False
 
     def of_another_item(self, passage: str, name: Name, question: str) -> bool:
-        """Whether the passage names ``name`` only in items of a bulleted list, and another item
-        renders at least ``ITEM_MARGIN`` more of the question's words than any of those: asked which
-        university leads the DxMT hub on structural materials for extreme environments, the model
-        answered "the University of Tokyo", which leads the electrochemical materials hub of
-        「•極限環境対応構造材料研究拠点（東北大学） … •再生可能エネルギー最大導入に向けた電気化学材料研究拠点（東京大学）」.
-        Only for a name the passage writes in its own words, not in Latin script."""
+        """Whether the passage names ``name`` only in items of a list (bulleted, or a run of names
+        quoted in 「」), and another item renders at least ``ITEM_MARGIN`` more of the question's
+        words than any of those: asked which university leads the DxMT hub on structural materials
+        for extreme environments, the model answered "the University of Tokyo", which leads the
+        electrochemical materials hub of 「•極限環境対応構造材料研究拠点（東北大学） … •再生可能エネルギー
+        最大導入に向けた電気化学材料研究拠点（東京大学）」. Only for a name the passage writes in its
+        own words, not in Latin script."""
         if self.writes_name(passage, name):
             return False  # a Latin name (National Quantum Computing Hub) is an item, not what an item says
         text = unicodedata.normalize("NFKC", passage)

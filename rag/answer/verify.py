@@ -30,7 +30,7 @@ from .figure_check import (FigureChecker, about_other_places, drop_citations_wit
                            sentences_stating)
 from .list_items import name_bare_items
 from .names import NameChecker
-from .numbers import claimed_numbers, claimed_percentages, is_supported, numbers_in, states_figure
+from .numbers import LIST_NUMBER, claimed_numbers, claimed_percentages, is_supported, numbers_in, states_figure
 from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
                      without_dangling_end)
 from .prompts import CANNOT_ANSWER
@@ -67,7 +67,7 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
 
 
 # A list item that is a name and a colon, nothing after it (「1. ハブ機関：」).
-_LABEL_ONLY = re.compile(r"\s*\S+\s*[^\s：:。、]{1,30}\s*[：:]\s*$")
+_LABEL_ONLY = re.compile(rf"\s*{LIST_NUMBER}\s*[^\s：:。、]{{1,30}}\s*[：:]\s*$")
 
 
 class AnswerVerifier:
