@@ -967,6 +967,11 @@ def test_garbled_copies_of_passage_terms_are_restored():
     assert restore_copied_text("德国の量子技術への投資額は約6億5,000万ユーロです。", german) == (
         "ドイツの量子技術への投資額は約6億5,000万ユーロです。", ["restored 德国 as ドイツ"])
     assert restore_copied_text("印度の論文数", german)[0] == "印度の論文数"
+    # The Chinese copula between two words is the topic particle; 是正 and 是非 are Japanese words.
+    workshop = ["•共用施設・環境の拡充：計測や加工に関しては共用プラットフォームが活用できる"]
+    text, notes = restore_copied_text("維持できなくなる原因是共用施設・環境の拡充である。", workshop)
+    assert text == "維持できなくなる原因は共用施設・環境の拡充である。" and len(notes) == 1
+    assert restore_copied_text("格差の是正と是非の議論", workshop)[0] == "格差の是正と是非の議論"
     # A loanword written as its Chinese word (数据 for データ) is restored where the rest of the
     # term follows that loanword in the passages; kanji the passages write stay.
     dx = ["「NIMSデータ中核拠点」、「データ創出活用型マテリアル研究開発プロジェクト」の3プログラム"]

@@ -13,7 +13,8 @@ A katakana loanword may come out as the Chinese word for it (数据 for デー�
 rest the passages write after that loanword only: the loanword is restored.
 
 Country names come out in their Chinese form now and then (德国の量子技術 for ドイツの), which
-differ from the Japanese in length and script, so they are mapped by name.
+differ from the Japanese in length and script, so they are mapped by name; so does the Chinese
+copula 是 (「原因是共用施設」 for 「原因は」).
 """
 
 from __future__ import annotations
@@ -175,7 +176,27 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _restore_loanwords(text, sources, notes)
     text = _complete_cut_words(text, sources, notes)
     text = _restore_dates(text, sources, notes)
+    text = _restore_copula(text, sources + "\n" + question, notes)
     return text, notes
+
+
+# Japanese writes 是 only in a few compounds (是非, 是正, 国是 …); between two words it is the
+# Chinese copula, which the model lets slip into a Japanese answer: 「原因是共用施設…」.
+_CHINESE_COPULA = re.compile(r"(?<=[\u3400-\u9fff\u30a1-\u30faー])是(?=[\u3400-\u9fff\u30a1-\u30faー「])")
+_JAPANESE_WORDS_WITH_SHI = ("是非", "是正", "是認", "国是", "社是", "如是", "是々", "是是")
+
+
+def _restore_copula(text: str, sources: str, notes: list[str]) -> str:
+    """The Chinese copula 是 between two words written as the Japanese topic particle は, unless
+    the passages (or the question) write that character pair or it forms a Japanese word."""
+    def repl(m: re.Match) -> str:
+        pairs = (text[m.start() - 1:m.end()], text[m.start():m.end() + 1])
+        if any(pair in sources or pair in _JAPANESE_WORDS_WITH_SHI for pair in pairs):
+            return m.group(0)
+        notes.append(f"wrote は for the Chinese copula in: {text[max(0, m.start() - 6):m.end() + 6]}")
+        return "は"
+
+    return _CHINESE_COPULA.sub(repl, text)
 
 
 _JAPANESE_RUN = re.compile(r"[\u3041-\u30ff\u3400-\u9fffー]{4,}")
