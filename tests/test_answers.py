@@ -1121,6 +1121,7 @@ def test_a_citation_that_states_none_of_the_sentences_figures_is_dropped_beside_
     ("The university that leads the cluster is [1].", "en", "The university that leads the cluster is"),
     ("The budget is [1][2]", "en", "The budget is"),
     ("The French strategy is outlined in [1].", "en", "The French strategy is outlined in"),
+    ("The full-scale phase of the project runs until [4].", "en", "The full-scale phase of the project runs until"),
     ("It was adopted in July [1].", "en", None),
     ("クラスターを主導しているのは［1］。", "ja", "クラスターを主導しているのは"),
     ("It is run by the University of Cologne.[1]", "en", None),  # a real answer

@@ -57,7 +57,7 @@ _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning 
 # stands where the answer should. The words before it end in a copula, preposition or particle
 # that needs a complement.
 _ANSWER_LEFT_TO_MARKER = {
-    "en": re.compile(r"^(.*\b(?:is|are|was|were|called|named|includes?|by|of|in|at|from|on|to|under|see))"
+    "en": re.compile(r"^(.*\b(?:is|are|was|were|called|named|includes?|by|of|in|at|from|on|to|under|see|until|since))"
                      r"(?:\s*(?:\[\d+\]|［\d+］))+\s*\.?$", re.S),
     "ja": re.compile(r"^(.*(?:は|が|：|:))(?:\s*(?:\[\d+\]|［\d+］))+\s*。?$", re.S),
 }
