@@ -576,6 +576,10 @@ def test_words_that_only_introduce_a_marker_are_dropped():
     # Opening words that point at a passage go, and its marker moves to the end of the sentence.
     assert clean_output("According to passage [3], in 2021, India had 58,000 authors. Based on the excerpts [1][2], "
                         "it grew.") == "In 2021, India had 58,000 authors[3]. It grew[1][2]."
+    # So do words saying what "the passage" states: the reader sees the report, not passages.
+    assert clean_output("The passage states that materials synthesis lacks test beds.[1] The excerpt notes that "
+                        "it is costly.[1]") == "Materials synthesis lacks test beds.[1] It is costly.[1]"
+    assert clean_output("The report states that it is costly.[1]") == "The report states that it is costly.[1]"
 
 
 def test_abbreviations_do_not_end_english_sentences():

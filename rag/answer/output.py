@@ -89,7 +89,14 @@ def spell_out_scales(text: str) -> str:
     return _SCALE_LETTER.sub(lambda m: f"{m.group(1)} {_SCALE_WORD[m.group(2)]}", text)
 
 
+# "The passage states that materials synthesis is …": the reader sees no passages, only the report
+# and its quotes; the words go and the claim stands on its own.
+_PASSAGE_SAYS = re.compile(r"(?:(?<=^)|(?<=[.!?]\s))(?:the|this) (?:passages?|excerpts?) (?:states?|says|mentions?|"
+                           r"indicates?|shows?|notes?|explains?) that\s+([a-z])", re.I | re.M)
+
+
 def _without_leading_pointer(text: str) -> str:
+    text = _PASSAGE_SAYS.sub(lambda m: m.group(1).upper(), text)
     while found := _LEADING_POINTER.search(text):
         rest = text[found.end():]
         end = _ENGLISH_SENTENCE_END.search(rest)
