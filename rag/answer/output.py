@@ -91,7 +91,7 @@ def spell_out_scales(text: str) -> str:
 
 # "The passage states that materials synthesis is …": the reader sees no passages, only the report
 # and its quotes; the words go and the claim stands on its own.
-_PASSAGE_SAYS = re.compile(r"(?:(?<=^)|(?<=[.!?]\s))(?:the|this) (?:passages?|excerpts?) (?:states?|says|mentions?|"
+_PASSAGE_SAYS = re.compile(r"(?:(?<=^)|(?<=[.!?\]]\s))(?:the|this) (?:passages?|excerpts?) (?:states?|says|mentions?|"
                            r"indicates?|shows?|notes?|explains?) that\s+([a-z])", re.I | re.M)
 
 
