@@ -13,8 +13,8 @@ A katakana loanword may come out as the Chinese word for it (数据 for デー�
 rest the passages write after that loanword only: the loanword is restored.
 
 Country names come out in their Chinese form now and then (德国の量子技術 for ドイツの), which
-differ from the Japanese in length and script, so they are mapped by name; so does the Chinese
-copula 是 (「原因是共用施設」 for 「原因は」).
+differ from the Japanese in length and script, so they are mapped by name. The Chinese copula 是
+between two words (「原因是共用施設」) is written as the particle は.
 """
 
 from __future__ import annotations
