@@ -80,9 +80,14 @@ _EDITION = re.compile(r"((?:19|20)\d\d)\s*年版")
 _ASKS_WHEN = re.compile(r"(?i)\bwhen\b|\b(?:which|what) year\b|いつ|何年|何月|どの年")
 
 
+def is_year_value(value: float) -> bool:
+    """Whether a figure could be a year (a whole number from 1900 to 2100)."""
+    return value == int(value) and 1900 <= value <= 2100
+
+
 def asks_when_for_year(question: str, value: float) -> bool:
     """Whether ``question`` asks when something happened and ``value`` is a year."""
-    return bool(_ASKS_WHEN.search(question)) and value == int(value) and 1900 <= value <= 2100
+    return bool(_ASKS_WHEN.search(question)) and is_year_value(value)
 
 
 def year_only_in_names(question: str, value: float, sentence: str, passage: str) -> bool:

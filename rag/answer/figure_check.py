@@ -17,7 +17,7 @@ from ..retrieval import Hit
 from .attribution import (figure_of_a_named_other, figure_of_another_item, figure_of_another_name,
                           figure_of_another_quoted_item, year_of_a_named_other)
 from .citations import chunk_sentences
-from .dates import only_as_month, restore_year_span, written_as_month, year_only_in_names
+from .dates import is_year_value, only_as_month, restore_year_span, written_as_month, year_only_in_names
 from .names import NameChecker
 from .numbers import (NUMBER_WORD, NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
                       only_leading_digits, repair_scale, replace_figure, spelled_counts, states_figure)
@@ -83,10 +83,6 @@ def about_other_places(sentence: str, hits: list[Hit]) -> set[int]:
 def sentences_stating(hit: Hit, values: list[float], shares: frozenset[float]) -> list[str]:
     """The sentences of a passage that state at least one of ``values``."""
     return [s for s in chunk_sentences(hit.chunk) if any(states_figure(v, s, shares) for v in values)]
-
-
-def _looks_like_year(value: float) -> bool:
-    return value == int(value) and 1900 <= value <= 2100
 
 
 def _scale_repair(body: str, surface: str) -> Callable[[str], str | None]:
@@ -240,7 +236,7 @@ class FigureChecker:
         # too: 「2種類の機関」, restated from the question, is not the 2 of another passage's 「2nm世代」.
         # (The question's years are dates that passages write in many contexts: exempt.)
         def source_of(i: int, value: float) -> bool:
-            return states(i, value) and not (value in asked and not _looks_like_year(value) and misreads(i, value))
+            return states(i, value) and not (value in asked and not is_year_value(value) and misreads(i, value))
 
         others = [i for i in passages if all(source_of(i, v) for _, v in missing)]
         if others:
