@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+# A term the question quotes says nothing of the language it is asked in.
+_QUOTED = re.compile(r"「[^」]*」|『[^』]*』")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Frequent characters of Chinese writing that Japanese does not use (simplified forms such as 们,
@@ -34,7 +37,10 @@ _OTHER_LATIN_WORDS = frozenset(
 def detect_language(text: str) -> str:
     """``ja``, ``en`` or ``unknown``.
 
-    Any kana makes a question Japanese, even one full of English terms (「NNIの予算は？」).
+    Any kana makes a question Japanese, even one full of English terms (「NNIの予算は？」), unless
+    the Japanese is only a term inside an English sentence: Japanese grammar needs hiragana
+    (particles, endings), so an English question that names 「マテリアルズ・インフォマティクス」 or
+    量子技術 without any hiragana outside quotes is English ("What is 量子技術 in the report?").
     Han characters without kana are read as Japanese too (a kanji-only query is far likelier
     to be Japanese for this report), unless characters only Chinese uses show it is Chinese.
     Latin text is English unless its function words are mostly another language's (French,
@@ -42,6 +48,9 @@ def detect_language(text: str) -> str:
     """
     kana, han, latin = len(_KANA.findall(text)), len(_HAN.findall(text)), len(_LATIN.findall(text))
     other = len(_OTHER_SCRIPT.findall(text))
+    unquoted = _QUOTED.sub("", text)
+    if (kana or han) and not _HIRAGANA.search(unquoted) and _english_sentence(unquoted):
+        return "en"
     if kana or (han and han >= other):
         return "ja" if kana or not CHINESE_ONLY.intersection(text) else "unknown"
     if latin and latin > other:
@@ -50,3 +59,11 @@ def detect_language(text: str) -> str:
         foreign = sum(w in _OTHER_LATIN_WORDS for w in words)
         return "unknown" if foreign >= 2 and foreign > english else "en"
     return "unknown"
+
+
+def _english_sentence(text: str) -> bool:
+    """Whether the Latin words make an English sentence (two function words at least, more
+    English than other languages' ones), not just names such as "NNI" or "AI"."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return english >= 2 and english > sum(w in _OTHER_LATIN_WORDS for w in words)
