@@ -198,6 +198,14 @@ def cited_beside_the_place(sentence: str, question: str, cited: list[frozenset[s
     return {i - 1 for i in passages_about_other_places(sentence, cited)}
 
 
+def home_claimed_from_abroad(sentence: str, cited: list[frozenset[str]]) -> bool:
+    """Whether a sentence speaks of Japan alone while every passage it cites (given by their
+    places) names other countries and not Japan. Asked about materials informatics in Japan,
+    the model wrote "Japan has developed a materials genome initiative" from the passage on the
+    US MGI. A passage that names no country may well be about Japan, so it never counts here."""
+    return places_named(sentence) == {HOME} and bool(cited) and all(p and HOME not in p for p in cited)
+
+
 def _asked_place_first(sentence: str, question: str) -> str | None:
     """The country a sentence names first, when the question asks about it and it is not Japan."""
     mentions = place_mentions(unicodedata.normalize("NFKC", sentence))

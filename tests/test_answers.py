@@ -73,6 +73,12 @@ def test_the_lower_bound_of_a_range_takes_the_scale_of_the_upper_one():
     ("Какой бюджет?", "unknown"), ("예산은 얼마인가?", "unknown"),
     ("韓国電池戦略策定時期", "ja"), ("韩国的电池战略是什么时候制定的？", "unknown"),
     ("韓國的電池戰略是什麼時候制定的？", "unknown"),
+    # Japanese terms inside an English sentence: no hiragana outside quotes, English grammar.
+    ("What does the report say about マテリアルズ・インフォマティクス?", "en"), ("What is 量子技術 in the report?", "en"),
+    ("What does the report say about 「ものづくり」?", "en"), ("How much did Korea invest? そして日本は?", "ja"),
+    ("AI チップ", "ja"), ("NNIとは何か？ What is it?", "ja"),
+    # A Japanese answer that is a name and the report's sentence quoted: English inside the quote.
+    ("EPFL［1］ 根拠：「MAterials design at the eXascale （MAX） a European centre of excellenceが設置され」", "ja"),
 ])
 def test_language_detection(text, lang):
     assert detect_language(text) == lang
@@ -329,6 +335,22 @@ def test_quoted_terms_are_checked_and_names_only_another_countrys_passage_gives_
     assert text == "" and any("named only for another country" in f for f in flags)
     text, _, flags = pipeline.verifier.verify("The UK announced the National Semiconductor Strategy.[1]", uk, "en", question)
     assert text.startswith("The UK announced the National Semiconductor Strategy.") and not flags
+
+
+def test_a_claim_about_japan_needs_a_source_not_only_about_other_countries(engine, pipeline):
+    # From the passage on the US Materials Genome Initiative, the model wrote that Japan had
+    # developed one (lower case, so no name check caught it).
+    question = "What does the report say about materials informatics in Japan?"
+    raw = "Japan has developed a materials genome initiative for data-driven material design.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "Materials Genome Initiative（MGI）", raw)
+    assert text == "" and any("its sources only of other countries" in f for f in flags)
+    raw = "The US announced the Materials Genome Initiative in 2011.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "Materials Genome Initiative（MGI）", raw)
+    assert text.startswith("The US announced the Materials Genome Initiative in 2011.")
+    # A passage about Japan's own data platform supports a sentence about Japan.
+    raw = "In Japan, NIMS is building a core system to collect materials data nationwide.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "マテリアルデータを収集・蓄積", raw)
+    assert text.startswith("In Japan, NIMS is building") and not any("other countries" in f for f in flags)
 
 
 def test_bad_questions_get_clear_errors(pipeline):

@@ -19,7 +19,8 @@ import re
 from typing import Callable
 
 from ..chunking import short_heading
-from ..places import cited_beside_the_place, english_name, place_cited_nowhere, places_of_passage, speaks_of
+from ..places import (cited_beside_the_place, english_name, home_claimed_from_abroad, place_cited_nowhere,
+                      places_of_passage, speaks_of)
 from ..retrieval import Hit
 from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
@@ -202,6 +203,10 @@ class AnswerVerifier:
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
             cited = self._cite_the_place(body, cited, hits, question, language, flags)
+            if home_claimed_from_abroad(body, [places_of_passage(hits[m - 1].chunk.text, hits[m - 1].chunk.heading_path)
+                                               for m in cited]):
+                flags.append(f"sentence removed: it speaks of Japan, its sources only of other countries: {body[:60]}")
+                continue
             body, cited = self._figures.check(body, cited, hits, language, flags, asked, question)
             cited = drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
