@@ -142,6 +142,12 @@ def test_a_placeholder_where_the_figure_should_stand_removes_the_sentence(engine
     # A marker after a name is a citation; an [n] echoed at the end is a prompt echo, dropped.
     assert clean_output("The NNI [1] funds research.") == "The NNI [1] funds research."
     assert clean_output("It opened in 2003 [n].") == "It opened in 2003 ."
+    # A multiple of nothing: the marker stands where "how many times" should.
+    question = "How does China's paper output in nanotechnology compare with that of the US?"
+    _assert_removed(pipeline, "China's paper output in nanotechnology is [1] times higher than that of the US.",
+                    _context(engine, question, "en"), "en", question, "placeholder for its figure")
+    assert "⁇" in clean_output("中国の論文数は米国の［1］倍である。")
+    assert clean_output("It rose 3.5 times [1].") == "It rose 3.5 times [1]."
 
 
 def test_a_placeholder_followed_by_the_annotated_figure_keeps_that_figure(engine, pipeline):

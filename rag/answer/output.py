@@ -38,7 +38,9 @@ _QUANTITY_WORDS = (r"are|were|has|have|had|of|about|around|nearly|over|some|with
                    r"allocates|allocated|invests|invested|received|receives|employs|employed|spent|spends")
 _FIGURE_PLACEHOLDER = re.compile(
     r"(?:［[nNｎＮxX]］|\[[nNxX]\])(?=\s*(?:[a-z%％万億兆]|percent\b))"
-    rf"|\b({_QUANTITY_WORDS})[ \t]*(?:\[\d+\]|［\d+］)(?=\s+(?!to\s)[a-z])")
+    rf"|\b({_QUANTITY_WORDS})[ \t]*(?:\[\d+\]|［\d+］)(?=\s+(?!to\s)[a-z])"
+    # A multiple of nothing: "China's output is [1] times higher than the US's", 「［1］倍」.
+    r"|(?<=\s)(?:\[\d+\]|［\d+］)(?=\s*(?:times\b|-?fold\b))|(?:\[\d+\]|［\d+］)(?=倍)")
 # The same placeholder with the figure written after it in brackets, as the context's annotation
 # gave it: "invests approximately [1] billion won (500 million US dollars)". The figure is there;
 # the words in between are the model's guess at a unit.
