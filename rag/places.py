@@ -198,12 +198,17 @@ def cited_beside_the_place(sentence: str, question: str, cited: list[frozenset[s
     return {i - 1 for i in passages_about_other_places(sentence, cited)}
 
 
-def home_claimed_from_abroad(sentence: str, cited: list[frozenset[str]]) -> bool:
-    """Whether a sentence speaks of Japan alone while every passage it cites (given by their
-    places) names other countries and not Japan. Asked about materials informatics in Japan,
-    the model wrote "Japan has developed a materials genome initiative" from the passage on the
-    US MGI. A passage that names no country may well be about Japan, so it never counts here."""
-    return places_named(sentence) == {HOME} and bool(cited) and all(p and HOME not in p for p in cited)
+def claimed_from_abroad(sentence: str, cited: list[frozenset[str]]) -> str | None:
+    """The one country a sentence speaks of, when every passage it cites (given by their places)
+    names other countries and not it. Asked about materials informatics in Japan, the model
+    wrote "Japan has developed a materials genome initiative" from the passage on the US MGI;
+    asked about Canada's quantum strategy, it described one from the passage on the US law. A
+    passage that names no country may well be about Japan, so it never counts here."""
+    named = places_named(sentence)
+    if len(named) != 1 or not cited:
+        return None
+    (place,) = named
+    return place if all(p and not speaks_of(p, place) for p in cited) else None
 
 
 def _asked_place_first(sentence: str, question: str) -> str | None:

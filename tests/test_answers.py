@@ -351,6 +351,11 @@ def test_a_claim_about_japan_needs_a_source_not_only_about_other_countries(engin
     raw = "In Japan, NIMS is building a core system to collect materials data nationwide.[{n}]"
     text, _, flags = _verify_citing(engine, pipeline, question, "マテリアルデータを収集・蓄積", raw)
     assert text.startswith("In Japan, NIMS is building") and not any("other countries" in f for f in flags)
+    # A country the report hardly discusses, described from the passage on the US law.
+    question = "What does the report say about Canada's quantum strategy?"
+    raw = "Canada has developed a national quantum strategy with quantum leap challenge institutes.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "国家量子イニシアティブ法", raw)
+    assert text == "" and any("speaks of Canada, its sources only of other countries" in f for f in flags)
 
 
 def test_bad_questions_get_clear_errors(pipeline):
@@ -627,6 +632,11 @@ def test_repeats_and_talk_about_the_passages_are_dropped(engine, pipeline):
                                      "This is evident from the passage [1], which mentions the strategy.")
     assert text == "Korea adopted it in July 2021.[1]"
     assert any("repeated" in f for f in flags) and any("about the passages" in f for f in flags)
+    # Where the answer is said to be, as its first sentence: nothing about the strategy itself.
+    text, _, flags = _verify_english(engine, pipeline, "When did Korea adopt the K-Battery development strategy?",
+                                     "Korea's battery strategy is mentioned in passages 2 and 3. "
+                                     "Korea adopted it in July 2021.[1]")
+    assert text == "Korea adopted it in July 2021.[1]" and any("about the passages" in f for f in flags)
 
 
 def test_a_sentence_about_how_the_answer_was_made_is_dropped_even_when_nothing_precedes_it(engine, pipeline):

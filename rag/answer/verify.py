@@ -19,7 +19,7 @@ import re
 from typing import Callable
 
 from ..chunking import short_heading
-from ..places import (cited_beside_the_place, english_name, home_claimed_from_abroad, place_cited_nowhere,
+from ..places import (cited_beside_the_place, english_name, claimed_from_abroad, place_cited_nowhere,
                       places_of_passage, speaks_of)
 from ..retrieval import Hit
 from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
@@ -56,6 +56,10 @@ _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
 # 「この回答は、抜粋から…という情報を基に得られた」: how the answer was made, never part of it, even
 # when it is all that is left once the answer's own sentences failed their checks.
+# "Germany's strategy is mentioned in passages 2 and 3.": where it is said, not what, even as
+# the first sentence (which _ABOUT_THE_SOURCES spares: "According to passage [1], …" answers).
+_SAID_IN_THE_SOURCES = re.compile(r"\b(?:is|are|was|were)\s+(?:mentioned|discussed|described|outlined|covered|listed|"
+                                  r"given|found|shown|stated)\s+in\s+(?:the\s+)?(?:passages?|excerpts?)\b", re.I)
 _ABOUT_THE_ANSWER = re.compile(r"(?:この|本|上記の|以上の)回答は|\b(?:this|the above) answer\b|\bthe answer above\b", re.I)
 
 
@@ -183,7 +187,8 @@ class AnswerVerifier:
             if any(repeats_earlier(body, earlier, language) for earlier, _ in kept):
                 flags.append(f"repeated sentence removed: {body[:60]}")
                 continue
-            if (kept and _ABOUT_THE_SOURCES.search(body)) or _ABOUT_THE_ANSWER.search(body):
+            if ((kept and _ABOUT_THE_SOURCES.search(body)) or _ABOUT_THE_ANSWER.search(body)
+                    or _SAID_IN_THE_SOURCES.search(body)):
                 flags.append(f"sentence about the passages removed: {body[:60]}")
                 continue
             markers = markers_in(sentence)
@@ -203,9 +208,11 @@ class AnswerVerifier:
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
             cited = self._cite_the_place(body, cited, hits, question, language, flags)
-            if home_claimed_from_abroad(body, [places_of_passage(hits[m - 1].chunk.text, hits[m - 1].chunk.heading_path)
-                                               for m in cited]):
-                flags.append(f"sentence removed: it speaks of Japan, its sources only of other countries: {body[:60]}")
+            abroad = claimed_from_abroad(body, [places_of_passage(hits[m - 1].chunk.text, hits[m - 1].chunk.heading_path)
+                                                for m in cited])
+            if abroad:
+                flags.append(f"sentence removed: it speaks of {english_name(abroad)}, its sources only of other "
+                             f"countries: {body[:60]}")
                 continue
             body, cited = self._figures.check(body, cited, hits, language, flags, asked, question)
             cited = drop_citations_without_figures(body, cited, hits, asked, flags)
