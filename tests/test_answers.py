@@ -432,6 +432,16 @@ def test_a_quote_states_the_claims_figure_even_where_a_page_break_splits_its_sen
     quote = citations[0].quote
     assert "3,108億円" in quote and quote in citations[0].chunk.text
     assert quote_in_report(quote, pipeline.verifier.sources.report_folded)
+    # The legend splits the same sentence inside its other figure, 「研究費は1 … 兆1,940億円」: the
+    # quote was the clause on nanotechnology (3,108億円), which states none of the claim's figures.
+    question = "日本の物質・材料分野の研究費はどのくらいか？"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "兆1,940億円") + 1
+    raw = f"日本における物質・材料分野の研究費は1兆1,940億円（前年度比13.5％増）である。［{n}］"
+    _, citations, _ = pipeline.verifier.verify(raw, hits, "ja", question)
+    quote = citations[0].quote
+    assert "13.5％増" in quote and "1,940億円" in quote, quote
+    assert quote_in_report(quote, pipeline.verifier.sources.report_folded)
 
 
 def test_numbers_glued_to_japanese_words_are_found():

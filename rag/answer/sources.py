@@ -214,10 +214,35 @@ class SourceFinder:
             head = next((sentence[:n] for n in range(len(sentence) - 1, MIN_PIECE_CHARS - 1, -1)
                          if sentence[n - 1] in _PHRASE_STOP and stands(sentence[:n])), None)
             pieces = [head] if head and 2 * len(head) >= len(sentence) else []
+        figures = [v for _, v in claimed_numbers(claim) if v not in asked]
+
+        def stated(piece: str) -> int:
+            return sum(is_supported(v, numbers_in(piece)) for v in figures)
+
+        if figures and not any(stated(p) for p in pieces):
+            # The block may interrupt the very phrase that states the figure (「研究費は1」, a
+            # legend block, 「兆1,940億円（前年度比13.5％増）であり、…」): the longest head and
+            # tail that stand, cut anywhere, may state it where no whole phrase does.
+            pieces += [p for p in (self._longest_standing(sentence, tail=False),
+                                   self._longest_standing(sentence, tail=True)) if stated(p)]
         if not pieces:
             return None
-        figures = [v for _, v in claimed_numbers(claim) if v not in asked]
-        return max(pieces, key=lambda p: (sum(is_supported(v, numbers_in(p)) for v in figures), len(p)))
+        return max(pieces, key=lambda p: (stated(p), len(p)))
+
+    def _longest_standing(self, sentence: str, tail: bool) -> str:
+        """The longest head (or tail) of ``sentence`` that stands in the report; a shorter one
+        stands whenever a longer one does, so the length is found by bisection."""
+        def piece(n: int) -> str:
+            return sentence[len(sentence) - n:] if tail else sentence[:n]
+
+        low, high = 0, len(sentence)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if quote_in_report(piece(middle), self.report_folded):
+                low = middle
+            else:
+                high = middle - 1
+        return piece(low) if low >= MIN_PIECE_CHARS else ""
 
 
 def _copied_from(overlaps: list[float], cited: list[int]) -> tuple[int, float] | None:
