@@ -203,12 +203,13 @@ def claimed_from_abroad(sentence: str, cited: list[frozenset[str]]) -> str | Non
     names other countries and not it. Asked about materials informatics in Japan, the model
     wrote "Japan has developed a materials genome initiative" from the passage on the US MGI;
     asked about Canada's quantum strategy, it described one from the passage on the US law. A
-    passage that names no country may well be about Japan, so it never counts here."""
+    passage that names no country may well be about Japan, so it never counts here; nor, for
+    another country, one that names Japan: TSMC's plant in Kumamoto is the Taiwanese foundry's."""
     named = places_named(sentence)
     if len(named) != 1 or not cited:
         return None
     (place,) = named
-    return place if all(p and not speaks_of(p, place) for p in cited) else None
+    return place if all(p and not speaks_of(p, place) and (place == HOME or HOME not in p) for p in cited) else None
 
 
 def _asked_place_first(sentence: str, question: str) -> str | None:

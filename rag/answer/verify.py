@@ -60,6 +60,18 @@ _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
 # the first sentence (which _ABOUT_THE_SOURCES spares: "According to passage [1], …" answers).
 _SAID_IN_THE_SOURCES = re.compile(r"\b(?:is|are|was|were)\s+(?:mentioned|discussed|described|outlined|covered|listed|"
                                   r"given|found|shown|stated)\s+in\s+(?:the\s+)?(?:passages?|excerpts?)\b", re.I)
+# 「主要国の…論文数の推移を図1.2.5-4に示す。」: the report points at a figure it does not put in
+# words. A claim whose every quote is such a pointer rests on a chart nobody can check here
+# (asked which country writes the most papers, the model named the US from this sentence).
+_FIGURE_REFERENCE = re.compile(r"図\s*\d[\d.]*\s*[-－‐―]\s*\d+")
+_POINTS_AT_IT = re.compile(r"示す。?\s*$|示している。?\s*$")
+
+
+def _only_points_at_a_figure(quote: str) -> bool:
+    return (bool(_FIGURE_REFERENCE.search(quote)) and bool(_POINTS_AT_IT.search(quote))
+            and not numbers_in(_FIGURE_REFERENCE.sub("", quote)))
+
+
 _ABOUT_THE_ANSWER = re.compile(r"(?:この|本|上記の|以上の)回答は|\b(?:this|the above) answer\b|\bthe answer above\b", re.I)
 
 
@@ -211,8 +223,8 @@ class AnswerVerifier:
             abroad = claimed_from_abroad(body, [places_of_passage(hits[m - 1].chunk.text, hits[m - 1].chunk.heading_path)
                                                 for m in cited])
             if abroad:
-                flags.append(f"sentence removed: it speaks of {english_name(abroad)}, its sources only of other "
-                             f"countries: {body[:60]}")
+                flags.append(f"sentence about {english_name(abroad)} removed: its sources are only for another "
+                             f"country: {body[:60]}")
                 continue
             body, cited = self._figures.check(body, cited, hits, language, flags, asked, question)
             cited = drop_citations_without_figures(body, cited, hits, asked, flags)
@@ -251,6 +263,10 @@ class AnswerVerifier:
                                 if sources else [])
                 body, notes = restore_months(body, month_quotes)
                 flags.extend(notes)
+            if body and cited and all(_only_points_at_a_figure(self.sources.quote(body, hits[m - 1], language, asked))
+                                      for m in cited):
+                flags.append(f"sentence removed: its sources only point at a figure: {body[:60]}")
+                continue
             if body:
                 body, unfinished = without_dangling_end(body, language)
                 if unfinished:
