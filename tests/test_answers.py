@@ -360,6 +360,22 @@ def test_a_claim_about_japan_needs_a_source_not_only_about_other_countries(engin
     assert text == "" and any("about Canada removed: its sources are only for another country" in f for f in flags)
 
 
+def test_a_country_the_cited_passages_heading_names_is_verified(engine, pipeline):
+    # The passage on ARIM is filed under 日本 and never writes 日本 itself: "in Japan" was marked
+    # as a name not found in the report, or another passage was cited beside it for the name.
+    question = "What is ARIM?"
+    raw = "ARIM is a nationwide research infrastructure of hub and spoke institutions in {place}.[{n}]"
+    text, citations, flags = _verify_citing(engine, pipeline, question, "ハブ&スポーク", raw.replace("{place}", "Japan"))
+    assert text.endswith("in Japan.[1]") and len(citations) == 1 and not flags, (text, flags)
+    raw_mext = ("ARIM is a material research infrastructure project started by the Ministry of Education, Culture, "
+                "Sports, Science and Technology (MEXT) in Japan, which aims to develop materials data platforms.[{n}]")
+    text, _, flags = _verify_citing(engine, pipeline, question, "ハブ&スポーク", raw_mext)
+    assert "in Japan," in text, (text, flags)
+    text, _, flags = _verify_citing(engine, pipeline, question, "ハブ&スポーク", raw.replace("{place}", "France"))
+    # France, which neither its text nor its headings name, is never shown as the report's.
+    assert text == "" or "France (name not verified in the report)" in text, (text, flags)
+
+
 def test_a_claim_whose_only_source_points_at_a_figure_is_removed(engine, pipeline):
     # Asked which country writes the most papers, the model named the US; the best quote for
     # that claim was 「…論文数の推移を図1.2.5-4に示す。」, a pointer at a chart (the passage's text
@@ -998,6 +1014,12 @@ def test_a_figure_written_in_brackets_is_a_figure_not_a_citation(engine, pipelin
     source = next(i for i, h in enumerate(hits) if "40兆ウォン" in h.chunk.text) + 1
     text, _, flags = pipeline.verifier.verify(f"They plan to invest [40] trillion won by 2030.[{source}]", hits, "en", question)
     assert text == "They plan to invest 40 trillion won by 2030.[1]" and not flags
+    # The unit inside the brackets: "[3.65%]" stayed in the answer as it was written.
+    question = "What share of GDP does Japan spend on R&D?"
+    hits = engine.retrieve(question, k=4)
+    source = passage_index(hits, "3.65％") + 1
+    text, _, _ = pipeline.verifier.verify(f"Japan's R&D spending is [3.65%] of its GDP.[{source}]", hits, "en", question)
+    assert text.startswith("Japan's R&D spending is 3.65% of its GDP.")
 
 
 def test_the_model_cannot_open_an_answer_with_a_citation_marker(engine):
@@ -1627,6 +1649,20 @@ def test_a_total_over_years_given_as_one_years_money_is_not_supported(engine, pi
     text, _, _ = pipeline.verifier.verify(f"The Graphene Flagship has 1 billion euros over ten years.[{i + 1}]",
                                           hits, "en", question)
     assert "1 billion euros" in text and "not verified" not in text, text
+
+
+def test_a_total_over_years_called_yearly_gets_the_reports_span(engine, pipeline):
+    # "The total budget … 95.5 billion euros per year", where the report writes 95.5 Bユーロ/7年.
+    question = "What is the total budget of Horizon Europe?"
+    hits = engine.retrieve(question, k=4)
+    i = passage_index(hits, "95.5 Bユーロ/7年")
+    raw = f"The total budget of Horizon Europe is 95.5 billion euros per year.[{i + 1}]"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert text == "The total budget of Horizon Europe is 95.5 billion euros over 7 years.[1]", (text, flags)
+    # Asked for one year's money, the same slip is a near miss the repair must not hide.
+    yearly = "How much does Horizon Europe spend per year?"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", yearly)
+    assert "over 7 years" not in text and any("total over years" in f for f in flags), (text, flags)
 
 
 def test_a_restated_question_is_dropped_unless_it_is_all_the_answer(engine, pipeline):

@@ -27,6 +27,9 @@ _COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several)"
 _ENGLISH_TOTAL = re.compile(
     rf"\b(?:(?:over|across|for|during|in)\s+(?:the\s+)?(?:next\s+|past\s+|first\s+)?{_COUNT}\s+years|"
     r"in total|a total of|total(?:ling)?|cumulative(?:ly)?)\b", re.I)
+# "The total budget of Horizon Europe is 95.5 billion euros per year": the adjective names what
+# is counted (often the question's word); "per year" still says which the figure is.
+_TOTAL_ADJECTIVE = re.compile(r"\btotal\s+(?:budget|funding|investment|amount|cost|spending|expenditure)\b", re.I)
 # What stands just before a figure of the report (within a few characters: 「10年間で約」).
 _JAPANESE_TOTAL = re.compile(r"(?:\d+\s*(?:年間|カ年|か年|ヵ年)(?:で|に|の|計|総額)?|\d+\s*年\s*総額|総額|累計|合計)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
 _JAPANESE_YEARLY = re.compile(r"(?:(?<!\d)(?<!\d\s)年間|毎年|年平均|1年あたり)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
@@ -42,22 +45,60 @@ def claimed_period(sentence: str) -> str | None:
     """YEARLY or TOTAL when a sentence of an answer (English or Japanese) says which its amounts
     are, else None."""
     yearly = bool(_ENGLISH_YEARLY.search(sentence) or _CLAIM_YEARLY_JA.search(sentence))
-    total = bool(_ENGLISH_TOTAL.search(sentence) or _CLAIM_TOTAL_JA.search(sentence))
+    total = bool(_ENGLISH_TOTAL.search(_TOTAL_ADJECTIVE.sub("", sentence)) or _CLAIM_TOTAL_JA.search(sentence))
     return YEARLY if yearly and not total else TOTAL if total and not yearly else None
 
 
 def stated_periods(value: float, passage: str) -> set[str | None]:
     """The period of each mention of ``value`` in ``passage`` (None: not said)."""
+    return {period for period, _ in _mentions(value, passage)}
+
+
+def _mentions(value: float, passage: str) -> list[tuple[str | None, int | None]]:
+    """(period, years it totals or None) of each mention of ``value`` in ``passage``."""
     text = unicodedata.normalize("NFKC", passage)
-    periods: set[str | None] = set()
+    found: list[tuple[str | None, int | None]] = []
     for start, end, stated in figure_spans(text):
         if not is_supported(value, {stated}):
             continue
         before = text[max(0, start - _LOOK_BEHIND):start]
         after = _PER_YEARS_AFTER.match(text, end)
-        periods.add(TOTAL if _JAPANESE_TOTAL.search(before) else YEARLY if _JAPANESE_YEARLY.search(before) else
-                    (TOTAL if after.group(1) not in ("", "1") else YEARLY) if after else None)
-    return periods
+        total = _JAPANESE_TOTAL.search(before)
+        if total:
+            years = re.match(r"(\d+)", total.group(0))
+            found.append((TOTAL, int(years.group(1)) if years else None))
+        elif _JAPANESE_YEARLY.search(before):
+            found.append((YEARLY, None))
+        elif after:
+            found.append((TOTAL, int(after.group(1))) if after.group(1) not in ("", "1") else (YEARLY, None))
+        else:
+            found.append((None, None))
+    return found
+
+
+_YEARLY_PHRASE = re.compile(r"\b(?:per year|a year|each year|every year|per annum|annually|yearly)\b", re.I)
+
+
+def repair_yearly(sentence: str, question: str, passages: list[str]) -> str | None:
+    """The sentence with "per year" made the report's span, when it calls a sum yearly that the
+    cited ``passages`` give only as a total over N years: "The total budget of Horizon Europe is
+    95.5 billion euros per year", where the report writes 「95.5 Bユーロ/7年」, becomes "… over 7
+    years". None when that does not apply; so too when the question asks for a yearly figure
+    (what the report does not give: a near miss, not a slip of wording)."""
+    phrases = list(_YEARLY_PHRASE.finditer(sentence))
+    if claimed_period(sentence) != YEARLY or claimed_period(question) == YEARLY or len(phrases) != 1:
+        return None
+    spans = set()
+    for _, value in claimed_numbers(sentence):
+        mentions = [m for text in passages for m in _mentions(value, text)]
+        if YEAR.fullmatch(f"{value:g}") and not any(period for period, _ in mentions):
+            continue  # a date, not an amount
+        spans |= {years if period == TOTAL else None for period, years in mentions} or {None}
+    if len(spans) != 1 or None in spans:
+        return None
+    (years,) = spans
+    phrase = phrases[0]
+    return f"{sentence[:phrase.start()]}over {years} years{sentence[phrase.end():]}"
 
 
 def contradicts_period(sentence: str, value: float, passage: str) -> str | None:

@@ -32,6 +32,7 @@ from .figure_check import (FigureChecker, about_other_places, drop_citations_wit
 from .list_items import name_bare_items
 from .names import NameChecker
 from .numbers import LIST_NUMBER, claimed_numbers, claimed_percentages, is_supported, numbers_in, states_figure
+from .periods import repair_yearly
 from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
                      without_dangling_end)
 from .prompts import CANNOT_ANSWER
@@ -42,10 +43,12 @@ from .subjects import SubjectChecker
 from .units import repair_currencies
 
 UNVERIFIED_MONTH = "(month not verified in the report)"
-# "invest [40] trillion won", "［40］兆ウォン": a figure the model bracketed like a marker. A marker
-# is never followed by the unit of a number, so these are unwrapped, not read as citations.
+# "invest [40] trillion won", "［40］兆ウォン", "is [3.65%] of GDP": a figure the model bracketed like
+# a marker. A marker is never followed by the unit of a number, nor holds one, so these are
+# unwrapped, not read as citations.
 _BRACKETED_FIGURE = re.compile(
-    r"(?<![\d.,]\s)(?<![\d.,])[\[［](\d+(?:[.,]\d+)*)[\]］](?=\s*(?:thousand|million|billion|trillion|percent|%|％|[万億兆]))", re.I)
+    r"(?<![\d.,]\s)(?<![\d.,])[\[［](\d+(?:[.,]\d+)*)[\]］](?=\s*(?:thousand|million|billion|trillion|percent|%|％|[万億兆]))"
+    r"|[\[［](\d+(?:[.,]\d+)*\s*[%％])[\]］]", re.I)
 # A sentence that only announces the list after it: 「重点分野は以下の通りです：」, "… are as follows:".
 _ANNOUNCES_LIST = re.compile(r"[：:]\s*$|(?:以下|次)の(?:通り|とおり)(?:です|である)?。?\s*$|\bas follows\.?\s*$", re.I)
 # A sentence that opens a line of its own in the answer: a numbered item, or a bullet (「- 都市：29」).
@@ -164,7 +167,7 @@ class AnswerVerifier:
         flags: list[str] = []
         kept: list[tuple[str, list[int]]] = []
         asked = {v for _, v in claimed_numbers(question)}  # the question's own figures
-        text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(r"\1", raw)), [short_heading(h.chunk) for h in hits])
+        text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(lambda m: m.group(1) or m.group(2), raw)), [short_heading(h.chunk) for h in hits])
         if language == "en":
             for sentence in split_answer(text):
                 if written_in_japanese(sentence):
@@ -226,13 +229,21 @@ class AnswerVerifier:
                 flags.append(f"sentence about {english_name(abroad)} removed: its sources are only for another "
                              f"country: {body[:60]}")
                 continue
+            if language == "en":
+                spanned = repair_yearly(body, question, [hits[m - 1].chunk.text for m in cited])
+                if spanned:
+                    flags.append(f"wrote the report's span for a yearly figure: {body[:60]}")
+                    body = spanned
             body, cited = self._figures.check(body, cited, hits, language, flags, asked, question)
             cited = drop_citations_without_figures(body, cited, hits, asked, flags)
             if body and language == "en" and self._names:
                 foreign = about_other_places(body, hits)
                 cited = self._cite_the_subject(body, cited, hits, question, foreign, flags)
                 has_figures = any(v not in asked for _, v in claimed_numbers(body))  # the ones left are supported
-                body, cited = self._names.check(body, cited, [h.chunk.text for h in hits], question, has_figures,
+                # With the headings below the report's top one: a passage filed under 日本 names
+                # Japan for the reader, who sees its section beside the quote.
+                body, cited = self._names.check(body, cited, [" ".join([*h.chunk.heading_path[1:], h.chunk.text])
+                                                              for h in hits], question, has_figures,
                                                 flags, foreign)
             if body and language == "ja" and direction(body):
                 turned = reversed_direction(body, [self.sources.quote(body, hits[m - 1], language, asked) for m in cited])
