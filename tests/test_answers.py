@@ -493,6 +493,22 @@ def test_an_english_claim_is_quoted_by_the_sentence_it_translates_not_by_one_wit
     assert quote.startswith("2023年ノーベル生理医学賞は、mRNA中の特定の塩基"), quote
 
 
+def test_an_english_claim_is_quoted_by_the_sentence_that_renders_its_words(engine, pipeline):
+    # The embedding model alone preferred 「日本は2023年6月に水素基本戦略を改定した。」 for "the first":
+    # the sentence that writes 世界で初めての renders more of the claim's words.
+    question = "Which country was the first to adopt a basic hydrogen strategy?"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    hit = hits[passage_index(hits, "世界で初めての水素基本戦略")]
+    quote = pipeline.verifier.sources.quote("Japan was the first to adopt a basic hydrogen strategy.", hit, "en")
+    assert "世界で初めての水素基本戦略" in quote, quote
+    question = "Which areas does the GteX programme cover?"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    hit = hits[passage_index(hits, "「蓄電池」「水素」「バイオものづくり」")]
+    quote = pipeline.verifier.sources.quote("The GteX programme covers the areas of battery, hydrogen, and biothings "
+                                            "creation.", hit, "en")
+    assert "「蓄電池」「水素」「バイオものづくり」" in quote, quote
+
+
 def test_english_quote_is_the_sentence_that_answers(engine, pipeline):
     question = "When did Korea adopt the K-Battery development strategy?"
     hits = engine.retrieve(question, k=4)

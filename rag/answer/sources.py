@@ -58,8 +58,16 @@ class SourceFinder:
         self._last_claim: tuple[str, object] | None = None
 
     def similarity(self, language: str):
-        """Cross-lingual claim-to-sentence similarity for English answers (None for Japanese)."""
-        return self._embedding_similarity if language == "en" else None
+        """Cross-lingual claim-to-sentence similarity for English answers (None for Japanese):
+        the embedding model's, plus ``TRANSLATION_WEIGHT`` times the share of the claim's words
+        the sentence renders, as for passages. "Japan was the first to adopt a basic hydrogen
+        strategy" was quoted by 「日本は2023年6月に水素基本戦略を改定した。」, not by the sentence
+        that writes 世界で初めての."""
+        return self._translated_similarity if language == "en" else None
+
+    def _translated_similarity(self, claim: str, sentences: list[str]) -> list[float]:
+        return [sim + TRANSLATION_WEIGHT * share for sim, share in
+                zip(self._embedding_similarity(claim, sentences), self.translation_shares(claim, sentences))]
 
     def _embedding_similarity(self, claim: str, sentences: list[str]) -> list[float]:
         embedder = self.embedder
