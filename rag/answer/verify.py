@@ -19,7 +19,7 @@ import re
 from typing import Callable
 
 from ..chunking import short_heading
-from ..places import (cited_beside_the_place, english_name, claimed_from_abroad, place_cited_nowhere,
+from ..places import (cited_beside_the_place, claimed_from_abroad, english_name, place_cited_nowhere,
                       places_of_passage, speaks_of)
 from ..retrieval import Hit
 from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
@@ -32,9 +32,9 @@ from .figure_check import (FigureChecker, about_other_places, drop_citations_wit
 from .list_items import name_bare_items
 from .names import NameChecker
 from .numbers import LIST_NUMBER, claimed_numbers, claimed_percentages, is_supported, numbers_in, states_figure
-from .periods import repair_yearly
 from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
                      without_dangling_end)
+from .periods import repair_yearly
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .restatements import repeats_earlier, repeats_question, without_echoes
@@ -57,8 +57,6 @@ _ENDS_SENTENCE = re.compile(r"[。．！？.!?」』）)]\s*(?:［\d+］|\[\d+\]
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 # "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
 _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
-# 「この回答は、抜粋から…という情報を基に得られた」: how the answer was made, never part of it, even
-# when it is all that is left once the answer's own sentences failed their checks.
 # "Germany's strategy is mentioned in passages 2 and 3.": where it is said, not what, even as
 # the first sentence (which _ABOUT_THE_SOURCES spares: "According to passage [1], …" answers).
 _SAID_IN_THE_SOURCES = re.compile(r"\b(?:is|are|was|were)\s+(?:mentioned|discussed|described|outlined|covered|listed|"
@@ -71,10 +69,13 @@ _POINTS_AT_IT = re.compile(r"示す。?\s*$|示している。?\s*$")
 
 
 def _only_points_at_a_figure(quote: str) -> bool:
+    """Whether a quote names a figure of the report and states nothing else but pointing at it."""
     return (bool(_FIGURE_REFERENCE.search(quote)) and bool(_POINTS_AT_IT.search(quote))
             and not numbers_in(_FIGURE_REFERENCE.sub("", quote)))
 
 
+# 「この回答は、抜粋から…という情報を基に得られた」: how the answer was made, never part of it, even
+# when it is all that is left once the answer's own sentences failed their checks.
 _ABOUT_THE_ANSWER = re.compile(r"(?:この|本|上記の|以上の)回答は|\b(?:this|the above) answer\b|\bthe answer above\b", re.I)
 
 
@@ -167,7 +168,8 @@ class AnswerVerifier:
         flags: list[str] = []
         kept: list[tuple[str, list[int]]] = []
         asked = {v for _, v in claimed_numbers(question)}  # the question's own figures
-        text = clean_output(complete_sentences(_BRACKETED_FIGURE.sub(lambda m: m.group(1) or m.group(2), raw)), [short_heading(h.chunk) for h in hits])
+        unbracketed = _BRACKETED_FIGURE.sub(lambda m: m.group(1) or m.group(2), raw)
+        text = clean_output(complete_sentences(unbracketed), [short_heading(h.chunk) for h in hits])
         if language == "en":
             for sentence in split_answer(text):
                 if written_in_japanese(sentence):
