@@ -117,6 +117,14 @@ def test_follow_up_questions_take_the_previous_question():
     assert resolve_followup("水素は？", "ja", [("韓国の電池戦略は？", "…")]) == ("韓国の電池戦略は？ 水素は？", "水素は？")
     # A Japanese follow-up to an English question is not rewritten into English.
     assert resolve_followup("韓国は？", "ja", [("What is the US budget?", "…")])[1] == "韓国は？"
+    # Another name of the same family (first word shared): the previous question about it. The
+    # model had answered "What about Horizon 2020?" with its Horizon Europe answer, word for word.
+    europe = [("What is the total budget of Horizon Europe?", "…")]
+    assert resolve_followup("What about Horizon 2020?", "en", europe) == ("What is the total budget of Horizon 2020?",) * 2
+    assert resolve_followup("Horizon 2020は？", "ja", [("Horizon Europeの予算総額は？", "…")])[1] == "Horizon 2020の予算総額は?"
+    # Names of no shared family, and words that are no name, are not swapped.
+    assert resolve_followup("And MGI?", "en", [("What is the NNI budget?", "…")])[1] == "And MGI?"
+    assert resolve_followup("And when did it start?", "en", europe)[1] == "And when did it start?"
     # A question of its own stays as it is.
     assert resolve_followup("What does the MGI aim to do?", "en", history) == ("What does the MGI aim to do?",) * 2
 

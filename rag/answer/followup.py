@@ -1,6 +1,7 @@
 """Follow-up questions ("And Korea?", 「では韓国は？」) resolved against the conversation.
 
-A follow-up that asks the previous question about another country is rewritten into that
+A follow-up that asks the previous question about another country, or about another name of
+the same family ("Horizon Europe" then "What about Horizon 2020?"), is rewritten into that
 question ("What budget did France announce?" + "And Germany?" -> "What budget did Germany
 announce?"), which both retrieval and the model then read: the small model answered a bare
 「韓国は？」 with a list of Korea's policies. Any other follow-up is retrieved together with the
@@ -20,8 +21,8 @@ _JA_FOLLOWUP = re.compile(r"^(では|じゃあ|それでは|それ|その|それ
 _PRONOUNS = re.compile(r"\b(it|its|they|their|them|this|that|those|these)\b|それ|その|これ|この|同国|同計画", re.I)
 # A question that is only a topic: 「韓国は？」, 「ドイツについては？」, "Korea?".
 # (A topic with の is a question of its own: 「ドイツの水素戦略は？」.)
-_JA_BARE_TOPIC = re.compile(
-    r"^[^、。？?\sの]{1,12}?(?:は|では|の場合は|についてはどう|については|って|も)\s*[？?]?$")
+_JA_BARE_TOPIC = re.compile(  # a space only between Latin letters or digits: 「Horizon 2020は？」
+    r"^(?:[^、。？?\sの]|(?<=[A-Za-z0-9]) (?=[A-Za-z0-9])){1,16}?(?:は|では|の場合は|についてはどう|については|って|も)\s*[？?]?$")
 _EN_BARE_TOPIC = re.compile(
     r"^(?!(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|will|would|"
     r"should|has|have|had|list|name|give|tell|explain|describe|summari[sz]e)\b)(?:for\s+)?[A-Z][\w.\- ]{0,25}\?$", re.I)
@@ -64,6 +65,35 @@ def ask_about_other_place(question: str, previous: str) -> str | None:
     return text
 
 
+# The topic of a follow-up: "What about Horizon 2020?", "And the K-Semiconductor strategy?",
+# 「Horizon 2020は？」 — what stands after the opener and before the particle or question mark.
+_EN_TOPIC = re.compile(r"^(?:and|what about|how about|and what about|same for|what of)?\s*(?:the\s+)?(.+?)\s*[?？]?$", re.I)
+_JA_TOPIC = re.compile(r"^(?:では|じゃあ|それでは|一方|また)?\s*(.+?)(?:は|では|の場合は|については|も)\s*[？?]?$")
+# A name: Latin words that start with a capital or hold a digit ("Horizon 2020", "K-Battery").
+_NAME = re.compile(r"[A-Z][A-Za-z0-9\-]*(?:\s+(?:[A-Z][A-Za-z0-9\-]*|\d[A-Za-z0-9\-]*))*")
+
+
+def _first_word(name: str) -> str:
+    return re.split(r"[\s\-]", name, maxsplit=1)[0].lower()
+
+
+def ask_about_other_name(question: str, language: str, previous: str) -> str | None:
+    """The previous question asked about the name the follow-up gives instead of the name of the
+    same family it asked about: "What is the total budget of Horizon Europe?" + "What about
+    Horizon 2020?" -> "What is the total budget of Horizon 2020?". The family is the first word
+    both names share; without one, the follow-up is not rewritten (the model had answered
+    "What about Horizon 2020?" with its Horizon Europe answer, word for word)."""
+    topic = (_EN_TOPIC if language == "en" else _JA_TOPIC).match(_normal(question))
+    if not topic or not _NAME.fullmatch(topic.group(1)):
+        return None
+    new = topic.group(1)
+    text = _normal(previous)
+    old = [m for m in _NAME.finditer(text) if _first_word(m.group(0)) == _first_word(new) and m.group(0) != new]
+    if len(old) != 1:
+        return None
+    return text[:old[0].start()] + new + text[old[0].end():]
+
+
 def resolve_followup(question: str, language: str, history: list[tuple[str, str]] | None) -> tuple[str, str]:
     """(text to retrieve with, question for the model): the question itself, the previous one
     asked about the follow-up's place, or for other follow-ups the previous question prefixed
@@ -76,4 +106,7 @@ def resolve_followup(question: str, language: str, history: list[tuple[str, str]
     swapped = ask_about_other_place(question, previous) if detect_language(previous) == language else None
     if swapped:
         return swapped, swapped
+    renamed = ask_about_other_name(question, language, previous) if detect_language(previous) == language else None
+    if renamed:
+        return renamed, renamed
     return f"{previous} {question}", question
