@@ -332,6 +332,10 @@ def test_a_period_written_after_the_figure_counts():
     ("How many researchers took part in the Quantum Flagship?", "About 500.[1]", None),
     ("How many researchers took part in the Quantum Flagship?", "More than five hundred researchers.[1]", None),
     ("韓国の公的研究開発投資のうち人材育成の割合は？", "人材育成は4％である［1］。", None),
+    ("韓国の公的研究開発投資のうち人材育成の割合は？", "人材育成に配分されている。［1］", SHARE),
+    ("韓国の公的なナノテク研究開発投資は、どんな割合で配分されている？", "研究開発に多く配分されている。［1］", SHARE),
+    # A share that qualifies what is asked for: the areas are the answer, not a percentage.
+    ("日本の論文数シェアが比較的高い研究開発領域は？", "「N2.4 生体イメージング」、「N3.6 スピントロニクス」である。［1］", None),
     # Any word for persons counts people, and people count researchers.
     ("About how many people in India authored papers in 2021?", "India had about 58,000 authors.[1]", None),
     ("How many researchers wrote papers in India?", "About 58,000 people.[1]", None),

@@ -93,7 +93,8 @@ def _is_money(text: str, start: int, end: int) -> bool:
 
 # An efficiency is a share too: asked what efficiency GaN chargers reach, "at least 65W" is their power.
 _SHARE_ASKED = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|percent)\b|\bwhat (?:[a-z-]+ )?efficiency\b"
-                          r"|割合|シェア|何(?:%|パーセント)|効率は(?:何|どの|どれ)", re.I)
+                          # 「シェアは」, 「割合を」: asked for; 「論文数シェアが比較的高い領域は？」 asks for areas.
+                          r"|(?:割合|シェア)(?=\s*(?:は|を|とは|について|[?？]|$))|割合で|何(?:%|パーセント)|効率は(?:何|どの|どれ)", re.I)
 # 何人 is answered in 人 or 名, 何カ国 in カ国, か国 or ヶ国 … A unit asked the same way (何ワット,
 # 何トン) is answered in that unit: asked the power of NVIDIA's 2022 cores, 「4PFLOPS」 is not one.
 _COUNTERS = {"人": "人|名", "名": "人|名", "社": "社", "件": "件", "カ国": "[カかヶケ]国", "か国": "[カかヶケ]国",
