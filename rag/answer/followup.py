@@ -65,8 +65,9 @@ def ask_about_other_place(question: str, previous: str) -> str | None:
     return text
 
 
-# The topic of a follow-up: "What about Horizon 2020?", "And the K-Semiconductor strategy?",
-# 「Horizon 2020は？」 — what stands after the opener and before the particle or question mark.
+# The topic of a follow-up, "What about Horizon 2020?" or 「Horizon 2020は？」: what stands after the
+# opener and before the particle or question mark. Only a topic that is a name is swapped ("And
+# the K-Semiconductor strategy?" is not: its last word is no name's).
 _EN_TOPIC = re.compile(r"^(?:and|what about|how about|and what about|same for|what of)?\s*(?:the\s+)?(.+?)\s*[?？]?$", re.I)
 _JA_TOPIC = re.compile(r"^(?:では|じゃあ|それでは|一方|また)?\s*(.+?)(?:は|では|の場合は|については|も)\s*[？?]?$")
 # A name: Latin words that start with a capital or hold a digit ("Horizon 2020", "K-Battery").
@@ -82,7 +83,8 @@ def ask_about_other_name(question: str, language: str, previous: str) -> str | N
     same family it asked about: "What is the total budget of Horizon Europe?" + "What about
     Horizon 2020?" -> "What is the total budget of Horizon 2020?". The family is the first word
     both names share; without one, the follow-up is not rewritten (the model had answered
-    "What about Horizon 2020?" with its Horizon Europe answer, word for word)."""
+    "What about Horizon 2020?" with its Horizon Europe answer, word for word). The question is
+    returned NFKC-normalised (「？」 as "?"), unlike the place swap, which keeps the user's characters."""
     topic = (_EN_TOPIC if language == "en" else _JA_TOPIC).match(_normal(question))
     if not topic or not _NAME.fullmatch(topic.group(1)):
         return None
