@@ -384,6 +384,19 @@ def test_a_country_the_cited_passages_heading_names_is_verified(engine, pipeline
     assert text == "" or "France (name not verified in the report)" in text, (text, flags)
 
 
+def test_a_claim_about_one_edition_of_a_plan_needs_a_source_on_that_edition(engine, pipeline):
+    # Asked what Japan's 6th Basic Plan prioritises, the model answered with the priority fields
+    # of the 2nd and 3rd plans; the question's 6 passes the number check as the question's own.
+    question = "What are the three strategic technology areas Japan's 6th Basic Plan prioritises?"
+    raw = "The three strategic technology areas Japan's 6th Basic Plan prioritises are nanotechnology, materials, and life sciences.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "重点推進4分野", raw)
+    assert text == "" and any("another edition than the one asked" in f for f in flags), (text, flags)
+    question = "第2期の科学技術基本計画で重点推進分野の1つに指定されたのは？"
+    raw = "第2期の科学技術基本計画では「ナノテクノロジー・材料」分野が重点推進4分野の1つに指定された。［{n}］"
+    text, _, flags = _verify_citing(engine, pipeline, question, "重点推進4分野", raw, "ja")
+    assert text.startswith("第2期の科学技術基本計画では") and not any("edition" in f for f in flags), (text, flags)
+
+
 def test_a_claim_whose_only_source_points_at_a_figure_is_removed(engine, pipeline):
     # Asked which country writes the most papers, the model named the US; the best quote for
     # that claim was 「…論文数の推移を図1.2.5-4に示す。」, a pointer at a chart (the passage's text

@@ -26,6 +26,7 @@ from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, s
 from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months
 from .directions import direction, reversed_direction
+from .editions import about_another_edition
 from .english_terms import EnglishTerms, written_in_japanese
 from .figure_check import (FigureChecker, about_other_places, drop_citations_without_figures, mark_number_words,
                            sentences_stating)
@@ -276,6 +277,10 @@ class AnswerVerifier:
                                 if sources else [])
                 body, notes = restore_months(body, month_quotes)
                 flags.extend(notes)
+            if body and cited and all(about_another_edition(question, self.sources.quote(body, hits[m - 1], language, asked))
+                                      for m in cited):
+                flags.append(f"sentence removed: its sources speak of another edition than the one asked: {body[:60]}")
+                continue
             if body and cited and all(_only_points_at_a_figure(self.sources.quote(body, hits[m - 1], language, asked))
                                       for m in cited):
                 flags.append(f"sentence removed: its sources only point at a figure: {body[:60]}")

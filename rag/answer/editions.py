@@ -1,0 +1,33 @@
+"""Which edition of a plan a question asks about, and whether a passage speaks of another one.
+
+The report follows plans through their phases: Japan's Science and Technology Basic Plans (第2期
+… 第6期), China's Five-Year Plans (第14次), Korea's nanotechnology plans (第4期), Taiwan's (第1期,
+第2期). Asked what Japan's 6th Basic Plan prioritises, the small model answered with the four
+priority fields of the 2nd and 3rd plans, from the passage that states 第2期 and 第3期 only. The
+question's own ordinal passes the number check (it is the question's figure), so a sentence
+is checked here: a passage that names other editions of the same counter, and never the one
+asked, is about another edition.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ASKED_EN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+_EDITION_JA = re.compile(r"第\s*(\d{1,2})\s*[期次]")
+
+
+def asked_editions(question: str) -> set[int]:
+    """The ordinals of the question: "the 6th Basic Plan", 「第6期」, 「第14次」."""
+    text = unicodedata.normalize("NFKC", question)
+    return {int(n) for n in _ASKED_EN.findall(text)} | {int(n) for n in _EDITION_JA.findall(text)}
+
+
+def about_another_edition(question: str, passage: str) -> bool:
+    """Whether ``passage`` names editions (第N期, 第N次) but none the question asks about."""
+    asked = asked_editions(question)
+    if not asked:
+        return False
+    stated = {int(n) for n in _EDITION_JA.findall(unicodedata.normalize("NFKC", passage))}
+    return bool(stated) and not stated & asked
