@@ -1092,6 +1092,13 @@ def test_garbled_copies_of_passage_terms_are_restored():
     text, notes = restore_copied_text("維持できなくなる原因是共用施設・環境の拡充である。", workshop)
     assert text == "維持できなくなる原因は共用施設・環境の拡充である。" and len(notes) == 1
     assert restore_copied_text("格差の是正と是非の議論", workshop)[0] == "格差の是正と是非の議論"
+    # A katakana reading in brackets that no passage writes is the model's own expansion.
+    arim = ["ARIMは、前身のナノテクノロジープラットフォーム事業で培われた先端共用設備群を発展させ",
+            "マテリアル先端リサーチインフラ（ARIM）"]
+    text, notes = restore_copied_text("後継事業は、ARIM（アーマンティーダー・インテグレーション）です。", arim)
+    assert text == "後継事業は、ARIMです。" and len(notes) == 1
+    assert restore_copied_text("前身は（ナノテクノロジープラットフォーム）である。", arim)[0] == (
+        "前身は（ナノテクノロジープラットフォーム）である。")
     # A loanword written as its Chinese word (数据 for データ) is restored where the rest of the
     # term follows that loanword in the passages; kanji the passages write stay.
     dx = ["「NIMSデータ中核拠点」、「データ創出活用型マテリアル研究開発プロジェクト」の3プログラム"]

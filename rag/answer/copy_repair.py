@@ -177,7 +177,23 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _complete_cut_words(text, sources, notes)
     text = _restore_dates(text, sources, notes)
     text = _restore_copula(text, sources + "\n" + question, notes)
+    text = _drop_invented_readings(text, sources + "\n" + question, notes)
     return text, notes
+
+
+# 「ARIM（アーマンティーダー・インテグレーション）」: a katakana reading in brackets that neither the
+# passages nor the question write is the model's own expansion of a name, never the report's.
+_BRACKETED_KATAKANA = re.compile(r"[（(]\s*([ァ-ヴー・]{4,})\s*[）)]")
+
+
+def _drop_invented_readings(text: str, sources: str, notes: list[str]) -> str:
+    def repl(m: re.Match) -> str:
+        if m.group(1) in sources:
+            return m.group(0)
+        notes.append(f"removed a reading the passages do not write: {m.group(0)}")
+        return ""
+
+    return _BRACKETED_KATAKANA.sub(repl, text)
 
 
 # Japanese writes 是 only in a few compounds (是非, 是正, 国是 …); between two words it is the
