@@ -397,6 +397,18 @@ def test_a_claim_about_one_edition_of_a_plan_needs_a_source_on_that_edition(engi
     assert text.startswith("第2期の科学技術基本計画では") and not any("edition" in f for f in flags), (text, flags)
 
 
+def test_a_name_the_report_writes_as_another_countrys_is_not_given_to_japan(engine, pipeline):
+    # The passage on Japan's history writes 「米国ナノテクノロジーイニシアティブ（National
+    # Nanotechnology Initiative：NNI）」: the model made it the successor of Japan's Nanotechnology Platform.
+    question = "Which Japanese program succeeded the Nanotechnology Platform?"
+    raw = "The Japanese program that succeeded the Nanotechnology Platform is the National Nanotechnology Initiative.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "米国ナノテクノロジーイニシアティブ", raw)
+    assert text == "" and any("as another country's" in f for f in flags), (text, flags)
+    raw = "The US runs the National Nanotechnology Initiative.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "米国ナノテクノロジーイニシアティブ", raw)
+    assert not any("as another country's" in f for f in flags), (text, flags)
+
+
 def test_a_claim_whose_only_source_points_at_a_figure_is_removed(engine, pipeline):
     # Asked which country writes the most papers, the model named the US; the best quote for
     # that claim was 「…論文数の推移を図1.2.5-4に示す。」, a pointer at a chart (the passage's text

@@ -28,7 +28,7 @@ import unicodedata
 from typing import Callable
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
-from ..places import places_named
+from ..places import EU_MEMBERS, place_mentions, places_named
 from ..retrieval import Hit
 from .citations import chunk_sentences
 from .dates import asks_when_for_year
@@ -271,3 +271,29 @@ def figure_of_another_quoted_item(body: str, question: str, value: float, hit: H
     if owners & set(asked) or not (owners or rivals):
         return None
     return next(item for item in asked if (item in rivals) or bool(owners))
+
+
+_OWNER_REACH = 24  # characters before a name in which the report writes whose it is: 「米国ナノテクノロジーイニシアティブ（」
+
+
+def name_of_another_country(sentence: str, question: str, passages: list[str]) -> str | None:
+    """A Latin name of an English sentence about one country that the cited ``passages`` write
+    only right after another country's name, else None. Asked which Japanese programme succeeded
+    the Nanotechnology Platform, the model named the National Nanotechnology Initiative, which
+    the passage on Japan's history writes as 「米国ナノテクノロジーイニシアティブ（National
+    Nanotechnology Initiative：NNI）」."""
+    places = places_named(sentence)
+    if len(places) != 1:
+        return None
+    (place,) = places
+    for name in claimed_names(sentence, question):
+        owners = set()
+        for passage in passages:
+            text = unicodedata.normalize("NFKC", passage)
+            for found in re.finditer(re.escape(name.surface), text, re.I):
+                before = re.split(r"[。\n]", text[max(0, found.start() - _OWNER_REACH):found.start()])[-1]
+                mentions = place_mentions(before)
+                owners.add(mentions[-1][0] if mentions else None)
+        if owners and None not in owners and place not in owners and not (place == "eu" and owners & EU_MEMBERS):
+            return name.surface
+    return None

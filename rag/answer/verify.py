@@ -22,6 +22,7 @@ from ..chunking import short_heading
 from ..places import (cited_beside_the_place, claimed_from_abroad, english_name, place_cited_nowhere,
                       places_of_passage, speaks_of)
 from ..retrieval import Hit
+from .attribution import name_of_another_country
 from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months
@@ -248,6 +249,11 @@ class AnswerVerifier:
                 body, cited = self._names.check(body, cited, [" ".join([*h.chunk.heading_path[1:], h.chunk.text])
                                                               for h in hits], question, has_figures,
                                                 flags, foreign)
+            other_country = body and language == "en" and name_of_another_country(
+                body, question, [hits[m - 1].chunk.text for m in cited])
+            if other_country:
+                flags.append(f"sentence removed: the report writes {other_country} as another country's: {body[:60]}")
+                continue
             if body and language == "ja" and direction(body):
                 turned = reversed_direction(body, [self.sources.quote(body, hits[m - 1], language, asked) for m in cited])
                 if turned:
