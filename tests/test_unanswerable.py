@@ -330,6 +330,10 @@ def test_a_period_written_after_the_figure_counts():
     ("How many patents did the Graphene Flagship produce?", "It produced patents in 2013.[1]", COUNT),
     ("How many researchers took part in the Quantum Flagship?", "Over 500 researchers took part.[1]", None),
     ("How many researchers took part in the Quantum Flagship?", "About 500.[1]", None),
+    # 量子ビット rendered word by word counts qubits.
+    ("How many qubits does IBM's processor announced at the end of 2023 have?",
+     "It has more than 1000 quantum bits.[1]", None),
+    ("How many qubits does IBM's processor announced at the end of 2023 have?", "It has 1000 transistors.[1]", COUNT),
     ("How many researchers took part in the Quantum Flagship?", "More than five hundred researchers.[1]", None),
     ("韓国の公的研究開発投資のうち人材育成の割合は？", "人材育成は4％である［1］。", None),
     ("韓国の公的研究開発投資のうち人材育成の割合は？", "人材育成に配分されている。［1］", SHARE),

@@ -166,7 +166,10 @@ def _counts_what_was_asked(question: str, text: str, new: list[tuple[int, int, f
     for end in ends:
         words = [w.lower() for w in _FOLLOWING_WORDS.findall(text[end:end + 60])[:5]]
         words = [w for w in words if w not in _SCALE_OR_BOUND]
-        if not words or words[0] in ENGLISH_FUNCTION_WORDS or words[0] == "per" or things & {_counted(w) for w in words}:
+        counted = {_counted(w) for w in words}
+        if {"quantum", "bit"} <= counted:  # 量子ビット rendered word by word: "1000 quantum bits"
+            counted.add("qubit")
+        if not words or words[0] in ENGLISH_FUNCTION_WORDS or words[0] == "per" or things & counted:
             return True
     return False
 
