@@ -395,6 +395,10 @@ def test_a_claim_about_one_edition_of_a_plan_needs_a_source_on_that_edition(engi
     raw = "第2期の科学技術基本計画では「ナノテクノロジー・材料」分野が重点推進4分野の1つに指定された。［{n}］"
     text, _, flags = _verify_citing(engine, pipeline, question, "重点推進4分野", raw, "ja")
     assert text.startswith("第2期の科学技術基本計画では") and not any("edition" in f for f in flags), (text, flags)
+    from rag.answer.editions import asked_editions
+
+    assert asked_editions("What did China's 14th Five-Year Plan set?") == {14}
+    assert asked_editions("What does Japan plan for the 21st century?") == set()
 
 
 def test_a_name_the_report_writes_as_another_countrys_is_not_given_to_japan(engine, pipeline):

@@ -4,9 +4,10 @@ The report follows plans through their phases: Japan's Science and Technology Ba
 … 第6期), China's Five-Year Plans (第14次), Korea's nanotechnology plans (第4期), Taiwan's (第1期,
 第2期). Asked what Japan's 6th Basic Plan prioritises, the small model answered with the four
 priority fields of the 2nd and 3rd plans, from the passage that states 第2期 and 第3期 only. The
-question's own ordinal passes the number check (it is the question's figure), so a sentence
-is checked here: a passage that names other editions of the same counter, and never the one
-asked, is about another edition.
+question's own ordinal passes the number check (it is the question's figure), so each
+sentence's quotes are checked here: a quote that names other editions (第N期, 第N次), and never
+the one asked, is about another edition. (Whole passages are not: the one above runs from 第2期
+to 第6期.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ASKED_EN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+# An ordinal before a name or a plan's word: "the 6th Basic Plan", "its 2nd phase"; not "the 21st century".
+_ASKED_EN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+(?=[A-Z]|(?:phase|plan|period|term)\b)")
 _EDITION_JA = re.compile(r"第\s*(\d{1,2})\s*[期次]")
 
 
@@ -24,10 +26,10 @@ def asked_editions(question: str) -> set[int]:
     return {int(n) for n in _ASKED_EN.findall(text)} | {int(n) for n in _EDITION_JA.findall(text)}
 
 
-def about_another_edition(question: str, passage: str) -> bool:
-    """Whether ``passage`` names editions (第N期, 第N次) but none the question asks about."""
+def about_another_edition(question: str, quote: str) -> bool:
+    """Whether ``quote`` names editions (第N期, 第N次) but none the question asks about."""
     asked = asked_editions(question)
     if not asked:
         return False
-    stated = {int(n) for n in _EDITION_JA.findall(unicodedata.normalize("NFKC", passage))}
+    stated = {int(n) for n in _EDITION_JA.findall(unicodedata.normalize("NFKC", quote))}
     return bool(stated) and not stated & asked
