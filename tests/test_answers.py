@@ -389,8 +389,7 @@ def test_a_claim_about_one_edition_of_a_plan_needs_a_source_on_that_edition(engi
     # of the 2nd and 3rd plans; the question's 6 passes the number check as the question's own.
     question = "What are the three strategic technology areas Japan's 6th Basic Plan prioritises?"
     raw = "The three strategic technology areas Japan's 6th Basic Plan prioritises are nanotechnology, materials, and life sciences.[{n}]"
-    text, _, flags = _verify_citing(engine, pipeline, question, "重点推進4分野", raw)
-    assert text == "" and any("another edition than the one asked" in f for f in flags), (text, flags)
+    _assert_removed_citing(engine, pipeline, question, "重点推進4分野", raw, "another edition than the one asked")
     question = "第2期の科学技術基本計画で重点推進分野の1つに指定されたのは？"
     raw = "第2期の科学技術基本計画では「ナノテクノロジー・材料」分野が重点推進4分野の1つに指定された。［{n}］"
     text, _, flags = _verify_citing(engine, pipeline, question, "重点推進4分野", raw, "ja")
@@ -406,8 +405,7 @@ def test_a_name_the_report_writes_as_another_countrys_is_not_given_to_japan(engi
     # Nanotechnology Initiative：NNI）」: the model made it the successor of Japan's Nanotechnology Platform.
     question = "Which Japanese program succeeded the Nanotechnology Platform?"
     raw = "The Japanese program that succeeded the Nanotechnology Platform is the National Nanotechnology Initiative.[{n}]"
-    text, _, flags = _verify_citing(engine, pipeline, question, "米国ナノテクノロジーイニシアティブ", raw)
-    assert text == "" and any("as another country's" in f for f in flags), (text, flags)
+    _assert_removed_citing(engine, pipeline, question, "米国ナノテクノロジーイニシアティブ", raw, "as another country's")
     raw = "The US runs the National Nanotechnology Initiative.[{n}]"
     text, _, flags = _verify_citing(engine, pipeline, question, "米国ナノテクノロジーイニシアティブ", raw)
     assert not any("as another country's" in f for f in flags), (text, flags)
@@ -718,6 +716,12 @@ def _verify_citing(engine, pipeline, question: str, having: str, raw: str, langu
     ``raw`` being the marker of the passage holding ``having``."""
     hits = engine.retrieve(question, k=4)
     return pipeline.verifier.verify(raw.format(n=passage_index(hits, having) + 1), hits, language, question)
+
+
+def _assert_removed_citing(engine, pipeline, question: str, having: str, raw: str, reason: str, language: str = "en"):
+    """``raw``, verified as in ``_verify_citing``, keeps no sentence, and a flag gives ``reason``."""
+    text, _, flags = _verify_citing(engine, pipeline, question, having, raw, language)
+    assert text == "" and any(reason in f for f in flags), (text, flags)
 
 
 def test_repeats_and_talk_about_the_passages_are_dropped(engine, pipeline):
