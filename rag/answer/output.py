@@ -13,6 +13,7 @@ from typing import Sequence
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import NOT_AN_END, SENTENCE_MARKERS, split_answer, strip_markers
+from .numbers import claimed_numbers
 
 MAX_SENTENCES = 3  # generation stops after this many complete sentences (answers are 1-2)
 # Text this long written a second time is a decoding loop (greedy decoding would repeat it until
@@ -28,6 +29,19 @@ _SENTENCE_DONE = re.compile(rf"[。！？]{SENTENCE_MARKERS}|{NOT_AN_END}[.!?]{S
 _LIST_NUMBER = re.compile(r"(?:^|[\s:：、])[\d０-９]{1,2}$")  # "1. " opens a list item, it ends no sentence
 _REPEATED_UNIT = re.compile(r"(\d[\d.,]*\s*)((?:[万億兆])?(?:ドル|円|ユーロ|ウォン|ポンド|元|人|件))\2")
 _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
+# "1,000,000 people (= 10 million people)": the model's own conversion, then the English value the
+# context annotated the report's 1,000万人 with. The annotation is computed, the conversion is not:
+# where they differ, the annotation stands.
+_FIGURE_THEN_ECHO = re.compile(
+    r"[$€£¥]?\d[\d,.]*(?:\s+(?:thousand|million|billion|trillion))?(?:\s+[A-Za-z]+){0,3}?"
+    r"\s*[(（]=\s*(\d[^()（）]*?)\s*[)）]")
+
+
+def _annotated_value(found: re.Match) -> str:
+    written, echoed = found.group(0)[:found.start(1) - found.start(0)], found.group(1)
+    same = [v for _, v in claimed_numbers(written)] == [v for _, v in claimed_numbers(echoed)]
+    return found.group(0) if same else echoed
+
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 # Where the answer's figure should stand, the model wrote a placeholder: "allocates [n] billion
 # euros", "［n］億円", "There are [2] scientists" (a marker after a verb or preposition that needs a
@@ -141,7 +155,7 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     text = _PLACEHOLDER_THEN_FIGURE.sub(r"\1 \2", _without_enumerators(text))
     text = _PLACEHOLDER.sub("", _FIGURE_PLACEHOLDER.sub(_mark_placeholder, text))
     leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))), text)
-    text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", leaks_removed))
+    text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", _FIGURE_THEN_ECHO.sub(_annotated_value, leaks_removed)))
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
     text = _POINTING_WORDS.sub("", _without_leading_pointer(text))
     text = _ON_MONTH.sub("in ", text)

@@ -227,12 +227,6 @@ class AnswerVerifier:
             if language == "en":
                 body, cited = self._check_months(body, cited, hits, flags)
             cited = self._cite_the_place(body, cited, hits, question, language, flags)
-            abroad = claimed_from_abroad(body, [places_of_passage(hits[m - 1].chunk.text, hits[m - 1].chunk.heading_path)
-                                                for m in cited])
-            if abroad:
-                flags.append(f"sentence about {english_name(abroad)} removed: its sources are only for another "
-                             f"country: {body[:60]}")
-                continue
             if language == "en":
                 spanned = repair_yearly(body, question, [hits[m - 1].chunk.text for m in cited])
                 if spanned:
@@ -249,6 +243,14 @@ class AnswerVerifier:
                 body, cited = self._names.check(body, cited, [" ".join([*h.chunk.heading_path[1:], h.chunk.text])
                                                               for h in hits], question, has_figures,
                                                 flags, foreign)
+            # Judged on the citations the figure and name checks settled on: they may have found
+            # the passage about the sentence's country that the model's marker missed.
+            abroad = body and claimed_from_abroad(body, [places_of_passage(hits[m - 1].chunk.text,
+                                                                           hits[m - 1].chunk.heading_path) for m in cited])
+            if abroad:
+                flags.append(f"sentence about {english_name(abroad)} removed: its sources are only for another "
+                             f"country: {body[:60]}")
+                continue
             other_country = body and language == "en" and name_of_another_country(
                 body, question, [hits[m - 1].chunk.text for m in cited])
             if other_country:
