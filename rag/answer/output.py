@@ -33,12 +33,12 @@ _ANNOTATION_ECHO = re.compile(r"\s*[(（]=\s*[^()（）]*[)）]")
 # context annotated the report's 1,000万人 with. The annotation is computed, the conversion is not:
 # where they differ, the annotation stands.
 _FIGURE_THEN_ECHO = re.compile(
-    r"[$€£¥]?\d[\d,.]*(?:\s+(?:thousand|million|billion|trillion))?(?:\s+[A-Za-z]+){0,3}?"
-    r"\s*[(（]=\s*(\d[^()（）]*?)\s*[)）]")
+    r"(?P<written>[$€£¥]?\d[\d,.]*(?:\s+(?:thousand|million|billion|trillion))?(?:\s+[A-Za-z]+){0,3}?)"
+    r"\s*[(（]=\s*(?P<echoed>\d[^()（）]*?)\s*[)）]")
 
 
 def _annotated_value(found: re.Match) -> str:
-    written, echoed = found.group(0)[:found.start(1) - found.start(0)], found.group(1)
+    written, echoed = found.group("written"), found.group("echoed")
     same = [v for _, v in claimed_numbers(written)] == [v for _, v in claimed_numbers(echoed)]
     return found.group(0) if same else echoed
 

@@ -285,12 +285,12 @@ class AnswerVerifier:
                                 if sources else [])
                 body, notes = restore_months(body, month_quotes)
                 flags.extend(notes)
-            if body and cited and all(about_another_edition(question, self.sources.quote(body, hits[m - 1], language, asked))
-                                      for m in cited):
+            # The quotes the sentence would be shown with, computed once for both checks below.
+            quotes = [self.sources.quote(body, hits[m - 1], language, asked) for m in cited] if body else []
+            if quotes and all(about_another_edition(question, quote) for quote in quotes):
                 flags.append(f"sentence removed: its sources speak of another edition than the one asked: {body[:60]}")
                 continue
-            if body and cited and all(_only_points_at_a_figure(self.sources.quote(body, hits[m - 1], language, asked))
-                                      for m in cited):
+            if quotes and all(_only_points_at_a_figure(quote) for quote in quotes):
                 flags.append(f"sentence removed: its sources only point at a figure: {body[:60]}")
                 continue
             if body:
