@@ -161,3 +161,50 @@ def test_default_llm_loads_and_streams(engine):
     assert generator.hit_length_limit is True  # four tokens cannot finish that count
     list(generator.stream(prompt, max_new_tokens=40, stop_when=lambda text, tokens: "3" in text))
     assert generator.hit_length_limit is False  # the stop rule ended it, not the limit
+
+
+def test_the_bundled_model_reads_prompts_in_int8_close_to_bf16(engine):
+    """With RAG_GENERATION__PREFILL=int8 the pipeline calibrates int8 prompt copies; on a real
+    prompt they give the next-token distribution of bf16 (KL under 0.01 at every answer position,
+    and their top token at least half as likely to bf16 as bf16's own). The session's generator
+    reads in bf16 again afterwards, as the other tests expect."""
+    import torch
+
+    from rag.answer.context import build_messages
+    from rag.answer.pipeline import CALIBRATION_QUESTIONS
+    from rag.answer.prefill_int8 import int8_kernel_is_faster
+    from rag.answer.quantize import DecodingLinear
+
+    generator = engine.generator
+    if not hasattr(generator, "decoding_bits"):
+        pytest.skip("the llama.cpp backend runs the GGUF file itself")
+    if not int8_kernel_is_faster():
+        pytest.skip("int8 products are not faster than bf16 on this CPU")
+    pipeline = engine.answers
+    layers = [m for m in generator.model.modules() if isinstance(m, DecodingLinear)]
+    assert generator.prefill == "bf16" and generator.prefill_int8_layers == 0  # the default
+    question = "韓国の水素経済ロードマップはいつ発表されましたか？"
+    messages = build_messages(question, "ja", pipeline._passages(question, question, "ja"), None)
+    tokenizer = generator.tokenizer
+    ids = tokenizer(tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False) + "韓国は2019年1月に",
+                    return_tensors="pt")["input_ids"]
+    try:
+        with torch.inference_mode():
+            bf16 = generator.model(input_ids=ids, logits_to_keep=8).logits[0].float()
+        generator.prefill = "int8"
+        generator.calibrate_prefill([build_messages(q, language, pipeline._passages(q, q, language), None)
+                                     for language, q in CALIBRATION_QUESTIONS.items()])
+        assert generator.prefill_int8_layers == sum(m.prefill is not None for m in layers) == 28 * 6
+        with torch.inference_mode():
+            int8 = generator.model(input_ids=ids, logits_to_keep=8).logits[0].float()
+    finally:
+        for m in layers:
+            m.prefill = None
+        generator.prefill, generator.prefill_int8_layers = "bf16", 0
+        generator._prefix_cache.clear()
+    assert not torch.equal(int8, bf16)
+    log_p = torch.log_softmax(bf16, -1)
+    kl = (log_p.exp() * (log_p - torch.log_softmax(int8, -1))).sum(-1)
+    assert kl.max() < 0.01
+    int8_top = log_p.gather(1, int8.argmax(-1, keepdim=True))[:, 0]
+    assert (int8_top >= log_p.amax(-1) - 0.7).all()

@@ -1,13 +1,16 @@
 """Decoding copies (int4 where the weights are 4-bit already, int8 elsewhere) and the decoding
-attention, on a real (small, randomly initialised) Qwen2 architecture from transformers.
+attention, and the int8 copies for reading prompts, on a real (small, randomly initialised) Qwen2
+architecture from transformers.
 
 The bundled model itself goes through the same code in tests/test_models.py."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from rag.answer.decode_attention import NAME, use_grouped_decode_attention
+from rag.answer.prefill_int8 import Int8PrefillWeight, calibrate_prefill
 from rag.answer.quantize import DECODE_ROWS, GROUP, DecodingLinear, add_decoding_copies, exact_int4
 
 
@@ -98,3 +101,51 @@ def test_grouped_decoding_attention_gives_sdpa_results(monkeypatch):
     assert torch.equal(grouped.sequences, reference.sequences)
     for ours, theirs in zip(grouped.logits, reference.logits):
         assert torch.allclose(ours.float(), theirs.float(), atol=0.05)
+
+
+int8_prefill = pytest.mark.skipif(not hasattr(torch.ops.onednn, "qlinear_pointwise"),
+                                  reason="this PyTorch has no oneDNN int8 linear kernel")
+
+
+@int8_prefill
+def test_int8_prefill_copy_tracks_bf16_and_sets_outlier_channels_aside():
+    """Activations with a few huge channels (as after a transformer's norms): the copy multiplies
+    those channels in bf16 and smooths the rest, so its products stay within 2% of bf16, where
+    plain per-token int8 loses the small channels to the huge ones' scale."""
+    torch.manual_seed(2)
+    weight = (torch.randn(1024, 512) * 0.05).to(torch.bfloat16)
+    bias = (torch.randn(1024) * 0.1).to(torch.bfloat16)
+    x = torch.randn(300, 512)
+    x[:, [7, 99, 300]] *= 60  # outlier channels
+    x = x.to(torch.bfloat16)
+    reference = torch.nn.functional.linear(x.float(), weight.float(), bias.float())
+    copy = Int8PrefillWeight(weight, bias, x.float().abs().amax(0))
+    assert set(copy.outliers.tolist()) >= {7, 99, 300}
+
+    def error(out):
+        return ((out.float() - reference).norm() / reference.norm()).item()
+
+    scale = x.float().abs().amax(1, keepdim=True) / 127
+    w_scale = weight.float().abs().amax(1) / 127
+    plain = ((x.float() / scale).round() * scale) @ ((weight.float() / w_scale[:, None]).round() * w_scale[:, None]).t()
+    assert error(copy(x)) < 0.02
+    assert error(copy(x)) * 3 < error(plain + bias.float())
+    assert copy(x.reshape(3, 100, 512)).shape == (3, 100, 1024)
+
+
+@int8_prefill
+def test_calibrated_layers_read_prompts_in_int8_and_decode_as_before():
+    model = _tiny_qwen2()
+    add_decoding_copies(model)
+    ids = torch.randint(0, 512, (1, 40))
+    with torch.inference_mode():
+        prompt_bf16 = model(input_ids=ids).logits.float()
+        few_rows = model(input_ids=ids[:, :DECODE_ROWS]).logits
+    # 2 decoder layers x (q, k, v, o, gate, up); down_proj and the output layer stay bf16.
+    assert calibrate_prefill(model, [torch.randint(0, 512, (1, 64))]) == 12
+    assert model.model.layers[0].mlp.down_proj.prefill is None and model.lm_head.prefill is None
+    with torch.inference_mode():
+        prompt_int8 = model(input_ids=ids).logits.float()
+        assert torch.equal(model(input_ids=ids[:, :DECODE_ROWS]).logits, few_rows)  # decoding untouched
+    assert not torch.equal(prompt_int8, prompt_bf16)  # the int8 kernel really ran
+    assert torch.nn.functional.cosine_similarity(prompt_int8.flatten(), prompt_bf16.flatten(), dim=0) > 0.99

@@ -68,7 +68,7 @@ class _NoMarkersYet:
 class TransformersGenerator:
     """A causal LM loaded by transformers from a local folder or a model id, greedy by default."""
 
-    def __init__(self, model: str, temperature: float = 0.0, quantize: str = "none") -> None:
+    def __init__(self, model: str, temperature: float = 0.0, quantize: str = "none", prefill: str = "bf16") -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -99,6 +99,25 @@ class TransformersGenerator:
                                if self.tokenizer.convert_tokens_to_string([token]).lstrip().startswith(("[", "［", "【"))]
         self._lock = threading.Lock()  # one generation at a time on a 2-core machine
         self._prefix_cache: dict[str, tuple] = {}
+        self.prefill = prefill
+        self.prefill_int8_layers = 0
+
+    def calibrate_prefill(self, calibration: list[list[Message]]) -> None:
+        """Read the prompt with int8 products from now on (``prefill_int8``), their activation
+        ranges measured on ``calibration`` (chat messages like the ones answers are asked with).
+        Nothing changes with ``prefill="bf16"``, without decoding copies, or where int8 is no faster."""
+        if self.prefill != "int8" or not self.decoding_bits or self.prefill_int8_layers:
+            return
+        from .prefill_int8 import calibrate_prefill, int8_kernel_is_faster
+
+        if not int8_kernel_is_faster():
+            log.info("the prompt is read in bf16: int8 products are not faster on this CPU")
+            return
+        prompts = [self.tokenizer(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False),
+                                  return_tensors="pt")["input_ids"] for messages in calibration]
+        with self._lock:
+            self.prefill_int8_layers = calibrate_prefill(self.model, prompts)
+            self._prefix_cache.clear()  # read in bf16 before: every prompt is read one way now
 
     def _cached_prefix(self, messages: list[Message]):
         """Key/value cache of the system message, computed once per distinct system prompt.
@@ -248,4 +267,4 @@ def make_generator(cfg: GenerationConfig, model_path: str, backend: str | None =
         if not cfg.base_url:
             raise EndpointError("the openai backend needs a base URL", "set RAG_GENERATION__BASE_URL")
         return OpenAIChatGenerator(cfg.base_url, cfg.model, cfg.api_key, cfg.temperature, cfg.timeout_s)
-    return TransformersGenerator(model_path, cfg.temperature, cfg.quantize)
+    return TransformersGenerator(model_path, cfg.temperature, cfg.quantize, cfg.prefill)

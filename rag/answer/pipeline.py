@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 
 # Answerability from retrieval evidence, calibrated on the development sets (see README).
 MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
+# The prompts a backend reading prompts in int8 (RAG_GENERATION__PREFILL=int8) measures its
+# activation ranges on: fixed, so that no answer depends on which question a session asked first.
+CALIBRATION_QUESTIONS = {"ja": "ナノテクノロジー・材料分野の世界の研究開発の動向は？",
+                         "en": "What are the trends in materials research investment worldwide?"}
 
 
 def _acronym_in_top_passage(question: str, hits: list[Hit]) -> bool:
@@ -153,8 +157,23 @@ class AnswerPipeline:
         terms = EnglishTerms(engine.retriever.glossary.pairs, morphemes=engine.tokenizer.morphemes)
         self.verifier = AnswerVerifier(engine.embedder, fold_report(engine.settings.source.read_text(encoding="utf-8")),
                                        terms, engine.retriever.translated_words, engine.tokenizer)
+        calibrate = getattr(generator, "calibrate_prefill", None)
+        if calibrate is not None:
+            calibrate([build_messages(question, language, self._passages(question, question, language), None)
+                       for language, question in CALIBRATION_QUESTIONS.items()])
 
     # ---- steps --------------------------------------------------------------------------
+    def _hits(self, query: str, language: str) -> list[Hit]:
+        # A list of links states nothing to answer from; it would only take a passage's seat.
+        return [h for h in self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
+                if not links_only(h.chunk)]
+
+    def _passages(self, query: str, asked: str, language: str, hits: list[Hit] | None = None):
+        """The excerpts of the retrieved passages the model reads, in marker order."""
+        hits = self._hits(query, language) if hits is None else hits
+        return select_context(hits[: self.cfg.context_passages], self.engine.retriever.query_terms(asked, language),
+                              self.engine.tokenizer, self.cfg.context_chars)
+
     def _refusal_before_generation(self, question: str, hits: list[Hit], language: str) -> str | None:
         """Why the report cannot answer, judged from retrieval alone, or None to ask the model."""
         top = max((h.similarities.get("dense", 0.0) for h in hits[:3]), default=0.0)
@@ -238,9 +257,7 @@ class AnswerPipeline:
         if asked != question:  # a self-contained question now: the previous exchange would only distract
             notes.append(f"follow-up read as: {asked}")
             history = None
-        # A list of links states nothing to answer from; it would only take a passage's seat.
-        hits = [h for h in self.engine.retriever.search(query, k=self.engine.settings.retrieval.k, language=language)
-                if not links_only(h.chunk)]
+        hits = self._hits(query, language)
         timings = {"retrieve_s": time.perf_counter() - started}
         refusal = self._refusal_before_generation(asked, hits, language)
         if refusal:
@@ -248,9 +265,7 @@ class AnswerPipeline:
             yield AnswerEvent("final", answer=Answer(question, language, False, CANNOT_ANSWER[language], [],
                                                      hits[:3], timings, [*notes, refusal], question_id))
             return
-        terms = self.engine.retriever.query_terms(asked, language)
-        passages = select_context(hits[: self.cfg.context_passages], terms, self.engine.tokenizer,
-                                  self.cfg.context_chars)
+        passages = self._passages(query, asked, language, hits)
         context = [p.hit for p in passages]  # marker n in the answer is context[n - 1]
         yield AnswerEvent("reading", passages=context)
         messages = build_messages(asked, language, passages, history)
