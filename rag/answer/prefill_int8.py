@@ -25,7 +25,8 @@ answers of the development sets (about 3,500 answer tokens), against bf16:
 
 The ranges come from one bf16 pass over calibration prompts (what the model reads for two fixed
 questions), so a session's answers do not depend on which question came first. Prefill of 686
-tokens: 3.5 s in bf16, 2.4 s with these copies (attention, 0.6 s of it, is unchanged).
+tokens: 3.5 s in bf16, 2.4 s with these copies (attention, 0.6 s of it, is unchanged). Calibrating
+and making the copies takes about 15 s at load.
 
 Off by default (``RAG_GENERATION__PREFILL=int8`` turns it on): the error is still four times
 bf16's own (fp32 products against bf16: KL 0.0002, agreement 0.999), and over the 60 questions of
