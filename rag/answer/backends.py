@@ -106,7 +106,10 @@ class TransformersGenerator:
         """Read the prompt with int8 products from now on (``prefill_int8``), their activation
         ranges measured on ``calibration`` (chat messages like the ones answers are asked with).
         Nothing changes with ``prefill="bf16"``, without decoding copies, or where int8 is no faster."""
-        if self.prefill != "int8" or not self.decoding_bits or self.prefill_int8_layers:
+        if self.prefill != "int8" or self.prefill_int8_layers:
+            return
+        if not self.decoding_bits:  # the int8 copies live beside the decoding copies
+            log.warning("RAG_GENERATION__PREFILL=int8 needs RAG_GENERATION__QUANTIZE int4 or int8: the prompt is read in bf16")
             return
         from .prefill_int8 import calibrate_prefill, int8_kernel_is_faster
 
