@@ -1893,3 +1893,26 @@ def test_a_sentence_announcing_a_list_goes_when_none_of_its_items_is_verified(en
         intro + f"1. 気候、エネルギー、健康・栄養、交通・輸送、安全・コミュニケーション技術の重点5分野。［{n}］",
         hits, "ja", question, None)
     assert answerable and "以下の通りです" in text and "安全・コミュニケーション技術" in text, (text, flags)
+
+
+def test_a_figure_is_not_moved_to_a_passage_that_lacks_the_term_the_answer_adds(engine, pipeline):
+    # hja-013 in dev-hard, drafted with int8 prompt reading: the question describes graphene
+    # (「原子一層の炭素シート」), the answer names it and gave the 1992 of the atom-technology project;
+    # the figure check moved the citation to that passage, which never writes グラフェン.
+    question = "日本で原子一層の炭素シートを国の事業として研究し始めたきっかけのプロジェクトは、どのレアメタルの置き換えを狙い、いつ行われた？"
+    hits = [p.hit for p in pipeline._passages(question, question, "ja")]  # what the model read
+    graphene = passage_index(hits, "インジウムを代替するグラフェン")
+    atom = passage_index(hits, "1992年", lacking="グラフェン")
+    assert "グラフェン" in hits[graphene].chunk.text
+    wrong = f"日本で原子一層の炭素シートを研究し始めたきっかけのプロジェクトは、グラフェンの置き換えを狙い、1992年に行われた。［{graphene + 1}］"
+    text, citations, flags = pipeline.verifier.verify(wrong, hits, "ja", question)
+    assert "1992" not in text and not any(c.chunk.id == hits[atom].chunk.id for c in citations)
+    # The passage that writes the added term keeps its figure. (Asked without レアメタル, which
+    # the graphene passage writes as 希少金属: an answer citing none of the passages naming the
+    # question's names is refused by another check.)
+    question = "日本で原子一層の炭素シートを国の事業として研究し始めたきっかけのプロジェクトはいつ行われた？"
+    hits = engine.retrieve(question, k=6)
+    graphene = passage_index(hits, "インジウムを代替するグラフェン")
+    right = f"きっかけは、インジウムを代替するグラフェンの開発で、2007～2011年度に行われた。［{graphene + 1}］"
+    text, citations, _ = pipeline.verifier.verify(right, hits, "ja", question)
+    assert "2007" in text and [c.chunk.id for c in citations] == [hits[graphene].chunk.id]

@@ -45,6 +45,9 @@ from .numbers import is_supported, numbers_in
 
 # A name the report uses more often than this is a topic word (データ, エネルギー), not a name.
 MAX_REPORT_MENTIONS = 8
+# A katakana term the answer adds to a descriptive question identifies the subject up to this
+# many mentions (グラフェン: 18; ナノテクノロジー and プロジェクト run to hundreds).
+MAX_ADDED_TERM_MENTIONS = 30
 # Latin words joined by spaces or hyphens (with digits: BATT4EU), or a katakana run; at least
 # three letters, as two are too often a formula's or a unit's ("CO" of CO2, "nm").
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&+\-]*(?:[ ・][A-Za-z0-9][A-Za-z0-9.&+\-]*)*|[ァ-ヴー・]{3,}")
@@ -125,7 +128,7 @@ class SubjectChecker:
         after every sentence that states the figure."""
         names = self.subject_names(sentence, question)
         if not names:
-            return None
+            return self._added_name_elsewhere(sentence, question, hit, hits)
         if not self._names(hit, names):
             named = sorted(set().union(*(self._names(other, names) for other in hits)))
             return f"from a passage that does not name {named[0]}" if named else None
@@ -141,6 +144,21 @@ class SubjectChecker:
             if other:
                 return f"the year of {other}, in sentences that do not name the subject"
         return None
+
+
+    def _added_name_elsewhere(self, sentence: str, question: str, hit: Hit, hits: list[Hit]) -> str | None:
+        """For a question that describes instead of naming (「原子一層の炭素シート」): a rare
+        katakana name the sentence adds (グラフェン) that ``hit`` does not write and another
+        passage does. Asked which project began the study of one-atom carbon sheets, the model
+        dated 「グラフェンの置き換え」 by the 1992 of a passage on another project."""
+        asked = self._fold(question)
+        added = {folded for folded in (self._fold(n) for n in _NAME.findall(sentence) if KATAKANA_TERM.fullmatch(n))
+                 if len(folded) >= 4 and folded not in asked and not _is_place(folded)
+                 and 0 < self._report.count(folded) <= MAX_ADDED_TERM_MENTIONS}
+        if not added or self._names(hit, added):
+            return None
+        named = sorted(set().union(*(self._names(other, added) for other in hits if other is not hit)))
+        return f"from a passage that does not name {named[0]}" if named else None
 
 
 # The topic a sentence opens with: 「日本学術振興会（JSPS）では、」.
