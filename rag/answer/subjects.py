@@ -161,8 +161,11 @@ class SubjectChecker:
         return f"from a passage that does not name {named[0]}" if named else None
 
 
-# The topic a sentence opens with: 「日本学術振興会（JSPS）では、」.
-_OPENING_TOPIC = re.compile(r"\s*([^、。「」]{2,30}?)(?:では|は|が)、")
+# The topic a sentence opens with, after a joining word: 「日本学術振興会（JSPS）では、」,
+# 「また、文部科学省も、」.
+_OPENING_TOPIC = re.compile(r"\s*(?:(?:また|さらに|一方|なお|加えて|そして|次いで)、)?([^、。「」]{2,30}?)(?:では|は|が|も)、")
+# A topic in kanji alone is a name when it ends as the name of a public body or an institute does.
+_BODY = re.compile(r"(?:省|庁|局|機構|大学|研究所|センター|協会|学会|財団|委員会|会議|本部)$")
 
 
 def _year_of_another_topic(question: str, value: float, stating: list[str]) -> str | None:
@@ -177,8 +180,8 @@ def _year_of_another_topic(question: str, value: float, stating: list[str]) -> s
     topics = []
     for sentence in stating:
         topic = _OPENING_TOPIC.match(unicodedata.normalize("NFKC", sentence))
-        if not topic or POINTS_BACK.match(topic.group(1)) or not _NAME.search(topic.group(1)) \
-                or _is_place(topic.group(1)):
+        if not topic or POINTS_BACK.match(topic.group(1)) or _is_place(topic.group(1)) \
+                or not (_NAME.search(topic.group(1)) or _BODY.search(topic.group(1))):
             return None
         topics.append(topic.group(1))
     return topics[0] if topics else None
