@@ -532,6 +532,13 @@ def test_numbers_glued_to_japanese_words_are_found():
     assert [v for _, v in claimed_numbers("2021年7月に策定された［1］。")] == [2021.0, 7.0]
 
 
+def test_the_digit_of_a_technology_name_is_no_figure():
+    # "advanced 3D packaging" beside the report's 「最大3」 had been "restored" to "up to 3D".
+    assert claimed_numbers("joining parts through advanced 3D packaging, 2D materials and 5G/6G") == []
+    assert not numbers_in("3Dプリンタと積層型3D実装")
+    assert [v for _, v in claimed_numbers("3 GW, 5GB and 13 Dutch firms")] == [3.0, 5.0, 13.0]
+
+
 def test_an_english_claim_is_quoted_by_the_sentence_it_translates_not_by_one_with_more_latin_text(engine, pipeline):
     # Character bigrams of English prose ("in", "er") are shared with any Latin text: the claim on
     # the 2023 Nobel prize was quoted by the sentence on 「small interfering RNA」 and 「CRISPR-Cas」.
@@ -1286,6 +1293,12 @@ def test_a_citation_that_states_none_of_the_sentences_figures_is_dropped_beside_
     ("The French strategy is outlined in [1].", "en", "The French strategy is outlined in"),
     ("The full-scale phase of the project runs until [4].", "en", "The full-scale phase of the project runs until"),
     ("It was adopted in July [1].", "en", None),
+    # Markers joined as a list is: the sentence still only points at its sources.
+    ("The report gives examples of such devices in use in [1] and [2].", "en",
+     "The report gives examples of such devices in use in"),
+    ("The three platforms are [1], [2] and [3].", "en", "The three platforms are"),
+    ("代表的な例は［1］と［2］。", "ja", "代表的な例は"),
+    ("It is used in [1] and in trains.", "en", None),
     ("クラスターを主導しているのは［1］。", "ja", "クラスターを主導しているのは"),
     ("It is run by the University of Cologne.[1]", "en", None),  # a real answer
     ("主導しているのはケルン大学である。［1］", "ja", None),

@@ -72,10 +72,12 @@ _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning 
 # "The university that leads the cluster is [1].", "The strategy is outlined in [1].": the marker
 # stands where the answer should. The words before it end in a copula, preposition or particle
 # that needs a complement.
+# Several markers may be joined as a list is ("… in use in [1] and [2].").
+_MARKERS = r"\s*(?:\[\d+\]|［\d+］)(?:(?:\s*(?:,|、|and|と|および)\s*|\s*)(?:\[\d+\]|［\d+］))*"
 _ANSWER_LEFT_TO_MARKER = {
     "en": re.compile(r"^(.*\b(?:is|are|was|were|called|named|includes?|by|of|in|at|from|on|to|under|see|until|since))"
-                     r"(?:\s*(?:\[\d+\]|［\d+］))+\s*\.?$", re.S),
-    "ja": re.compile(r"^(.*(?:は|が|：|:))(?:\s*(?:\[\d+\]|［\d+］))+\s*。?$", re.S),
+                     rf"{_MARKERS}\s*\.?$", re.S),
+    "ja": re.compile(rf"^(.*(?:は|が|：|:)){_MARKERS}\s*。?$", re.S),
 }
 # "… in August 2023, citing [1].", "… 3D packaging, as stated in passage [1].": words that only
 # introduce the marker. The marker stays; the words go.
