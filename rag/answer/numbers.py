@@ -23,6 +23,9 @@ _CIRCLED_DIGIT = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 
 # 「図1.2.4-3」, "Table 1.2.4-1": the report's figure and table labels state no figures (1.2, 4, 3).
 _LABEL = re.compile(r"(?:[図表]|\b(?:Figure|Fig\.|Table))\s?\d+(?:[.\-]\d+)*")
+# 3D, 2D, 5G: names of a technology, not figures. Restored as one, "3D packaging" had become
+# "up to 3D packaging" beside the report's 「最大3」.
+_TECHNOLOGY_NAME = re.compile(r"(?<![\d.,])\d(?-i:[DG])(?![A-Za-z0-9])")
 
 
 def _normalize(text: str) -> str:
@@ -134,7 +137,7 @@ def _range_scales(found: list[tuple[int, str, float, float]], text: str) -> dict
 
 def _scan_figures(text: str, with_parts: bool):
     """``_scan`` before the ranges: every figure as written, a range's lower bound bare."""
-    labels = [m.span() for m in _LABEL.finditer(text)]
+    labels = [m.span() for pattern in (_LABEL, _TECHNOLOGY_NAME) for m in pattern.finditer(text)]
     ja_spans = list(labels)
     for m in _JA_NUMBER.finditer(text):
         if any(a <= m.start() < b for a, b in labels):
