@@ -467,6 +467,30 @@ def test_a_figure_stated_before_the_passage_names_the_subject_is_not_the_subject
     _assert_kept(pipeline, f"Quantum Flagshipの立ち上げ期間の予算は132Mユーロです。［{source}］", hits, "ja", asked, "132M")
 
 
+def test_the_figure_of_a_whole_is_not_passed_off_as_that_of_the_part_asked(engine, pipeline):
+    # Asked for the part of a whole (「AのうちB」), the model gives A's figure under B's name; the
+    # report's sentence, which never names B, is shown instead.
+    question = "韓国が育成する高度ナノテク人材のうち、修士人材は何人？"
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "ja", "12,000人の高度ナノテク人材",
+                                                 "修士人材は12,000人です。［{n}］")
+    assert not answerable and text.startswith("報告書には質問の内訳についての記載はなく"), (text, flags)
+    assert "12,000人の高度ナノテク人材を育成する" in text and citations
+    assert any("a part of a whole" in f for f in flags)
+    # The report's sentence names the part: the answer stands.
+    asked = "米国の半導体・科学法の新規投資のうち、半導体メーカーの工場投資を後押しする額は？"
+    answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "およそ390億ドルは",
+                                         "半導体メーカーの投資を後押しする額はおよそ390億ドルです。［{n}］")
+    assert answerable and "390億ドル" in text, (text, flags)
+
+
+def test_the_part_a_question_asks_for_is_read_after_its_whole():
+    from rag.answer.parts import asked_part
+
+    assert asked_part("2022年度の研究費のうち、企業が使用した額は？") == "企業"
+    assert asked_part("日本の科学技術研究費のうち「ナノテクノロジー」だけの額は？") == "ナノテクノロジー"
+    assert asked_part("Horizon Europeの予算はいくら？") is None
+
+
 def test_a_total_over_years_is_not_passed_off_as_a_yearly_amount(engine, pipeline):
     # The model's answer: asked what each NSF MIP receives every year, it restated the question's
     # 毎年 beside the report's five-year total. The report's sentence is shown instead.

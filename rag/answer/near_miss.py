@@ -29,7 +29,9 @@ gaps are recognised here, from the question's wording and the answer's figures o
   wrote 「2010年度に58億ポンド」 from 「2021年度までに58億ポンドを投資した」);
 - a yearly amount asked for, where every amount of money the answer gives is a total over several
   years in every quoted sentence that states it (asked what each NSF MIP receives 毎年, the model
-  gave 「5年間で$15,000,000 ～ $25,000,000」, restating the period beside the question's 毎年).
+  gave 「5年間で$15,000,000 ～ $25,000,000」, restating the period beside the question's 毎年);
+- a part of a whole asked for (「AのうちBは」), where no quoted sentence stating the answer's
+  figures names the part (parts.py).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from .asked_places import asks_for_municipality, names_no_place, names_prefectur
 from .citations import split_answer, strip_markers
 from .dates import YEAR, years_asked, years_written
 from .numbers import NUMBER_WORDS, is_supported, numbers_in
+from .parts import gives_the_whole
 from .periods import TOTAL, YEARLY, claimed_period, stated_periods
 from .qualifiers import new_figures, only_bounds
 
@@ -54,6 +57,7 @@ COUNT = "a count in the unit asked"
 ACHIEVED = "what was achieved"
 ANOTHER_YEAR = "the year asked"
 YEARLY_AMOUNT = "a yearly amount"
+PART = "a part of a whole"
 
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
@@ -294,7 +298,7 @@ def only_totals(question: str, answer: str, quotes: list[str]) -> bool:
 
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
-    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``PLACE``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``YEARLY_AMOUNT``, ``SHARE``,
+    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``PLACE``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``YEARLY_AMOUNT``, ``PART``, ``SHARE``,
     ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
@@ -308,4 +312,6 @@ def missing_precision(question: str, answer: str, quotes: list[str]) -> str | No
         return ANOTHER_YEAR
     if only_totals(question, answer, quotes):
         return YEARLY_AMOUNT
+    if gives_the_whole(question, answer, quotes):
+        return PART
     return _missing_amount(question, answer)

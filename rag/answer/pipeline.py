@@ -25,10 +25,11 @@ from .context import build_messages, select_context
 from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
-from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, PLACE, YEARLY_AMOUNT, asks_for_figure,
-                        missing_precision, states_plan)
+from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, PART, PLACE, YEARLY_AMOUNT,
+                        asks_for_figure, missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
-from .prompts import CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, REFUSAL_PHRASES, UNVERIFIED_ANSWER
+from .prompts import (CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, ONLY_THE_WHOLE, REFUSAL_PHRASES,
+                      UNVERIFIED_ANSWER)
 from .qualifiers import new_figures
 from .terse import with_supporting_quotes
 from .verify import AnswerVerifier
@@ -107,10 +108,12 @@ def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
 # What the flag of a near miss says the answer lacks, by the kind of precision missing.
 _NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", PLACE: "the answer names none of its own",
                    ACHIEVED: "the report gives only plans", ANOTHER_YEAR: "the report dates the figure to other years",
-                   YEARLY_AMOUNT: "the report gives only totals over several years"}
+                   YEARLY_AMOUNT: "the report gives only totals over several years",
+                   PART: "the report gives only the whole's figure"}
 # Near misses answered with the report's own words under a message: it plans what the answer
-# wrote as done; it gives over several years what the answer wrote as a year's amount.
-_SHOWN_IN_REPORT_WORDS = {ACHIEVED: ONLY_A_PLAN, YEARLY_AMOUNT: ONLY_A_TOTAL}
+# wrote as done; it gives over several years what the answer wrote as a year's amount; it gives
+# for the whole what the answer wrote as the part's.
+_SHOWN_IN_REPORT_WORDS = {ACHIEVED: ONLY_A_PLAN, YEARLY_AMOUNT: ONLY_A_TOTAL, PART: ONLY_THE_WHOLE}
 
 
 def _in_report_words(citations: list[Citation]) -> str:

@@ -46,6 +46,11 @@ ONLY_A_TOTAL = {
     "en": "The report gives only a total over several years, not a yearly amount: see its own words {answer}.",
     "ja": "報告書には年ごとの額の記載はなく、複数年の総額のみが記載されています：{answer}",
 }
+# A part of a whole asked for (「研究費のうち、企業が使用した額」), the report's figure is the whole's.
+ONLY_THE_WHOLE = {
+    "en": "The report gives no figure for the part asked, only one for the whole: see its own words {answer}.",
+    "ja": "報告書には質問の内訳についての記載はなく、全体の数値のみが記載されています：{answer}",
+}
 # The model is not asked to refuse: told to, this small model refuses answerable questions too.
 # Whether the report answers is decided from retrieval and verification (pipeline.py).
 PLACEHOLDERS = {
