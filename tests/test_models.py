@@ -171,7 +171,6 @@ def test_the_bundled_model_reads_prompts_in_int8_close_to_bf16(engine):
     import torch
 
     from rag.answer.context import build_messages
-    from rag.answer.pipeline import CALIBRATION_QUESTIONS
     from rag.answer.prefill_int8 import int8_kernel_is_faster
     from rag.answer.quantize import DecodingLinear
 
@@ -192,8 +191,7 @@ def test_the_bundled_model_reads_prompts_in_int8_close_to_bf16(engine):
         with torch.inference_mode():
             bf16 = generator.model(input_ids=ids, logits_to_keep=8).logits[0].float()
         generator.prefill = "int8"
-        generator.calibrate_prefill([build_messages(q, language, pipeline._passages(q, q, language), None)
-                                     for language, q in CALIBRATION_QUESTIONS.items()])
+        generator.calibrate_prefill(pipeline.calibration_messages)
         assert generator.prefill_int8_layers == sum(m.prefill is not None for m in layers) == 28 * 6
         with torch.inference_mode():
             int8 = generator.model(input_ids=ids, logits_to_keep=8).logits[0].float()

@@ -102,10 +102,11 @@ class TransformersGenerator:
         self.prefill = prefill
         self.prefill_int8_layers = 0
 
-    def calibrate_prefill(self, calibration: list[list[Message]]) -> None:
+    def calibrate_prefill(self, calibration: Callable[[], list[list[Message]]]) -> None:
         """Read the prompt with int8 products from now on (``prefill_int8``), their activation
-        ranges measured on ``calibration`` (chat messages like the ones answers are asked with).
-        Nothing changes with ``prefill="bf16"``, without decoding copies, or where int8 is no faster."""
+        ranges measured on the chats ``calibration`` returns (like the ones answers are asked
+        with; built only when needed). Nothing changes with ``prefill="bf16"``, without decoding
+        copies, or where int8 is no faster."""
         if self.prefill != "int8" or self.prefill_int8_layers:
             return
         if not self.decoding_bits:  # the int8 copies live beside the decoding copies
@@ -117,7 +118,7 @@ class TransformersGenerator:
             log.info("the prompt is read in bf16: int8 products are not faster on this CPU")
             return
         prompts = [self.tokenizer(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False),
-                                  return_tensors="pt")["input_ids"] for messages in calibration]
+                                  return_tensors="pt")["input_ids"] for messages in calibration()]
         with self._lock:
             self.prefill_int8_layers = calibrate_prefill(self.model, prompts)
             self._prefix_cache.clear()  # read in bf16 before: every prompt is read one way now

@@ -3,11 +3,12 @@
 Prefill runs at about 115 tokens/s on CPUs without AMX (bf16; two Zen 4 cores), and Japanese
 text costs about 0.7 tokens per character, so every 100 characters of context delay the first
 token by about 0.6 s there (with AMX, bf16 products are several times faster: the first token
-came after about 1.5 s instead of 3 s in session 35). Whole chunks would cost 5 s or more; instead the sentences of the top passages
-compete for a character budget by their similarity to the question (the dense similarity of
-each sentence, computed at retrieval, plus shared keywords). The chosen sentences are shown in
-reading order under their passage's number, with a short heading that says which country or
-theme the passage belongs to; the items of a list are chosen together and keep their lines.
+came after about 1.5 s instead of 3 s in session 35). Whole chunks would cost 5 s or more;
+instead the sentences of the top passages compete for a character budget by their similarity to
+the question (the dense similarity of each sentence, computed at retrieval, plus shared
+keywords). The chosen sentences are shown in reading order under their passage's number, with a
+short heading that says which country or theme the passage belongs to; the items of a list are
+chosen together and keep their lines.
 """
 
 from __future__ import annotations

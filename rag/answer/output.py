@@ -73,7 +73,7 @@ _BRACKETED_TEXT = re.compile(r"\[([^\[\]\d][^\[\]]*)\]")  # "[Lifelong Learning 
 # stands where the answer should. The words before it end in a copula, preposition or particle
 # that needs a complement.
 # Several markers may be joined as a list is ("… in use in [1] and [2].").
-_MARKERS = r"\s*(?:\[\d+\]|［\d+］)(?:(?:\s*(?:,|、|and|と|および)\s*|\s*)(?:\[\d+\]|［\d+］))*"
+_MARKERS = r"\s*(?:\[\d+\]|［\d+］)(?:\s*(?:(?:,|、|and|と|および)\s*)?(?:\[\d+\]|［\d+］))*"
 _ANSWER_LEFT_TO_MARKER = {
     "en": re.compile(r"^(.*\b(?:is|are|was|were|called|named|includes?|by|of|in|at|from|on|to|under|see|until|since))"
                      rf"{_MARKERS}\s*\.?$", re.S),

@@ -161,9 +161,13 @@ class AnswerPipeline:
         self.verifier = AnswerVerifier(engine.embedder, fold_report(engine.settings.source.read_text(encoding="utf-8")),
                                        terms, engine.retriever.translated_words, engine.tokenizer)
         calibrate = getattr(generator, "calibrate_prefill", None)
-        if calibrate is not None:
-            calibrate([build_messages(question, language, self._passages(question, question, language), None)
-                       for language, question in CALIBRATION_QUESTIONS.items()])
+        if calibrate is not None:  # it asks for the prompts only when it reads in int8
+            calibrate(self.calibration_messages)
+
+    def calibration_messages(self) -> list[list[dict]]:
+        """What the model reads for the fixed ``CALIBRATION_QUESTIONS``, one chat per language."""
+        return [build_messages(question, language, self._passages(question, question, language), None)
+                for language, question in CALIBRATION_QUESTIONS.items()]
 
     # ---- steps --------------------------------------------------------------------------
     def _hits(self, query: str, language: str) -> list[Hit]:
