@@ -1661,6 +1661,24 @@ def test_a_count_of_years_the_model_made_becomes_the_reports_span(engine, pipeli
     assert restore_year_span("It ran for 4 years.", "4", 4.0, "2010-2014年と2016-2020年") is None
 
 
+def test_a_figure_one_passage_states_is_cited_there_though_another_figure_is_unsupported(engine, pipeline):
+    # en-004 in dev: the 2017 stands in the Faraday passage, the "4 years" nowhere (the 4 of
+    # BATT4EU is a name's). The whole sentence had been dropped and the question refused.
+    question = "What is the time frame of the UK's Faraday Battery Challenge mentioned in the report?"
+    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
+    i = passage_index(hits, "Faraday Battery Challenge（2017-2025年）")
+    other = passage_index(hits, "2017年より開始", lacking="Faraday")
+    raw = f"The Faraday Battery Challenge was initiated in 2017 and will run for 4 years.[{other + 1}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert text.startswith("The Faraday Battery Challenge was initiated in 2017 and"), (text, flags)
+    assert "4 years" not in text and "not verified" in text
+    assert [c.chunk.id for c in citations] == [hits[i].chunk.id]
+    # With most of its figures unsupported the sentence still goes.
+    raw = f"The Faraday Battery Challenge was initiated in 2017 with 7 partners and 9 sites.[{other + 1}]"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "7 partners" not in text and any("unsupported numbers removed" in f for f in flags), (text, flags)
+
+
 def test_a_figure_the_passage_gives_another_actor_does_not_support_the_named_one(engine, pipeline):
     # A near miss: the report names Samsung's $200 billion Texas plan, not a grant; the model gave
     # Samsung the Department of Defense's 20億ドル of the same passage.

@@ -238,23 +238,33 @@ class FigureChecker:
         def source_of(i: int, value: float) -> bool:
             return states(i, value) and not (value in asked and not is_year_value(value) and misreads(i, value))
 
-        others = [i for i in passages if all(source_of(i, v) for _, v in missing)]
-        if others:
-            # A cited passage whose figure is another subject's goes (the UK quantum passage's
-            # 2017 for the Faraday Battery Challenge); one that merely lacks the figure is left
-            # to drop_citations_without_figures. The question's own figures keep no passage: the
-            # UK's quantum passage states the 2019 of "QuantERA's 2019 call", not its 20Mユーロ.
-            wrong = {m for m in cited if any(misread.get((m, v)) for _, v in claims)
-                     and not any(states(m, v) for _, v in claims if v not in asked)}
+        # A cited passage whose figure is another subject's goes when another passage is cited
+        # instead (the UK quantum passage's 2017 for the Faraday Battery Challenge); one that
+        # merely lacks the figure is left to drop_citations_without_figures. The question's own
+        # figures keep no passage: the UK's quantum passage states the 2019 of "QuantERA's 2019
+        # call", not its 20Mユーロ.
+        wrong = {m for m in cited if any(misread.get((m, v)) for _, v in claims)
+                 and not any(states(m, v) for _, v in claims if v not in asked)}
+
+        def recited(sources: set[int]) -> list[int]:
             for m in sorted(wrong):
                 reason = next(misread[m, v] for _, v in claims if misread.get((m, v)))
-                flags.append(f"cited the passage [{others[0]}] instead of [{m}], whose figure is {reason}")
-            return body, sorted((set(cited) - wrong) | {others[0]})
+                flags.append(f"cited the passage [{min(sources)}] instead of [{m}], whose figure is {reason}")
+            return sorted((set(cited) - wrong) | sources)
+
+        others = [i for i in passages if all(source_of(i, v) for _, v in missing)]
+        if others:
+            return body, recited({others[0]})
         # Else each figure from the passage that states it: a sentence may join two passages'
         # facts ("8% … in basic research and 17% of GDP for emerging industries").
         sources = [next((i for i in passages if source_of(i, v)), None) for _, v in missing]
         if None not in sources:
             return body, sorted(set(cited) | set(sources))
+        # A figure some passage does state is cited there, whatever becomes of the others: "begun
+        # in 2017 and running for 4 years" keeps the 2017 of the passage that states it.
+        if any(sources):
+            cited = recited({i for i in sources if i is not None})
+        missing = [claim for claim, source in zip(missing, sources) if source is None]
         unrepaired = []
         for surface, value in missing:
             if value in asked and any(value in numbers_in(" ".join(hits[m - 1].chunk.heading_path)) for m in cited):
