@@ -129,7 +129,9 @@ def test_a_placeholder_where_the_figure_should_stand_removes_the_sentence(engine
     question = "How many scientists work at China's National Center for Nanoscience and Technology in Beijing?"
     hits = _context(engine, question, "en")
     for raw in ("There are [2] scientists working at the National Center for Nanoscience and Technology.",
-                "The Excellent Science pillar allocates [n] billion euros for nanotechnology.[1]"):
+                "The Excellent Science pillar allocates [n] billion euros for nanotechnology.[1]",
+                # nb-12: the placeholder followed by markers only had left "… allocates[1][2][3]".
+                "The Excellent Science pillar of Horizon Europe allocates [n] [2] [3] [4]"):
         _assert_removed(pipeline, raw, hits, "en", question, "placeholder for its figure")
     # Markers [1], [2], [3] … that open the items of a list number them (the report's ①②③): no
     # figure is missing, and they cite nothing; markers after a sentence's claims stay.

@@ -52,7 +52,8 @@ _QUANTITY_WORDS = (r"are|were|has|have|had|of|about|around|nearly|over|some|with
                    r"allocates|allocated|invests|invested|received|receives|employs|employed|spent|spends")
 _FIGURE_PLACEHOLDER = re.compile(
     r"(?:［[nNｎＮxX]］|\[[nNxX]\])(?=\s*(?:[a-z%％万億兆]|percent\b))"
-    rf"|\b({_QUANTITY_WORDS})[ \t]*(?:\[\d+\]|［\d+］)(?=\s+(?!to\s)[a-z])"
+    # After such a word an [n] is the figure's place whatever follows it: "allocates [n] [2] [3]".
+    rf"|\b({_QUANTITY_WORDS})[ \t]*(?:(?:\[\d+\]|［\d+］)(?=\s+(?!to\s)[a-z])|［[nNｎＮxX]］|\[[nNxX]\])"
     # A multiple of nothing: "China's output is [1] times higher than the US's", 「［1］倍」.
     r"|(?<=\s)(?:\[\d+\]|［\d+］)(?=\s*(?:times\b|-?fold\b))|(?:\[\d+\]|［\d+］)(?=倍)")
 # The same placeholder with the figure written after it in brackets, as the context's annotation
