@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 SINGLE_MODES = ("dense", "use", "bm25")
 MODES = ("hybrid",) + SINGLE_MODES
 
-# Chosen on both development sets together by a coarse grid (see README, "Evaluation"). English
+# Chosen on both development sets together by a coarse grid (see docs/evaluation-log.md). English
 # keyword scores come from translated words (lexicon.py) and report glosses (glossary.py).
 DEFAULT_WEIGHTS = {
     "ja": {"dense": 1.0, "use": 0.25, "bm25": 1.5},

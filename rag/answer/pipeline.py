@@ -36,7 +36,7 @@ from .verify import AnswerVerifier
 
 log = logging.getLogger(__name__)
 
-# Answerability from retrieval evidence, calibrated on the development sets (see README).
+# Answerability from retrieval evidence, calibrated on the development sets (see docs/evaluation-log.md).
 MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
 # The prompts a backend reading prompts in int8 (RAG_GENERATION__PREFILL=int8) measures its
 # activation ranges on: fixed, so that no answer depends on which question a session asked first.
