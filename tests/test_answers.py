@@ -1639,12 +1639,17 @@ def test_a_claim_naming_several_items_of_a_list_quotes_those_items(engine, pipel
     assert citations[0].quote.startswith("•National Quantum Fabless Foundry") and "\n" not in citations[0].quote
 
 
+def _faraday_context(engine):
+    """en-004's question, its context and the index of the passage that gives the programme's span."""
+    question = "What is the time frame of the UK's Faraday Battery Challenge mentioned in the report?"
+    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
+    return question, hits, passage_index(hits, "Faraday Battery Challenge（2017-2025年）")
+
+
 def test_a_count_of_years_the_model_made_becomes_the_reports_span(engine, pipeline):
     from rag.answer.dates import restore_year_span
 
-    question = "What is the time frame of the UK's Faraday Battery Challenge mentioned in the report?"
-    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
-    i = passage_index(hits, "Faraday Battery Challenge（2017-2025年）")
+    question, hits, i = _faraday_context(engine)
     other = passage_index(hits, "英国", lacking="Faraday")
     # The model's marker points at another British passage, as the small model's did.
     raw = f"The Faraday Battery Challenge was initiated in 2017 and will run for 8 years.[{other + 1}]"
@@ -1664,9 +1669,7 @@ def test_a_count_of_years_the_model_made_becomes_the_reports_span(engine, pipeli
 def test_a_figure_one_passage_states_is_cited_there_though_another_figure_is_unsupported(engine, pipeline):
     # en-004 in dev: the 2017 stands in the Faraday passage, the "4 years" nowhere (the 4 of
     # BATT4EU is a name's). The whole sentence had been dropped and the question refused.
-    question = "What is the time frame of the UK's Faraday Battery Challenge mentioned in the report?"
-    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
-    i = passage_index(hits, "Faraday Battery Challenge（2017-2025年）")
+    question, hits, i = _faraday_context(engine)
     other = passage_index(hits, "2017年より開始", lacking="Faraday")
     raw = f"The Faraday Battery Challenge was initiated in 2017 and will run for 4 years.[{other + 1}]"
     text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
