@@ -519,6 +519,14 @@ def test_an_answer_citing_no_passage_about_the_asked_name_is_not_an_answer(engin
     # Citing the passage that names it, an answer stands.
     raw = "CHiMaDは2019年に5年間の継続を決定している。［{n}］".format(n=_marker(hits, "CHiMaD"))
     _assert_kept(pipeline, raw, hits, "ja", question, "2019年")
+    # A name the question uses as a description, which the answer does not repeat, asks nothing
+    # of the cited passage: NUS is the 「公的研究機関」, a word only another passage writes.
+    question = "シンガポールの公的研究機関が進める製造向けの材料開発加速プロジェクトは、開発をどれくらい速めることを目指している？"
+    hits = _context(engine, question, "ja")
+    raw = ("NUSの「Accelerated Materials Development for Manufacturing」プロジェクトは、"
+           "材料開発を10倍以上加速させることを目標としている。［{n}］").format(n=_marker(hits, "10倍以上"))
+    assert any("公的研究機関" in h.chunk.text for h in hits)  # the other passage is in the context
+    _assert_kept(pipeline, raw, hits, "ja", question, "10倍以上")
 
 
 def test_a_figure_stated_only_for_another_named_actor_is_not_the_subjects(engine, pipeline):

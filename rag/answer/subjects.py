@@ -110,13 +110,16 @@ class SubjectChecker:
             return True
         return bool(KATAKANA_TERM.fullmatch(name)) and transliteration_of(name, _latin_phrases(text)) is not None
 
-    def unnamed_by_answer(self, question: str, cited: list[Hit], hits: list[Hit]) -> str | None:
-        """A rare name of ``question`` that some passage of ``hits`` names and none of the
-        ``cited`` passages does, or None. An answer that cites only passages about other things
-        is about other things: asked how many companies take part in CHiMaD, the model restated
-        the question and went on with the membership of Japan's learned societies, citing their
-        passage, while the table that names CHiMaD gives no such count."""
-        names = self.subject_names(question, question)
+    def unnamed_by_answer(self, question: str, answer: str, cited: list[Hit], hits: list[Hit]) -> str | None:
+        """A rare name of ``question``, restated in the drafted ``answer``, that some passage of ``hits``
+        names and none of the ``cited`` passages does, or None. An answer that cites only
+        passages about other things is about other things: asked how many companies take part in
+        CHiMaD, the model restated the question and went on with the membership of Japan's
+        learned societies, citing their passage, while the table that names CHiMaD gives no such
+        count. A name the answer leaves out may be the question's description of what the passage
+        names: 「シンガポールの公的研究機関」 asked, the answer names NUS, whose passage never says
+        公的研究機関 (one other passage does)."""
+        names = {name for name in self.subject_names(question, question) if self._mentions(answer, name)}
         named = set().union(*(self._names(hit, names) for hit in hits)) if names else set()
         if not named or any(self._names(hit, named) for hit in cited):
             return None

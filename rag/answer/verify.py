@@ -307,7 +307,8 @@ class AnswerVerifier:
             kept.pop()
         # An answer citing only passages that do not name what was asked is about something else.
         cited_hits = [hits[m - 1] for _, cited in kept for m in cited]
-        unnamed = kept and self._subjects.unnamed_by_answer(question, cited_hits, hits)
+        # The draft, not what survived of it: the sentence that restated the question may be gone.
+        unnamed = kept and self._subjects.unnamed_by_answer(question, raw, cited_hits, hits)
         if unnamed:
             flags.append(f"the answer cites no passage that names {unnamed}, which another passage does")
             kept = []
