@@ -1176,6 +1176,28 @@ def test_a_day_copied_with_a_digit_lost_is_restored_from_the_passage():
     assert restore_copied_text("2022年4月1日に開催された。", two)[0] == "2022年4月1日に開催された。"
 
 
+def test_a_name_swapped_in_a_copied_sentence_is_the_passages_again(engine, pipeline):
+    # s32-ja-08: the model copied A*STAR's project sentence with NUS (a university the same
+    # passage names) in front of it.
+    question = "シンガポールの公的研究機関が進める製造向けの材料開発加速プロジェクトは、開発をどれくらい速めることを目指している？"
+    hits = engine.retrieve(question, k=4)
+    source = passage_index(hits, "Accelerated Materials Development")
+    raw = ("NUSの「Accelerated Materials Development for Manufacturing」プロジェクトは、"
+           f"材料開発を10倍以上加速させることを目標としている。［{source + 1}］")
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert text.startswith("A*STARの「Accelerated Materials") and "NUS" not in text, (text, flags)
+    assert "A*STARの「Accelerated" in citations[0].quote
+    # A name the passages write before those words, or one the question asks about, stays.
+    from rag.answer.copy_repair import restore_copied_text
+
+    passages = ["A*STARの「Accelerated Materials Development」で、NUSは大学である。"]
+    kept = "A*STARの「Accelerated Materials Development」"
+    assert restore_copied_text(kept, passages)[0] == kept
+    assert restore_copied_text("NUSの「Accelerated Materials Development」", passages, "NUSの計画は？")[0].startswith("NUS")
+    # Too few copied words to tell: left as written.
+    assert restore_copied_text("NUSの「Accel」", passages)[0] == "NUSの「Accel」"
+
+
 def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):
     question = "EUの大型の脳研究プロジェクトのうち、ナノエレクトロニクスと関わりが深いのはどの基盤？"
     hits = engine.retrieve(question, k=4)

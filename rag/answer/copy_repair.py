@@ -12,6 +12,9 @@ give one day of that month, one digit away, it is restored.
 A katakana loanword may come out as the Chinese word for it (数据 for データ), in a term whose
 rest the passages write after that loanword only: the loanword is restored.
 
+A Latin-script name before copied words may be swapped for another one of the passages
+(NUS for A*STAR): the name the passage writes before those words is restored.
+
 Country names come out in their Chinese form now and then (德国の量子技術 for ドイツの), which
 differ from the Japanese in length and script, so they are mapped by name. The Chinese copula 是
 between two words (「原因是共用施設」) is written as the particle は.
@@ -165,6 +168,32 @@ def _restore_loanwords(text: str, sources: str, notes: list[str]) -> str:
     return _TERM_RUN.sub(repl, text)
 
 
+# A Latin-script name: NUS, A*STAR, KAIST, Max-Planck (two capitals at least, or a capital and
+# a digit), as it stands before の or another particle in a copied sentence.
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9*&.\-])[A-Z][A-Za-z0-9*&.\-]*[A-Z0-9*][A-Za-z0-9*&.\-]*(?![A-Za-z0-9*&.\-])")
+_COPIED_AFTER_NAME = 14  # characters after the name that must stand verbatim in the passage
+
+
+def _restore_swapped_names(text: str, sources: str, question: str, notes: list[str]) -> str:
+    """A Latin-script name no passage writes before the words the model copied after it, where the
+    passages write another name there and only that one: 「NUSの「Accelerated Materials
+    Development for Manufacturing」プロジェクト」 copied from 「A*STARの「Accelerated …」」. The claim
+    of a copied sentence is its source's, and so is the name it is about."""
+    def repl(m: re.Match) -> str:
+        name, after = m.group(0), text[m.end():m.end() + _COPIED_AFTER_NAME]
+        if len(after) < _COPIED_AFTER_NAME or (name + after) in sources or name in question:
+            return name
+        written = {f.group(0) for f in re.finditer(r"[A-Za-z0-9*&.\-]+(?=" + re.escape(after) + ")", sources)}
+        written = {w for w in written if _LATIN_NAME.fullmatch(w)}
+        if len(written) != 1:
+            return name
+        right = written.pop()
+        notes.append(f"restored {name} as {right}, the name the passage writes before the copied words")
+        return right
+
+    return _LATIN_NAME.sub(repl, text)
+
+
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
     """``text`` (a Japanese answer) with garbled copies of passage terms restored, and notes."""
     notes: list[str] = []
@@ -176,6 +205,7 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _restore_loanwords(text, sources, notes)
     text = _complete_cut_words(text, sources, notes)
     text = _restore_dates(text, sources, notes)
+    text = _restore_swapped_names(text, sources, question, notes)
     text = _restore_copula(text, sources + "\n" + question, notes)
     text = _drop_invented_readings(text, sources + "\n" + question, notes)
     return text, notes
