@@ -1695,8 +1695,14 @@ def test_a_figure_one_passage_states_is_cited_there_though_another_figure_is_uns
     other = passage_index(hits, "2017年より開始", lacking="Faraday")
     raw = f"The Faraday Battery Challenge was initiated in 2017 and will run for 4 years.[{other + 1}]"
     text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
-    assert text.startswith("The Faraday Battery Challenge was initiated in 2017 and"), (text, flags)
-    assert "4 years" not in text and "not verified" in text
+    # The clause with the unsupported figure goes; the supported one stands as a sentence.
+    assert text == "The Faraday Battery Challenge was initiated in 2017.[1]", (text, flags)
+    assert any("clause with unsupported numbers removed: and will run for 4 years" in f for f in flags)
+    assert [c.chunk.id for c in citations] == [hits[i].chunk.id]
+    # In the sentence's first clause, the unsupported figure is marked instead.
+    raw = f"The Faraday Battery Challenge runs 4 programmes and was initiated in 2017.[{other + 1}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "2017" in text and "4 programmes" not in text and "not verified" in text, (text, flags)
     assert [c.chunk.id for c in citations] == [hits[i].chunk.id]
     # With most of its figures unsupported the sentence still goes.
     raw = f"The Faraday Battery Challenge was initiated in 2017 with 7 partners and 9 sites.[{other + 1}]"

@@ -9,6 +9,7 @@ figures are mostly unsupported is dropped. verify.py runs this for each sentence
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Callable
 
@@ -26,6 +27,20 @@ from .subjects import SubjectChecker
 from .units import different_unit, english_unit_after
 
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
+# Where an English sentence joins a second claim to its first: "… was initiated in 2017 and will
+# run for 4 years."
+_CLAUSE_JOIN = re.compile(r",? and (?=(?:will|was|were|is|are|has|had|have|it|its|their|they)\b)|; |, (?:which|while|with) ")
+
+
+def _clause_before(body: str, surfaces: list[str]) -> str | None:
+    """The English sentence ``body`` up to the clause that first writes one of ``surfaces`` (the
+    unsupported figures), as a sentence of its own, or None when they stand in its first clause.
+    The supported claim is stated whole, not with a marked hole in the one that follows it."""
+    at = min((body.find(surface) for surface in surfaces if surface in body), default=-1)
+    joins = [m for m in _CLAUSE_JOIN.finditer(body, 0, max(at, 0)) if m.start() > 0]
+    if at < 0 or not joins:
+        return None
+    return body[:joins[-1].start()].rstrip(" ,;") + "."
 
 
 def mark_number_words(body: str, cited: list[int], hits: list[Hit], question: str, flags: list[str]) -> str:
@@ -294,6 +309,10 @@ class FigureChecker:
         if len(unrepaired) * 2 > len([v for _, v in claims if v not in asked]):
             flags.append(f"sentence with unsupported numbers removed: {body[:60]}")
             return "", cited
+        head = _clause_before(body, unrepaired) if language == "en" else None
+        if head and any(v not in asked for _, v in claimed_numbers(head)):
+            flags.append(f"clause with unsupported numbers removed: {body[len(head):][:60]}")
+            return head, cited
         for surface in unrepaired:
             flags.append(f"number not found in the cited passages, marked: {surface}")
             body = replace_figure(body, surface, UNVERIFIED[language])
