@@ -1572,6 +1572,22 @@ def test_a_bare_japanese_phrase_is_shown_with_the_report_sentence_it_rests_on(en
     assert note.startswith("a bare figure") and shown.startswith("報告書の記述：「") and "12 nm" in shown and "3［1］" not in shown
 
 
+def test_a_japanese_answer_of_latin_names_alone_gets_its_report_sentence(engine, pipeline):
+    # s36-ja-03: a list of the two programmes' names only, which reads as English.
+    from rag.answer.terse import with_supporting_quotes
+    from rag.language import detect_language
+
+    question = "欧州の研究枠組みの下で、タンパク質を1分子ずつ調べることを目指す大型プログラムを2つ挙げよ。"
+    hits = engine.retrieve(question, k=4)
+    source = passage_index(hits, "NanoProt-ID") + 1
+    text, citations, _ = pipeline.verifier.verify(f"1. NanoProt-ID［{source}］\n2. ProteinID［{source}］", hits, "ja",
+                                                  question, cut=False)
+    assert detect_language(text) == "en"
+    shown, note = with_supporting_quotes(text, citations, "ja")
+    assert shown.startswith(text) and "根拠：「" in shown and "1分子レベルのタンパク質解析" in shown, shown
+    assert detect_language(shown) == "ja" and note.startswith("a bare phrase")
+
+
 def test_a_comparisons_base_year_is_the_reports(engine, pipeline):
     from rag.answer.dates import correct_base_years
 

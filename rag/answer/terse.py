@@ -4,7 +4,8 @@ Asked in Japanese, the small model often answers with the name or figure alone �
 「N5.2 次世代元素戦略［1］」 — even when the question asks what it stands for, or for a list of
 which the phrase is one item. The sentence quoted for the citation says what the phrase means
 and what it belongs to, so it is shown beneath the answer, copied from the report (never
-generated), as NotebookLM shows the quote beside a terse answer. Full sentences are left alone.
+generated), as NotebookLM shows the quote beside a terse answer. So does an answer of Latin
+names alone, even as a list (「1. NanoProt-ID 2. ProteinID」). Full sentences are left alone.
 English answers are not given Japanese quotes in their text: their citations carry them.
 """
 
@@ -24,6 +25,7 @@ QUOTE_LINE = "根拠：「{quote}」［{marker}］"
 # check, and may be a digit taken from another word (3次元): the quoted sentence replaces it.
 _BARE_FIGURE = re.compile(r"^[\d０-９.,，．\s]+$")
 FIGURE_IN_QUOTE = "報告書の記述：「{quote}」［{marker}］"
+_JAPANESE = re.compile(r"[ぁ-ゖァ-ヺー\u3400-\u9fff々]")
 
 
 def is_bare_phrase(text: str) -> bool:
@@ -35,10 +37,16 @@ def is_bare_phrase(text: str) -> bool:
         and not any(_SENTENCE_END.search(line) or LIST_ITEM.match(line) for line in lines)
 
 
+def writes_no_japanese(text: str) -> bool:
+    """Whether the answer is only Latin names and figures (「1. NanoProt-ID 2. ProteinID」): no
+    Japanese reader's sentence, and read as English it answers in the wrong language."""
+    return not _JAPANESE.search(strip_markers(text))
+
+
 def with_supporting_quotes(text: str, citations: list[Citation], language: str) -> tuple[str, str | None]:
     """(``text`` with the quotes of the passages it cites on lines beneath it, a note of what was
     done or None); a bare figure is replaced by them."""
-    if language != "ja" or not is_bare_phrase(text):
+    if language != "ja" or not (is_bare_phrase(text) or writes_no_japanese(text)):
         return text, None
     marked = set(markers_in(text))
     cited = [c for c in citations if c.marker in marked] or citations[:1]
