@@ -1726,6 +1726,27 @@ def test_a_figure_one_passage_states_is_cited_there_though_another_figure_is_uns
     assert "7 partners" not in text and any("unsupported numbers removed" in f for f in flags), (text, flags)
 
 
+def test_a_span_of_years_the_cited_passage_does_not_write_is_no_answer(engine, pipeline):
+    # s36b-en-04: both years stand in the French passage (published 2013; a plan from 2021), but
+    # the strategy covered 2015～2020年.
+    from rag.answer.dates import unwritten_year_span
+
+    question = ("Which years did France's national research strategy published in 2013 cover, and how many "
+                "societal challenges did it identify?")
+    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
+    n = passage_index(hits, "2015～2020年の期間") + 1
+    raw = f"The strategy covered the years 2013 to 2021.[{n}] It identified 10 societal challenges.[{n}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert text == "It identified 10 societal challenges.[1]", (text, flags)
+    assert any("write no span 2013-2021" in f for f in flags)
+    text, _, _ = pipeline.verifier.verify(f"The strategy covered the years 2015 to 2020.[{n}]", hits, "en", question)
+    assert "2015 to 2020" in text
+    # A start and a length are a span too, and so is a span the question itself gives.
+    assert unwritten_year_span("It runs from 2021 to 2030.", "", ["2021年からの10年間の科学技術政策"]) is None
+    assert unwritten_year_span("It ran from 2016 to 2025.", "", ["第4期計画（2016～25年）"]) is None
+    assert unwritten_year_span("It ran from 2013 to 2021.", "What did it do from 2013 to 2021?", []) is None
+
+
 def test_a_figure_the_passage_gives_another_actor_does_not_support_the_named_one(engine, pipeline):
     # A near miss: the report names Samsung's $200 billion Texas plan, not a grant; the model gave
     # Samsung the Department of Defense's 20億ドル of the same passage.

@@ -493,6 +493,23 @@ def test_the_part_a_question_asks_for_is_read_after_its_whole():
     assert asked_part("Horizon Europeの予算はいくら？") is None
 
 
+def test_a_total_over_some_years_is_not_one_over_other_years(engine, pipeline):
+    # s36b-na-02: France 2030's 約300億ユーロ 「5年間で」 given as the ten-year total of France's
+    # research programming law, which the report gives no budget for.
+    from rag.answer.periods import claimed_years, contradicts_period
+
+    question = "フランスの研究の複数年計画法（LPPR）で、10年間に投じる予算の総額はいくら？"
+    raw = "10年間に投じる予算の総額は約300億ユーロです。［{n}］"
+    answerable, text, _, flags = _finish(engine, pipeline, question, "ja", "5年間で約300億ユーロ", raw)
+    assert not answerable and "300億" not in text, (text, flags)
+    assert any("total over 5 years, not 10" in f for f in flags), flags
+    # The same span, or a sentence that names no span, stands.
+    passage = "戦略分野に5年間で約300億ユーロを投資するものであり"
+    assert contradicts_period("5年間の総額は約300億ユーロです。", 3e10, passage) is None
+    assert contradicts_period("総額は約300億ユーロです。", 3e10, passage) is None
+    assert claimed_years("It invests 30 billion euros over 5 years in total.") == 5
+
+
 def test_a_total_over_years_is_not_passed_off_as_a_yearly_amount(engine, pipeline):
     # The model's answer: asked what each NSF MIP receives every year, it restated the question's
     # 毎年 beside the report's five-year total. The report's sentence is shown instead.

@@ -225,6 +225,39 @@ def restore_year_span(sentence: str, surface: str, value: float, passage: str) -
     return f"{sentence[:claim.start()]}from {first} to {last}{sentence[claim.end():]}"
 
 
+# "from 2013 to 2021", "2015-2020", "between 2009 and 2015": a span an English answer states.
+_CLAIMED_SPAN = re.compile(r"\b(?:FY\s*)?((?:19|20)\d\d)\s*(?:to|through|until|-|–|—)\s*(?:FY\s*)?((?:19|20)\d\d)\b"
+                           r"|\bbetween\s+(?:FY\s*)?((?:19|20)\d\d)\s+and\s+(?:FY\s*)?((?:19|20)\d\d)\b")
+# 2021年度から5年間: a start and a length, another way the report writes a span.
+_START_AND_LENGTH = re.compile(r"((?:19|20)\d\d)\s*年度?(?:から|より)?(?:の)?\s*(\d{1,2})\s*(?:年間|カ年|か年|ヵ年)")
+
+
+def _writes_span(text: str, first: int, last: int) -> bool:
+    text = unicodedata.normalize("NFKC", text)
+    if re.search(rf"{first}\s*(?:年度?)?\s*(?:[-–~～〜―]|から)\s*(?:{last}|{str(last)[2:]}(?=\s*年))", text):
+        return True
+    return any(int(a) == first and last - first in (int(n), int(n) - 1) for a, n in _START_AND_LENGTH.findall(text))
+
+
+def unwritten_year_span(sentence: str, question: str, passages: list[str]) -> str | None:
+    """A span of years an English ``sentence`` states that none of ``passages`` (the cited ones)
+    writes as a span, or None. Each year may stand in the passage on its own: asked which years
+    France's 2013 research strategy covered, the model answered "2013 to 2021" (the year it was
+    published and the start of a later plan) for the report's 2015～2020年, and the number check
+    found both years."""
+    def spans(text: str) -> list[tuple[int, int]]:
+        return [tuple(int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
+                for m in _CLAIMED_SPAN.finditer(text)]
+
+    asked = spans(question)
+    for first, last in spans(sentence):
+        if last <= first or (first, last) in asked or _writes_span(question, first, last):
+            continue
+        if not any(_writes_span(text, first, last) for text in passages):
+            return f"{first}-{last}"
+    return None
+
+
 def only_as_month(value: float, passage: str) -> bool:
     """Whether ``passage`` states ``value`` only as a month, the 11 of 2021年11月: asked how many
     researchers work at JCESR, the model answered "11 researchers" from the month of a law."""

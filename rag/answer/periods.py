@@ -101,10 +101,30 @@ def repair_yearly(sentence: str, question: str, passages: list[str]) -> str | No
     return f"{sentence[:phrase.start()]}over {years} years{sentence[phrase.end():]}"
 
 
+_CLAIMED_YEARS = re.compile(r"(\d+)\s*(?:年間|カ年|か年|ヵ年)|\b(?:over|across|for|during|in)\s+(?:the\s+)?"
+                            r"(?:next\s+|past\s+|first\s+)?(\d+)\s+years\b")
+
+
+def claimed_years(sentence: str) -> int | None:
+    """How many years the sentence says its total covers (「10年間の総額」, "over 7 years"), when
+    it names one count only."""
+    counts = {int(a or b) for a, b in _CLAIMED_YEARS.findall(unicodedata.normalize("NFKC", sentence))}
+    return counts.pop() if len(counts) == 1 else None
+
+
 def contradicts_period(sentence: str, value: float, passage: str) -> str | None:
     """What the passage makes of ``value`` when the sentence says otherwise ("the report's total
-    over years, not a yearly figure"), else None."""
+    over years, not a yearly figure"; a total over five years, not ten), else None."""
     claimed = claimed_period(sentence)
+    if claimed == TOTAL:
+        # Asked for the ten-year total of France's research law, the model gave the 約300億ユーロ
+        # that France 2030 invests 「5年間で」.
+        years = claimed_years(sentence)
+        mentions = _mentions(value, passage)
+        stated = {n for period, n in mentions}
+        if years and mentions and all(period == TOTAL for period, _ in mentions) and None not in stated \
+                and years not in stated:
+            return f"the report's total over {'/'.join(str(n) for n in sorted(stated))} years, not {years}"
     periods = stated_periods(value, passage) if claimed else set()
     if len(periods) != 1 or next(iter(periods)) in (None, claimed):
         return None

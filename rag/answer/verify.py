@@ -25,7 +25,7 @@ from ..retrieval import Hit
 from .attribution import name_of_another_country
 from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
-from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months
+from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months, unwritten_year_span
 from .directions import direction, reversed_direction
 from .editions import about_another_edition
 from .english_terms import EnglishTerms, written_in_japanese
@@ -255,6 +255,10 @@ class AnswerVerifier:
                 body, question, [hits[m - 1].chunk.text for m in cited])
             if other_country:
                 flags.append(f"sentence removed: the report writes {other_country} as another country's: {body[:60]}")
+                continue
+            span = body and language == "en" and unwritten_year_span(body, question, [hits[m - 1].chunk.text for m in cited])
+            if span:
+                flags.append(f"sentence removed: its cited passages write no span {span}: {body[:60]}")
                 continue
             if body and language == "ja" and direction(body):
                 turned = reversed_direction(body, [self.sources.quote(body, hits[m - 1], language, asked) for m in cited])
