@@ -734,11 +734,12 @@ def _verify_english(engine, pipeline, question: str, raw: str):
     return pipeline.verifier.verify(raw, engine.retrieve(question, k=4), "en", question)
 
 
-def _verify_citing(engine, pipeline, question: str, having: str, raw: str, language: str = "en"):
+def _verify_citing(engine, pipeline, question: str, having: str, raw: str, language: str = "en",
+                   cut: bool | None = None):
     """The verification of ``raw`` against the real top 4 passages of ``question``, ``{n}`` in
     ``raw`` being the marker of the passage holding ``having``."""
     hits = engine.retrieve(question, k=4)
-    return pipeline.verifier.verify(raw.format(n=passage_index(hits, having) + 1), hits, language, question)
+    return pipeline.verifier.verify(raw.format(n=passage_index(hits, having) + 1), hits, language, question, cut)
 
 
 def _assert_removed_citing(engine, pipeline, question: str, having: str, raw: str, reason: str, language: str = "en"):
@@ -1578,10 +1579,8 @@ def test_a_japanese_answer_of_latin_names_alone_gets_its_report_sentence(engine,
     from rag.language import detect_language
 
     question = "欧州の研究枠組みの下で、タンパク質を1分子ずつ調べることを目指す大型プログラムを2つ挙げよ。"
-    hits = engine.retrieve(question, k=4)
-    source = passage_index(hits, "NanoProt-ID") + 1
-    text, citations, _ = pipeline.verifier.verify(f"1. NanoProt-ID［{source}］\n2. ProteinID［{source}］", hits, "ja",
-                                                  question, cut=False)
+    text, citations, _ = _verify_citing(engine, pipeline, question, "NanoProt-ID", "1. NanoProt-ID［{n}］\n2. ProteinID［{n}］",
+                                        "ja", cut=False)
     assert detect_language(text) == "en"
     shown, note = with_supporting_quotes(text, citations, "ja")
     assert shown.startswith(text) and "根拠：「" in shown and "1分子レベルのタンパク質解析" in shown, shown
@@ -1733,14 +1732,12 @@ def test_a_span_of_years_the_cited_passage_does_not_write_is_no_answer(engine, p
 
     question = ("Which years did France's national research strategy published in 2013 cover, and how many "
                 "societal challenges did it identify?")
-    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")
-    n = passage_index(hits, "2015～2020年の期間") + 1
-    raw = f"The strategy covered the years 2013 to 2021.[{n}] It identified 10 societal challenges.[{n}]"
-    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    raw = "The strategy covered the years 2013 to 2021.[{n}] It identified 10 societal challenges.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "2015～2020年の期間", raw)
     assert text == "It identified 10 societal challenges.[1]", (text, flags)
     assert any("write no span 2013-2021" in f for f in flags)
-    text, _, _ = pipeline.verifier.verify(f"The strategy covered the years 2015 to 2020.[{n}]", hits, "en", question)
-    assert "2015 to 2020" in text
+    raw = "The strategy covered the years 2015 to 2020.[{n}]"
+    assert "2015 to 2020" in _verify_citing(engine, pipeline, question, "2015～2020年の期間", raw)[0]
     # A start and a length are a span too, and so is a span the question itself gives.
     assert unwritten_year_span("It runs from 2021 to 2030.", "", ["2021年からの10年間の科学技術政策"]) is None
     assert unwritten_year_span("It ran from 2016 to 2025.", "", ["第4期計画（2016～25年）"]) is None
