@@ -1,4 +1,4 @@
-"""Everyday short names of Japanese research institutions, written out as the report writes them.
+"""Everyday short names of Japanese research institutions (and 再エネ), written out as the report writes them.
 
 Japanese readers say 産総研, 文科省 or 経産省, and the report writes 産業技術総合研究所, 文部科学省
 and 経済産業省 in full (it never writes these short forms). Neither index sees the connection:
@@ -23,6 +23,10 @@ SHORT_NAMES = {
     "厚労省": "厚生労働省",
     "学振": "日本学術振興会",
     "新エネ機構": "新エネルギー・産業技術総合開発機構",
+    # An everyday word, not an institution, shortened the same way: the report writes it in
+    # full 16 times and short once, and the keyword index had ranked a question that said 再エネ
+    # on its other words (s36c-ja-01).
+    "再エネ": "再生可能エネルギー",
 }
 # Not inside a longer kanji word: the 学振 of 科学振興 is no short name.
 _SHORT = re.compile("(?<![一-龥々])(?:" + "|".join(sorted(map(re.escape, SHORT_NAMES), key=len, reverse=True)) + ")")

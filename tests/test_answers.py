@@ -1725,6 +1725,20 @@ def test_a_figure_one_passage_states_is_cited_there_though_another_figure_is_uns
     assert "7 partners" not in text and any("unsupported numbers removed" in f for f in flags), (text, flags)
 
 
+def test_a_bracketed_number_no_marker_can_be_is_the_figure(engine, pipeline):
+    # s36c-en-03: "[20] years" with four passages in the context had lost its 20 as a marker that
+    # points nowhere, leaving "take years".
+    question = ("How long is it expected to take before quantum computers can be integrated at the scale of a "
+                "million qubits needed for error correction?")
+    raw = "It is expected to take [20] years before such integration.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "20年以上が必要", raw)
+    assert "at least 20 years" in text, (text, flags)
+    # A number a marker can be stays a marker.
+    text, citations, _ = _verify_citing(engine, pipeline, question, "20年以上が必要",
+                                        "Integration takes more than 20 years [{n}] according to the report.")
+    assert "[1]" in text and citations
+
+
 def test_a_span_of_years_the_cited_passage_does_not_write_is_no_answer(engine, pipeline):
     # s36b-en-04: both years stand in the French passage (published 2013; a plan from 2021), but
     # the strategy covered 2015～2020年.

@@ -132,6 +132,10 @@ def test_a_short_institution_name_finds_the_passage_that_writes_it_in_full(engin
     for mode in ("bm25", "hybrid"):
         hits = engine.retrieve("産総研はどのような拠点を持っている？", k=3, mode=mode)
         assert "産業技術総合研究所" in hits[0].chunk.text, mode
+    # 再エネ, an everyday word the report writes in full: the passage on water electrolysis,
+    # which dense and USE ranked second, had fallen to sixth in the fused ranking.
+    hits = engine.retrieve("再エネで物をつくる技術のうち、特に注目されているのは何？", k=3)
+    assert any("水電解による水素製造技術が注目" in h.chunk.text.replace("\n", "") for h in hits)
 
 
 def test_passages_filed_under_another_country_rank_below_the_asked_countrys(engine):

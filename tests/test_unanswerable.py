@@ -491,6 +491,9 @@ def test_the_part_a_question_asks_for_is_read_after_its_whole():
     assert asked_part("2022年度の研究費のうち、企業が使用した額は？") == "企業"
     assert asked_part("日本の科学技術研究費のうち「ナノテクノロジー」だけの額は？") == "ナノテクノロジー"
     assert asked_part("Horizon Europeの予算はいくら？") is None
+    assert asked_part("韓国が育成するとした高度ナノテク人材のうち、博士人材は何人か？") == "博士人材"
+    # Only a figure of the part is a part's figure: this asks for a technology (s36c-ja-01).
+    assert asked_part("再エネで物をつくる技術のうち、特に注目されているのは何？") is None
 
 
 def test_a_total_over_some_years_is_not_one_over_other_years(engine, pipeline):

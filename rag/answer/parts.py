@@ -22,10 +22,19 @@ from .qualifiers import new_figures
 _PART_OF = re.compile(r"のうち、?「?([^、。「」]{2,20}?)」?(?:が|は|に|の|だけ|から|を|って)")
 
 
+# The part's figure is what is asked: an amount, a count or a share. 「再エネで物をつくる技術のうち、特に
+# 注目されているのは何？」 asks for a technology, and the C2 of 「C2以上化合物」 is no part's figure.
+_ASKS_QUANTITY = re.compile(r"いくら|いくつ|どれ(?:くらい|ぐらい|だけ|ほど)|どのくらい|どの程度|"
+                            r"何(?:[人社件名校個つ倍%億兆万千円元]|機関|カ所|か所|箇所|ドル|ユーロ|ポンド|ウォン|パーセント)|"
+                            r"(?:額|数|割合|比率|シェア|規模)(?:は|を)")
+
+
 def asked_part(question: str) -> str | None:
-    """The part a Japanese question asks for among a whole (企業 of 「研究費のうち、企業が…」), or None."""
-    found = _PART_OF.search(unicodedata.normalize("NFKC", question))
-    return found.group(1) if found else None
+    """The part a Japanese question asks the amount, count or share of among a whole (企業 of
+    「研究費のうち、企業が使用した額はいくらか」), or None."""
+    question = unicodedata.normalize("NFKC", question)
+    found = _PART_OF.search(question)
+    return found.group(1) if found and _ASKS_QUANTITY.search(question) else None
 
 
 def gives_the_whole(question: str, answer: str, quotes: list[str]) -> bool:

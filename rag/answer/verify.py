@@ -51,6 +51,9 @@ UNVERIFIED_MONTH = "(month not verified in the report)"
 _BRACKETED_FIGURE = re.compile(
     r"(?<![\d.,]\s)(?<![\d.,])[\[［](\d+(?:[.,]\d+)*)[\]］](?=\s*(?:thousand|million|billion|trillion|percent|%|％|[万億兆]))"
     r"|[\[［](\d+(?:[.,]\d+)*\s*[%％])[\]］]", re.I)
+# "take [20] years": a bracketed number before a lower-case word that no marker can be (the
+# context has fewer passages) is the figure itself.
+_BRACKETED_COUNT = re.compile(r"[\[［](\d+(?:[.,]\d+)*)[\]］](?=\s+[a-z])")
 # A sentence that only announces the list after it: 「重点分野は以下の通りです：」, "… are as follows:".
 _ANNOUNCES_LIST = re.compile(r"[：:]\s*$|(?:以下|次)の(?:通り|とおり)(?:です|である)?。?\s*$|\bas follows\.?\s*$", re.I)
 # A sentence that opens a line of its own in the answer: a numbered item, or a bullet (「- 都市：29」).
@@ -171,6 +174,8 @@ class AnswerVerifier:
         kept: list[tuple[str, list[int]]] = []
         asked = {v for _, v in claimed_numbers(question)}  # the question's own figures
         unbracketed = _BRACKETED_FIGURE.sub(lambda m: m.group(1) or m.group(2), raw)
+        unbracketed = _BRACKETED_COUNT.sub(
+            lambda m: m.group(1) if not m.group(1).isdigit() or int(m.group(1)) > len(hits) else m.group(0), unbracketed)
         text = clean_output(complete_sentences(unbracketed), [short_heading(h.chunk) for h in hits])
         if language == "en":
             for sentence in split_answer(text):
