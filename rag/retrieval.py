@@ -29,6 +29,7 @@ from .language import detect_language
 from .lexicon import Lexicon
 from .passages import Chunk
 from .places import filed_elsewhere, heading_places, places_named
+from .item_labels import with_item_labels
 from .short_names import with_full_names
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class Retriever:
 
     def query_terms(self, question: str, language: str) -> set[str]:
         """Keyword tokens of the question in the report's terms (English words translated)."""
-        question = with_full_names(question)
+        question = with_item_labels(with_full_names(question))
         terms = set(self.keyword_query(question))
         if language == "en":
             terms.update(t for group in self._translations(question) for tokens in group for t in tokens)
@@ -145,7 +146,8 @@ class Retriever:
 
             raise InputError(f"unknown retrieval mode {mode!r}", f"use one of: {', '.join(self.modes)}")
         started = time.perf_counter()
-        question = with_full_names(question)  # 産総研 -> 産総研（産業技術総合研究所）
+        # 産総研 -> 産総研（産業技術総合研究所）, 1番目の目標 -> 1番目の目標（ゴール1）
+        question = with_item_labels(with_full_names(question))
         needed = set(self.encoders) | {"bm25"} if mode == "hybrid" else {mode}
         lang = language or detect_language(question)
         scores, unit_sims = self._scores(question, needed, lang)

@@ -138,6 +138,20 @@ def test_a_short_institution_name_finds_the_passage_that_writes_it_in_full(engin
     assert any("水電解による水素製造技術が注目" in h.chunk.text.replace("\n", "") for h in hits)
 
 
+def test_a_question_for_the_nth_goal_finds_the_item_the_report_labels_so(engine):
+    from rag.item_labels import with_item_labels
+
+    # The report labels the NNI's goals ゴール1 …; the ordinal alone had left that chunk seventh.
+    assert with_item_labels("米国のナノテク国家計画が1番目に掲げる目標は何？") == "米国のナノテク国家計画が1番目に掲げる目標（ゴール1）は何？"
+    assert with_item_labels("Horizon Europeの2つ目の柱の予算は？") == "Horizon Europeの2つ目の柱（第二の柱）の予算は？"
+    assert with_item_labels("What does the NNI's third goal provide?") == "What does the NNI's third goal（ゴール3） provide?"
+    # Other ordinals, or a label the question already writes, are left alone.
+    for question in ("最も高い産業と2番目に高い産業は？", "NNI戦略計画2021のゴール2は何？", "What is the first step?"):
+        assert with_item_labels(question) == question
+    hits = engine.retrieve("米国のナノテク国家計画が1番目に掲げる目標は何？", k=3)
+    assert any("研究開発において世界トップ" in h.chunk.text.replace("\n", "") for h in hits)
+
+
 def test_passages_filed_under_another_country_rank_below_the_asked_countrys(engine):
     # Korea's battery-investment passage matches 電池 and 支援 as well as Japan's does; the
     # question names Japan, so Japan's (4,000億円超) must come first in the fused ranking.

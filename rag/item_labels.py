@@ -1,0 +1,42 @@
+"""Questions for the Nth goal or pillar, written with the label the report gives that item.
+
+The report numbers the goals of the US strategies (NNI, MGI) ゴール1, ゴール2, … and the pillars of
+Horizon Europe 第一の柱, 第二の柱, …. A question asks for 「1番目に掲げる目標」, 「2つ目の柱」 or "the
+third goal": neither index links the ordinal to the label (to the keyword index the loanword ゴール
+is no 目標), and the fused ranking had put the chunk that opens with the NNI's ゴール1 seventh. As
+short names get their full form (``short_names.py``), the label is written after the words that
+ask for the item: 「1番目に掲げる目標（ゴール1）」. It ranked first then.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KANJI_DIGITS = "一二三四五六七八九"
+_ENGLISH_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+# 「3番目の目標」, 「1番目に掲げる目標」, 「2つ目の柱」: the ordinal, then the item within a few characters.
+_JAPANESE = re.compile(r"([1-9１-９]|[一二三四五六七八九])\s*(?:番目|つ目)[^、。？?]{0,8}?(目標|ゴール|柱)")
+_ENGLISH = re.compile(rf"\b({'|'.join(_ENGLISH_ORDINALS)}|[1-9](?:st|nd|rd|th))\s+(?:\w+\s+)?(goal|pillar)s?\b", re.I)
+
+
+def _number(ordinal: str) -> int:
+    ordinal = ordinal.lower()
+    if ordinal in _ENGLISH_ORDINALS:
+        return _ENGLISH_ORDINALS.index(ordinal) + 1
+    if ordinal in _KANJI_DIGITS:
+        return _KANJI_DIGITS.index(ordinal) + 1
+    return int(re.match(r"\d", ordinal.translate(str.maketrans("１２３４５６７８９", "123456789"))).group(0))
+
+
+def _label(n: int, item: str) -> str:
+    return f"第{_KANJI_DIGITS[n - 1]}の柱" if item in ("柱", "pillar") else f"ゴール{n}"
+
+
+def with_item_labels(question: str) -> str:
+    """``question`` with the report's label after the first Nth goal or pillar it asks for."""
+    def add(match: re.Match) -> str:
+        label = _label(_number(match.group(1)), match.group(2).lower())
+        return match.group(0) if label in question else f"{match.group(0)}（{label}）"
+
+    found = _JAPANESE.search(question) or _ENGLISH.search(question)
+    return question if found is None else question[:found.start()] + add(found) + question[found.end():]
