@@ -32,6 +32,23 @@ def _label(n: int, item: str) -> str:
     return f"第{_KANJI_DIGITS[n - 1]}の柱" if item in ("柱", "pillar") else f"ゴール{n}"
 
 
+def asked_label(question: str) -> str | None:
+    """The report's label of the Nth goal or pillar a Japanese question asks for, or None."""
+    found = _JAPANESE.search(question)
+    return _label(_number(found.group(1)), found.group(2)) if found else None
+
+
+def labelled_item(question: str, texts: list[str]) -> tuple[int, str] | None:
+    """(index in ``texts``, the item's line) of the one passage text that writes the label of
+    the item ``question`` asks for at the start of a line (「ゴール3. 研究、開発、…の提供」), or None."""
+    label = asked_label(question)
+    if label is None:
+        return None
+    found = [(i, m.group(0).strip()) for i, text in enumerate(texts)
+             for m in re.finditer(rf"(?:^|(?<=\n)|(?<=）))\s*{label}[.．:：\s（(][^\n]*", text)]
+    return found[0] if len({line for _, line in found}) == 1 else None
+
+
 def with_item_labels(question: str) -> str:
     """``question`` with the report's label after the first Nth goal or pillar it asks for."""
     def add(match: re.Match) -> str:

@@ -812,3 +812,17 @@ def test_a_count_written_after_a_sibling_item_does_not_answer_for_an_unlisted_on
     answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "バイオ分野：2技術",
                                          "バイオ分野の技術は2技術が指定されています。［{n}］")
     assert answerable and "2技術" in text, (text, flags)
+
+
+def test_the_nth_goal_asked_is_the_item_the_report_labels_so(engine, pipeline):
+    # s36-ja-04: asked for the NNI's third goal (ゴール3 in the first passage), the model gave
+    # NASEM's third recommendation (「3点目は…」) from the next one.
+    question = "米国のナノテク国家計画の3番目の目標では、何を提供するとしている？"
+    raw = "米国のナノテク国家計画の3番目の目標は、学生や研究者を育成するための、体験学習プログラムを強化することである。［{n}］"
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "ja", "3点目は", raw)
+    assert answerable and text == "報告書の記述：「ゴール3. 研究、開発、実用化を持続的に支援する研究インフラの提供」［1］", (text, flags)
+    assert "ゴール3" in citations[0].chunk.text and any("labels ゴール3" in f for f in flags)
+    # An answer that gives the item's words stands as written.
+    raw = "3番目の目標は、研究、開発、実用化を持続的に支援する研究インフラの提供です。［{n}］"
+    answerable, text, _, _ = _finish(engine, pipeline, question, "ja", "ゴール3", raw)
+    assert answerable and text.startswith("3番目の目標は、研究、開発"), text

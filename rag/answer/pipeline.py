@@ -25,13 +25,14 @@ from .context import build_messages, select_context
 from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
+from ..item_labels import labelled_item
 from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, PART, PLACE, YEARLY_AMOUNT,
                         asks_for_figure, missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
 from .prompts import (CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, ONLY_THE_WHOLE, REFUSAL_PHRASES,
                       UNVERIFIED_ANSWER)
 from .qualifiers import new_figures
-from .terse import with_supporting_quotes
+from .terse import NAMED_ITEM, with_supporting_quotes
 from .verify import AnswerVerifier
 
 log = logging.getLogger(__name__)
@@ -223,6 +224,25 @@ class AnswerPipeline:
         # The prefecture may belong to another subject; the figure that is no amount, to another thing.
         return False, CANNOT_ANSWER[language], []
 
+    def _labelled_item(self, question: str, text: str, citations: list[Citation], context: list[Hit],
+                       flags: list[str]) -> tuple[str, list[Citation]]:
+        """Asked for the item the report labels ゴール3 or 第二の柱, an answer that does not give
+        that item's words is replaced by the report's line for it: asked for the NNI's third goal,
+        the model gave NASEM's third recommendation (「3点目は…」) from the next passage."""
+        found = labelled_item(question, [hit.chunk.text for hit in context])
+        if found is None:
+            return text, citations
+        index, line = found
+        title = re.sub(r"^\S+?[.．:：\s]\s*", "", line)[:10]
+        if not title or title in text:
+            return text, citations
+        quote = self.verifier.sources.quote(line, context[index], "ja")
+        if title not in quote:
+            return text, citations
+        flags.append(f"the question asks for the item the report labels {line[:8]}; the answer gave other words: "
+                     "the report's line is shown")
+        return NAMED_ITEM.format(quote=quote), [Citation(1, context[index].chunk, quote)]
+
     def finish(self, raw: str, context: list[Hit], language: str, asked: str,
                cut: bool | None) -> tuple[bool, str, list[Citation], list[str]]:
         """(answerable, text, citations, flags) of the model's raw answer: verified, then
@@ -237,6 +257,8 @@ class AnswerPipeline:
                          "no sentence survived verification" if unverified else "empty generation")
             return False, (UNVERIFIED_ANSWER if unverified else CANNOT_ANSWER)[language], [], flags
         answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
+        if answerable and language == "ja":
+            text, citations = self._labelled_item(asked, text, citations, context, flags)
         if answerable:
             text, note = with_supporting_quotes(text, citations, language)
             if note:
