@@ -11,6 +11,7 @@ ask for the item: 「1番目に掲げる目標（ゴール1）」. It ranked fir
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _KANJI_DIGITS = "一二三四五六七八九"
 _ENGLISH_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
@@ -25,7 +26,7 @@ def _number(ordinal: str) -> int:
         return _ENGLISH_ORDINALS.index(ordinal) + 1
     if ordinal in _KANJI_DIGITS:
         return _KANJI_DIGITS.index(ordinal) + 1
-    return int(re.match(r"\d", ordinal.translate(str.maketrans("１２３４５６７８９", "123456789"))).group(0))
+    return int(unicodedata.normalize("NFKC", ordinal)[0])  # 3, ３, 3rd
 
 
 def _label(n: int, item: str) -> str:

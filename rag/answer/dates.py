@@ -42,6 +42,11 @@ _SINCE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?:度)?(?:以降|から|以来)"
 REPORT_YEAR = 2024
 
 
+def _spans_written(text: str) -> set[tuple[int, int]]:
+    """(first, last) of each span of years ``text`` writes with a dash: 2016～2025年, 2016～25年."""
+    return {(int(a), int(b) if len(b) == 4 else int(a[:2] + b)) for a, b in _SPAN.findall(text)}
+
+
 def years_written(text: str) -> set[str]:
     """Every year ``text`` states, spans and eras included; not the year of a name: the 2022 of
     「科学技術指標2022」 dates no figure the passage gives."""
@@ -49,8 +54,7 @@ def years_written(text: str) -> set[str]:
     years = {m.group(1) for m in YEAR.finditer(text) if m.start(1) not in named}
     for era, n in _ERA_YEAR.findall(text):
         years.add(str(_ERA_START[era] + (1 if n == "元" else int(n))))
-    bounds = [(int(a), int(b) if len(b) == 4 else int(a[:2] + b)) for a, b in _SPAN.findall(text)]
-    bounds += [(int(a), REPORT_YEAR) for a in _SINCE.findall(text)]
+    bounds = [*_spans_written(text), *((int(a), REPORT_YEAR) for a in _SINCE.findall(text))]
     for first, last in bounds:
         if 0 < last - first <= 50:
             years.update(str(y) for y in range(first, last + 1))
@@ -234,7 +238,7 @@ _START_AND_LENGTH = re.compile(r"((?:19|20)\d\d)\s*年度?(?:から|より)?(?:�
 
 def _writes_span(text: str, first: int, last: int) -> bool:
     text = unicodedata.normalize("NFKC", text)
-    if re.search(rf"{first}\s*(?:年度?)?\s*(?:[-–~～〜―]|から)\s*(?:{last}|{str(last)[2:]}(?=\s*年))", text):
+    if (first, last) in _spans_written(text) or re.search(rf"{first}\s*年度?\s*から\s*{last}", text):
         return True
     return any(int(a) == first and last - first in (int(n), int(n) - 1) for a, n in _START_AND_LENGTH.findall(text))
 

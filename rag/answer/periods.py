@@ -116,16 +116,14 @@ def contradicts_period(sentence: str, value: float, passage: str) -> str | None:
     """What the passage makes of ``value`` when the sentence says otherwise ("the report's total
     over years, not a yearly figure"; a total over five years, not ten), else None."""
     claimed = claimed_period(sentence)
-    if claimed == TOTAL:
+    mentions = _mentions(value, passage) if claimed else []
+    periods = {period for period, _ in mentions}
+    if periods == {TOTAL}:
         # Asked for the ten-year total of France's research law, the model gave the 約300億ユーロ
         # that France 2030 invests 「5年間で」.
-        years = claimed_years(sentence)
-        mentions = _mentions(value, passage)
-        stated = {n for period, n in mentions}
-        if years and mentions and all(period == TOTAL for period, _ in mentions) and None not in stated \
-                and years not in stated:
+        years, stated = claimed_years(sentence), {n for _, n in mentions}
+        if claimed == TOTAL and years and None not in stated and years not in stated:
             return f"the report's total over {'/'.join(str(n) for n in sorted(stated))} years, not {years}"
-    periods = stated_periods(value, passage) if claimed else set()
     if len(periods) != 1 or next(iter(periods)) in (None, claimed):
         return None
     return ("the report's total over years, not a yearly figure" if claimed == YEARLY else

@@ -32,7 +32,7 @@ from .output import SentenceStop, answer_left_to_marker
 from .prompts import (CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, ONLY_THE_WHOLE, REFUSAL_PHRASES,
                       UNVERIFIED_ANSWER)
 from .qualifiers import new_figures
-from .terse import NAMED_ITEM, with_supporting_quotes
+from .terse import FIGURE_IN_QUOTE, with_supporting_quotes
 from .verify import AnswerVerifier
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ class AnswerPipeline:
             return text, citations
         flags.append(f"the question asks for the item the report labels {line[:8]}; the answer gave other words: "
                      "the report's line is shown")
-        return NAMED_ITEM.format(quote=quote), [Citation(1, context[index].chunk, quote)]
+        return FIGURE_IN_QUOTE.format(quote=quote, marker=1), [Citation(1, context[index].chunk, quote)]
 
     def finish(self, raw: str, context: list[Hit], language: str, asked: str,
                cut: bool | None) -> tuple[bool, str, list[Citation], list[str]]:

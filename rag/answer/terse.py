@@ -25,7 +25,6 @@ QUOTE_LINE = "根拠：「{quote}」［{marker}］"
 # check, and may be a digit taken from another word (3次元): the quoted sentence replaces it.
 _BARE_FIGURE = re.compile(r"^[\d０-９.,，．\s]+$")
 FIGURE_IN_QUOTE = "報告書の記述：「{quote}」［{marker}］"
-NAMED_ITEM = "報告書の記述：「{quote}」［1］"  # an item asked for by its place in a labelled list
 _JAPANESE = re.compile(r"[ぁ-ゖァ-ヺー\u3400-\u9fff々]")
 
 
