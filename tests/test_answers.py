@@ -2026,3 +2026,17 @@ def test_a_figure_is_not_moved_to_a_passage_that_lacks_the_term_the_answer_adds(
     right = f"きっかけは、インジウムを代替するグラフェンの開発で、2007～2011年度に行われた。［{graphene + 1}］"
     text, citations, _ = pipeline.verifier.verify(right, hits, "ja", question)
     assert "2007" in text and [c.chunk.id for c in citations] == [hits[graphene].chunk.id]
+
+
+def test_a_japanese_sentence_whose_own_words_no_passage_writes_is_removed(engine, pipeline):
+    # s37-ja-05: asked why CRDS held a workshop, the model invented reasons in the words of the
+    # question, cited to the right passage; the report's own reason stands in that passage.
+    question = "CRDSが生命科学とナノテク・材料の融合をテーマにワークショップを企画したのはなぜ？"
+    hits = [p.hit for p in pipeline._passages(question, question, "ja")]
+    n = passage_index(hits, "新たなシーズが生まれてくることを期待して") + 1
+    invented = f"CRDSは、生命科学とナノテク・材料の融合に関する最新情報を提供し、研究者を連絡し、情報交換を行っている。［{n}］"
+    text, _, flags = pipeline.verifier.verify(invented, hits, "ja", question)
+    assert "最新情報" not in text and any("no passage writes" in f for f in flags), (text, flags)
+    read = f"融合領域から、今後もイノベーションの源泉となりうる新たなシーズが生まれてくることを期待したためです。［{n}］"
+    text, citations, flags = pipeline.verifier.verify(read, hits, "ja", question)
+    assert "新たなシーズ" in text and citations, (text, flags)

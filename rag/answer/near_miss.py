@@ -32,6 +32,10 @@ gaps are recognised here, from the question's wording and the answer's figures o
   gave 「5年間で$15,000,000 ～ $25,000,000」, restating the period beside the question's 毎年);
 - a part of a whole asked for (「AのうちBは」), where no quoted sentence stating the answer's
   figures names the part (parts.py).
+
+A question that asks several things (「いくつ挙げ、…は何と呼ばれている？」, "how many …, and when
+…?") is not a near miss for lacking one of them: the answer gives the others. Every near-miss
+question of the evaluation sets asks one thing.
 """
 
 from __future__ import annotations
@@ -62,6 +66,9 @@ PART = "a part of a whole"
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
                         r"share|percentage|total|budget|count)\b", re.I)
+# Interrogatives; in English only where a clause begins ("… the programme which …" asks nothing).
+_ASK_JA = re.compile(r"いつ|いくつ|いくら|何(?!らか)|どこ|どの|どう|どれ|どんな|誰|なぜ")
+_ASK_EN = re.compile(r"(?:^|[,;]\s*(?:and\s+)?|\band\s+)(?:how|what|which|when|where|who|why)\b", re.I)
 _EXACT_JA = re.compile(r"正確に|正確な|厳密に|厳密な|ちょうど|きっかり")
 _FIGURE_JA = re.compile(r"何|いくつ|いくら|どれ(だけ|くらい|ほど)|数")
 
@@ -226,6 +233,12 @@ def _missing_amount(question: str, answer: str) -> str | None:
 def asks_for_figure(question: str) -> bool:
     """Whether an English ``question`` asks how much or how many."""
     return bool(_FIGURE_EN.search(unicodedata.normalize("NFKC", question)))
+
+
+def asks_several(question: str) -> bool:
+    """Whether ``question`` asks two things or more, by its interrogatives."""
+    text = unicodedata.normalize("NFKC", question).strip()
+    return len(_ASK_JA.findall(text)) + len(_ASK_EN.findall(text)) >= 2
 
 
 def asks_for_exact_figure(question: str) -> bool:

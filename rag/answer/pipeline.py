@@ -27,7 +27,7 @@ from .english_terms import EnglishTerms
 from .followup import resolve_followup
 from ..item_labels import labelled_item
 from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, PART, PLACE, YEARLY_AMOUNT,
-                        asks_for_figure, missing_precision, states_plan)
+                        asks_for_figure, asks_several, missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
 from .prompts import (CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, ONLY_THE_WHOLE, REFUSAL_PHRASES,
                       UNVERIFIED_ANSWER)
@@ -208,8 +208,11 @@ class AnswerPipeline:
         missing = missing_precision(question, text, [c.quote for c in citations])
         if missing is None:
             return True, text, citations
-        flags.append(f"the question asks for {missing}; {_NEAR_MISS_GAPS.get(missing, 'the report gives less')} "
-                     "(a near miss)")
+        gap = f"the question asks for {missing}; {_NEAR_MISS_GAPS.get(missing, 'the report gives less')}"
+        if asks_several(question):  # the answer gives the rest of what was asked: a partial answer
+            flags.append(f"{gap}; the answer is kept for the other things the question asks")
+            return True, text, citations
+        flags.append(f"{gap} (a near miss)")
         if missing == EXACT_FIGURE:  # what the report does say is worth showing, with its quotes
             # The report's own sentences: a Japanese answer may have dropped the bound (超).
             shown = _in_report_words(citations) if language == "ja" else text

