@@ -1891,6 +1891,9 @@ def test_a_marker_in_brackets_of_its_own_leaves_no_empty_brackets():
     assert clean_output("キャリアとして使われているのは脂質ナノ粒子（［1］）。") == "キャリアとして使われているのは脂質ナノ粒子［1］。"
     assert clean_output("It is carried by lipid nanoparticles ([2]).") == "It is carried by lipid nanoparticles [2]."
     assert clean_output("It is carried by lipid nanoparticles (LNP [2]).") == "It is carried by lipid nanoparticles (LNP [2])."
+    # s37b-en-02: markers given as page references, the last one left open where generation stopped.
+    raw = "The pillars are:\n1. A high-tech system for growth (p. [1])\n2. An open ecosystem (passage [2])\n3. The future (p."
+    assert clean_output(raw) == "The pillars are:\n1. A high-tech system for growth [1]\n2. An open ecosystem [2]\n3. The future"
 
 
 def test_the_prompts_n_and_the_reports_footnote_references_do_not_reach_the_answer(engine, pipeline):

@@ -64,8 +64,12 @@ _PLACEHOLDER_THEN_FIGURE = re.compile(
     r"(\d[\d.,]*\s+(?:thousand|million|billion|trillion)\b[^()（）\[\]]*)[)）]")
 FIGURE_PLACEHOLDER = "⁇"
 # 「脂質ナノ粒子（［1］）」: a marker the model put in brackets of their own; the brackets go, and so
-# does the n of the prompt's "[n] citations" left before it ("100 million euros (n[1])").
-_MARKER_IN_BRACKETS = re.compile(r"[（(]\s*[nNｎＮ]?\s*((?:［\d+］|\[\d+\])+)\s*[）)]")
+# does the n of the prompt's "[n] citations" left before it ("100 million euros (n[1])"), or the
+# word for a page or passage it pointed with ("… an open ecosystem (p. [1])").
+_POINTER = r"(?:[nNｎＮ]|[pP]{1,2}\.|[Pp]ages?|[Pp]assages?|[Ee]xcerpts?|抜粋|出典)"
+_MARKER_IN_BRACKETS = re.compile(rf"[（(]\s*{_POINTER}?\s*((?:［\d+］|\[\d+\])+)\s*[）)]")
+# The same pointer left open where generation stopped: "… prepare for the future (p."
+_OPEN_POINTER_AT_END = re.compile(rf"\s*[（(]\s*{_POINTER}?\s*$")
 # 「…発表した。［注9］」: the report's footnote reference, copied from the passage. It is no citation
 # of ours (the quote shown for the passage keeps it where the report has it).
 _FOOTNOTE_REFERENCE = re.compile(r"\s*[［\[]注\d+[］\]]")
@@ -154,7 +158,7 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     the passage labels of the context ("（日本 / 研究開発プロジェクト）"), and the English values
     annotated into the context ("$2.16 billion (= 2.16 billion US dollars)")."""
     # A leaked rule line may carry the model's citation ("［2］の出典番号付き、日本語："): keep it.
-    text = _MARKER_IN_BRACKETS.sub(r"\1", _FOOTNOTE_REFERENCE.sub("", raw))
+    text = _MARKER_IN_BRACKETS.sub(r"\1", _OPEN_POINTER_AT_END.sub("", _FOOTNOTE_REFERENCE.sub("", raw)))
     text = _PLACEHOLDER_THEN_FIGURE.sub(r"\1 \2", _without_enumerators(text))
     text = _PLACEHOLDER.sub("", _FIGURE_PLACEHOLDER.sub(_mark_placeholder, text))
     leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))), text)
