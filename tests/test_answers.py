@@ -2043,3 +2043,24 @@ def test_a_japanese_sentence_whose_own_words_no_passage_writes_is_removed(engine
     read = f"融合領域から、今後もイノベーションの源泉となりうる新たなシーズが生まれてくることを期待したためです。［{n}］"
     text, citations, flags = pipeline.verifier.verify(read, hits, "ja", question)
     assert "新たなシーズ" in text and citations, (text, flags)
+
+
+def test_an_english_follow_up_sentence_close_to_no_passage_sentence_is_removed(engine, pipeline):
+    # s30-en-09: after the report's reason (the fibres' shape), the model added a sentence of its
+    # own; a figure-less follow-up has no figure or name for the other checks to test.
+    question = "Why were carbon nanotubes suspected of having asbestos-like toxicity?"
+    hits = [p.hit for p in pipeline._passages(question, question, "en")]
+    n = passage_index(hits, "アスベスト") + 1
+    reason = f"Carbon nanotubes were suspected because their fibre shape resembles that of asbestos.[{n}]"
+    invented = f" This was based on theoretical predictions but was not confirmed by experiments.[{n}]"
+    text, _, flags = pipeline.verifier.verify(reason + invented, hits, "en", question)
+    assert "asbestos" in text and "theoretical" not in text, (text, flags)
+    assert any("close to no passage sentence" in f for f in flags), flags
+    # A follow-up the report does state stays.
+    question = "Why are new carrier molecules being sought to replace PEG in nanomedicine?"
+    hits = [p.hit for p in pipeline._passages(question, question, "en")]
+    n = passage_index(hits, "PEG") + 1
+    stated = (f"PEG is widely used in nanomedicine.[{n}] It has been suggested that PEG accumulates in the body "
+              f"and may induce the production of antibodies.[{n}]")
+    text, _, flags = pipeline.verifier.verify(stated, hits, "en", question)
+    assert "antibodies" in text and not any("close to no passage" in f for f in flags), (text, flags)

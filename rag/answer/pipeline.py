@@ -160,7 +160,8 @@ class AnswerPipeline:
         self.cfg = engine.settings.generation
         terms = EnglishTerms(engine.retriever.glossary.pairs, morphemes=engine.tokenizer.morphemes)
         self.verifier = AnswerVerifier(engine.embedder, fold_report(engine.settings.source.read_text(encoding="utf-8")),
-                                       terms, engine.retriever.translated_words, engine.tokenizer)
+                                       terms, engine.retriever.translated_words, engine.tokenizer,
+                                       engine.use_encoder)
         calibrate = getattr(generator, "calibrate_prefill", None)
         if calibrate is not None:  # it asks for the prompts only when it reads in int8
             calibrate(self.calibration_messages)

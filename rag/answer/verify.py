@@ -23,7 +23,7 @@ from ..places import (cited_beside_the_place, claimed_from_abroad, english_name,
                       places_of_passage, speaks_of)
 from ..retrieval import Hit
 from .attribution import name_of_another_country
-from .citations import LIST_ITEM, Citation, bigrams, markers_in, overlap, split_answer, strip_markers
+from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months, unwritten_year_span
 from .directions import direction, reversed_direction
@@ -31,6 +31,7 @@ from .editions import about_another_edition
 from .english_terms import EnglishTerms, written_in_japanese
 from .figure_check import (FigureChecker, about_other_places, drop_citations_without_figures, mark_number_words,
                            sentences_stating)
+from .grounding import EnglishGrounding, not_from_passages
 from .list_items import name_bare_items
 from .names import NameChecker
 from .numbers import LIST_NUMBER, claimed_numbers, claimed_percentages, is_supported, numbers_in, states_figure
@@ -93,34 +94,15 @@ def _adds_stated_figures(sentence: str, question: str, hit: Hit) -> bool:
 
 
 # A list item that is a name and a colon, nothing after it (「1. ハブ機関：」).
-# A Japanese sentence whose own words (its content bigrams, those with a kanji, katakana, Latin
-# letter or digit, and not taken from the question) stand less than this much in every passage
-# was not read there: asked why CRDS held a workshop, the model wrote 「CRDSは、…最新情報を提供
-# し、研究者を連絡し、情報交換を行っている。」 (0.23). Of the 180 Japanese sentences drafted for the
-# evaluation sets' questions and reaching this check, the four below 0.3 were all invented (two
-# for unanswerable questions); the lowest correct one stood at 0.43 (「…AとBの2つの区分があります。」).
-MIN_OWN_WORDS_IN_PASSAGE = 0.3
-MIN_OWN_BIGRAMS = 6  # fewer: the sentence restates the question (and its figure), which other checks judge
-_CONTENT_CHARACTER = re.compile(r"[一-龥々〆ァ-ヶーA-Za-z0-9]")
-
-
-def _not_from_passages(sentence: str, question: str, hits: list[Hit]) -> bool:
-    """Whether a Japanese sentence's own words stand in none of the passages."""
-    own = {pair for pair in bigrams(sentence) - bigrams(question) if _CONTENT_CHARACTER.search(pair)}
-    if len(own) < MIN_OWN_BIGRAMS:
-        return False
-    return max(len(own & bigrams(" ".join([*h.chunk.heading_path, h.chunk.text]))) / len(own)
-               for h in hits) < MIN_OWN_WORDS_IN_PASSAGE
-
-
 _LABEL_ONLY = re.compile(rf"\s*{LIST_NUMBER}\s*[^\s：:。、]{{1,30}}\s*[：:]\s*$")
 
 
 class AnswerVerifier:
     def __init__(self, embedder, report_folded: str, english_terms: EnglishTerms,
                  translated_words: Callable[[str], list[set[str]]] | None = None,
-                 tokenize: Callable[[str], list[str]] | None = None) -> None:
+                 tokenize: Callable[[str], list[str]] | None = None, cross_lingual_encoder=None) -> None:
         self._english_terms = english_terms
+        self._grounding = EnglishGrounding(cross_lingual_encoder) if cross_lingual_encoder is not None else None
         self.sources = SourceFinder(embedder, report_folded, translated_words, tokenize)
         self._subjects = SubjectChecker(report_folded)
         self._names = (NameChecker(translated_words, tokenize, self._subjects.is_rare_name)
@@ -214,6 +196,7 @@ class AnswerVerifier:
                                               question)
         flags.extend(notes)
         echoes: set[int] = set()  # indexes in ``kept`` of sentences that restate the question
+        read_nowhere = self._grounding.for_passages(hits) if self._grounding and language == "en" else None
         for sentence in split_answer(text):
             body = strip_markers(sentence)
             if not re.search(r"\w", body) or CANNOT_ANSWER[language] in body:  # ", , ," left by markers
@@ -235,6 +218,10 @@ class AnswerVerifier:
                     or _SAID_IN_THE_SOURCES.search(body)):
                 flags.append(f"sentence about the passages removed: {body[:60]}")
                 continue
+            if (read_nowhere and kept and not LIST_ITEM.match(sentence) and not claimed_numbers(body)
+                    and read_nowhere(body)):
+                flags.append(f"sentence close to no passage sentence removed: {body[:60]}")
+                continue
             markers = markers_in(sentence)
             cited = list(dict.fromkeys(m for m in markers if 1 <= m <= len(hits)))  # "[2] … [2]": once
             if any(not 1 <= m <= len(hits) for m in markers):
@@ -247,7 +234,7 @@ class AnswerVerifier:
                 cited = [best + 1]
             elif language == "ja":
                 cited = self.sources.recite_copied(body, cited, hits, flags, question)
-            if language == "ja" and not _ANNOUNCES_LIST.search(body) and _not_from_passages(body, question, hits):
+            if language == "ja" and not _ANNOUNCES_LIST.search(body) and not_from_passages(body, question, hits):
                 flags.append(f"sentence whose words no passage writes removed: {body[:60]}")
                 continue
             if language == "ja":
