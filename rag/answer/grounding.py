@@ -20,6 +20,7 @@ Each language is tested by what it shares with the Japanese passages:
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import numpy as np
 
@@ -56,15 +57,17 @@ class EnglishGrounding:
     def __init__(self, encoder) -> None:
         self._encoder = encoder  # embed_queries / embed_passages, as UniversalSentenceEncoder
 
-    def for_passages(self, hits: list[Hit]):
+    def for_passages(self, hits: list[Hit]) -> Callable[[str], bool]:
         sentences = [s for h in hits for s in chunk_sentences(h.chunk)]
-        vectors = self._encoder.embed_passages(sentences) if sentences else None
+        encoded: list[np.ndarray] = []  # on first use: most answers have no follow-up sentence
 
         def read_nowhere(sentence: str) -> bool:
             """Whether no passage sentence is close to ``sentence``."""
-            if vectors is None:
+            if not sentences:
                 return False
-            closest = float(np.max(vectors @ self._encoder.embed_queries([sentence])[0]))
+            if not encoded:
+                encoded.append(self._encoder.embed_passages(sentences))
+            closest = float(np.max(encoded[0] @ self._encoder.embed_queries([sentence])[0]))
             return closest < MIN_ENGLISH_SIMILARITY
 
         return read_nowhere
