@@ -34,6 +34,14 @@ from .short_names import with_full_names
 
 log = logging.getLogger(__name__)
 
+
+def in_report_terms(question: str) -> str:
+    """The question with the report's own words written beside its everyday ones, as both the
+    search and the context selection read it: 産総研 -> 産総研（産業技術総合研究所）,
+    1番目の目標 -> 1番目の目標（ゴール1）."""
+    return with_item_labels(with_full_names(question))
+
+
 SINGLE_MODES = ("dense", "use", "bm25")
 MODES = ("hybrid",) + SINGLE_MODES
 
@@ -134,7 +142,7 @@ class Retriever:
 
     def query_terms(self, question: str, language: str) -> set[str]:
         """Keyword tokens of the question in the report's terms (English words translated)."""
-        question = with_item_labels(with_full_names(question))
+        question = in_report_terms(question)
         terms = set(self.keyword_query(question))
         if language == "en":
             terms.update(t for group in self._translations(question) for tokens in group for t in tokens)
@@ -146,8 +154,7 @@ class Retriever:
 
             raise InputError(f"unknown retrieval mode {mode!r}", f"use one of: {', '.join(self.modes)}")
         started = time.perf_counter()
-        # 産総研 -> 産総研（産業技術総合研究所）, 1番目の目標 -> 1番目の目標（ゴール1）
-        question = with_item_labels(with_full_names(question))
+        question = in_report_terms(question)
         needed = set(self.encoders) | {"bm25"} if mode == "hybrid" else {mode}
         lang = language or detect_language(question)
         scores, unit_sims = self._scores(question, needed, lang)
