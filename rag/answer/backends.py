@@ -158,6 +158,10 @@ class TransformersGenerator:
         prompt = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
         inputs = self.tokenizer(prompt + answer_start, return_tensors="pt")
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        # The penalty counts the prompt's tokens too, on purpose: the passages' "[1]" labels then
+        # weigh against a marker in place of the answer. Limited to the answer's own tokens,
+        # English drafts wrote "is [2] 1.2.1-4" and "a target of [2] increasing …" (dev en keyword
+        # 0.811 -> 0.689, session 38 of docs/evaluation-log.md).
         kwargs = dict(**inputs, streamer=streamer, max_new_tokens=max_new_tokens, repetition_penalty=1.05,
                       pad_token_id=self.tokenizer.eos_token_id, begin_suppress_tokens=self._marker_starts)
         if answer_start:

@@ -125,7 +125,7 @@ class LlamaCppGenerator:
         markers = self._marker_starts
 
         def shape_scores(input_ids, scores):
-            # HF-style penalty on every token seen so far, prompt included.
+            # HF-style penalty on every token seen so far, prompt included (why: backends.py).
             seen = np.unique(input_ids)
             picked = scores[seen]
             scores[seen] = np.where(picked < 0, picked * REPETITION_PENALTY, picked / REPETITION_PENALTY)
