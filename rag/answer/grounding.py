@@ -51,23 +51,25 @@ def not_from_passages(sentence: str, question: str, hits: list[Hit]) -> bool:
 class EnglishGrounding:
     """Cross-lingual closeness of English sentences to the sentences of the context passages.
 
-    The passages' sentences are encoded once per answer (``for_passages``), then each sentence
-    of the answer is compared with all of them."""
+    ``for_passages`` gives the test for one answer's context: the passages' sentences are encoded
+    when it is first called (most answers have no follow-up sentence to test), then each tested
+    sentence is compared with all of them."""
 
     def __init__(self, encoder) -> None:
         self._encoder = encoder  # embed_queries / embed_passages, as UniversalSentenceEncoder
 
     def for_passages(self, hits: list[Hit]) -> Callable[[str], bool]:
         sentences = [s for h in hits for s in chunk_sentences(h.chunk)]
-        encoded: list[np.ndarray] = []  # on first use: most answers have no follow-up sentence
+        encoded: np.ndarray | None = None
 
         def read_nowhere(sentence: str) -> bool:
             """Whether no passage sentence is close to ``sentence``."""
+            nonlocal encoded
             if not sentences:
                 return False
-            if not encoded:
-                encoded.append(self._encoder.embed_passages(sentences))
-            closest = float(np.max(encoded[0] @ self._encoder.embed_queries([sentence])[0]))
+            if encoded is None:
+                encoded = self._encoder.embed_passages(sentences)
+            closest = float(np.max(encoded @ self._encoder.embed_queries([sentence])[0]))
             return closest < MIN_ENGLISH_SIMILARITY
 
         return read_nowhere
