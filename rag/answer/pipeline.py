@@ -26,7 +26,7 @@ from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms
 from .followup import resolve_followup
 from ..item_labels import labelled_item
-from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, EXACT_FIGURE, PART, PLACE, YEARLY_AMOUNT,
+from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, COUNT, EXACT_FIGURE, PART, PLACE, SHARE, YEARLY_AMOUNT,
                         asks_for_figure, asks_several, missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
 from .prompts import (CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, ONLY_THE_WHOLE, REFUSAL_PHRASES,
@@ -107,7 +107,8 @@ def _years_not_in(question: str, hits: list[Hit]) -> list[str]:
 
 
 # What the flag of a near miss says the answer lacks, by the kind of precision missing.
-_NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", PLACE: "the answer names none of its own",
+_NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", SHARE: "the answer gives none",
+                   COUNT: "the answer gives none in that unit", PLACE: "the answer names none of its own",
                    ACHIEVED: "the report gives only plans", ANOTHER_YEAR: "the report dates the figure to other years",
                    YEARLY_AMOUNT: "the report gives only totals over several years",
                    PART: "the report gives only the whole's figure"}
