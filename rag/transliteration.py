@@ -46,12 +46,18 @@ _KANA = dict(zip(
 _EPENTHETIC = {"su", "ku", "pu", "bu", "gu", "fu", "zu"}
 
 
-def romanize(katakana: str) -> str:
-    """A loanword reading of a katakana word: スピントロニクス -> spintronics, グラフェン -> gurafen.
+def romanize(katakana: str, english_spelling: bool = False) -> str:
+    """A loanword reading of a katakana word: スピントロニクス -> spintoronics, グラフェン -> gurafen.
 
     Hepburn, except that the vowel Japanese adds after a consonant that English ends a
     syllable with (ス, ク, プ …) is dropped before another consonant or at the end of the word,
     and -イクス is spelled -ics: close to the English original for most technical terms.
+
+    ``english_spelling`` is for a reader, who sees the word in an answer: it also spells the
+    clusters and endings that English loanwords usually have (``_ENGLISH_SPELLING``), so that
+    スピントロニクス is "spintronics", ツイストロニクス "twistronics" and マテリアルズ "materials".
+    The consonant skeletons (``katakana_skeleton``) that search and the name checks match by
+    read the plain form, so the lexicon stored with an index does not change.
     """
     pieces: list[str] = []
     i, double = 0, False
@@ -77,8 +83,23 @@ def romanize(katakana: str) -> str:
         following = pieces[k + 1] if k + 1 < len(pieces) else " "
         if piece in _EPENTHETIC and (following[:1] not in "aeiouy"):
             pieces[k] = piece[:-1]
-    word = "".join(pieces)
-    return re.sub(r"iks\b", "ics", word)
+    word = re.sub(r"iks\b", "ics", "".join(pieces))
+    if english_spelling:
+        for pattern, replacement in _ENGLISH_SPELLING:
+            word = pattern.sub(replacement, word)
+    return word
+
+
+# Loanword spellings for a reader, on the romanised word: ツイ is "twi" (ツイスト twist, ツイン
+# twin); ト and ド keep no vowel before an r (トロニクス -tronics, ドライ dry, トレンド trend); a
+# final ル is an l (パネル panel, モデル model), and a final z after a consonant a plural s
+# (マテリアルズ materials).
+_ENGLISH_SPELLING = (
+    (re.compile(r"\btsui"), "twi"),
+    (re.compile(r"(?<=[td])o(?=r[aeiouy])"), ""),
+    (re.compile(r"ru(?=z?\b)"), "l"),
+    (re.compile(r"(?<=[^aeiou\s])z\b"), "s"),
+)
 
 
 def skeleton(latin: str) -> str:

@@ -104,7 +104,7 @@ class EnglishTerms:
         if english:
             return english
         if katakana:
-            return romanize(term).strip()
+            return romanize(term, english_spelling=True).strip()
         return self._society(term) if _KANJI_ONLY.fullmatch(term) else None
 
     def _gloss_of(self, word: str, asked: frozenset[str] = frozenset()) -> str | None:
@@ -147,7 +147,7 @@ class EnglishTerms:
             if english:
                 words.append(re.sub(r"^to ", "", english))
             elif _HAS_KANA.search(surface):
-                words.append(romanize(_as_katakana(surface)))
+                words.append(romanize(_as_katakana(surface), english_spelling=True))
             else:
                 words.append(surface)  # kanji the dictionary lacks: the report's own word
         return " ".join(words) or None
