@@ -98,7 +98,23 @@ def test_a_long_term_is_translated_part_by_part_in_the_senses_the_question_uses(
     text, notes = EnglishTerms().replace('It is called "材料ゲノム工学のキーテクノロジーと支援プラットフォーム".', question)
     assert text == 'It is called "material genome engineering key technology and support platform".' and notes
     text, _ = EnglishTerms().replace("It uses 材料 from Asia.", "Where do they come from?")
-    assert text == "It uses ingredients from Asia."
+    assert text == "It uses ingredients from Asia."  # without an encoder: the dictionary's first sense
+
+
+def test_a_word_takes_the_sense_nearest_its_meaning_when_the_question_names_none(tokenizer):
+    # The real multilingual USE: JMdict lists 懸念 as "worry" first, and "countries of concern"
+    # (懸念のある国) had read "worry country"; 材料 "ingredients", 先端 "pointed end".
+    from rag.answer.english_terms import sense_by_meaning
+    from rag.embedders import UniversalSentenceEncoder
+
+    terms = EnglishTerms(morphemes=tokenizer.morphemes, closest_sense=sense_by_meaning(UniversalSentenceEncoder()))
+    text, _ = terms.replace("Firms may not expand in 懸念のある国.", "Where may firms not expand?")
+    assert "concern" in text and "worry" not in text, text
+    text, _ = terms.replace("It uses 材料 from Asia.", "Where do they come from?")
+    assert text == "It uses material from Asia.", text
+    # A sense the question uses still comes first.
+    text, _ = terms.replace("Japan fears 懸念 about supply.", "What worry does Japan have?")
+    assert "worry" in text, text
 
 
 def test_items_listed_with_a_middle_dot_are_translated_one_by_one():

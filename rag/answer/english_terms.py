@@ -9,8 +9,8 @@ replaced, in this order of trust, by:
 2. the report's own gloss of the term (glossary.py: 「国家ナノテクノロジー・イニシアティブ（NNI）」);
 3. the user's own word when the katakana is a transliteration of it: a question about
    "twistronics" gets "twistronics" for ツイストロニクス (compared as consonant skeletons);
-4. JMdict's first English gloss of exactly that word (グラフェン -> graphene), or JMnedict's for
-   a name (経済産業省 -> Ministry of Economy, Trade and Industry);
+4. JMdict's English gloss of exactly that word (グラフェン -> graphene), or JMnedict's for a name
+   (経済産業省 -> Ministry of Economy, Trade and Industry);
 5. for katakana only, a loanword romanisation, so that the reader can at least say the word;
    for a learned society the dictionary lacks, its discipline's gloss (応用物理学会 ->
    "Society of Applied Physics").
@@ -24,7 +24,8 @@ A term mixing katakana and kanji (ケルン大学) is translated part by part, i
 "material genome engineering key technology and support platform"). Kanji that none of the
 first four resolve stay as written: the reader sees the report's term, and its citation shows it
 in context. Of a word's dictionary senses, the first that shares a word with the question is
-taken: 材料 is "ingredients" first, "material" in a question about materials.
+taken (材料 is "ingredients" first, "material" in a question about materials), else the one the
+multilingual encoder places nearest the word (``sense_by_meaning``).
 """
 
 from __future__ import annotations
@@ -75,6 +76,19 @@ def written_in_japanese(sentence: str) -> bool:
     return len(re.findall(r"[\u3041-\u3096]", _QUOTED.sub("", sentence))) >= _PROSE_HIRAGANA
 
 
+def sense_by_meaning(encoder) -> Callable[[str, list[str]], int]:
+    """Which of a Japanese word's English glosses a cross-lingual encoder (multilingual USE)
+    places nearest the word itself. JMdict lists senses by frequency in general Japanese, not in
+    a research report: 懸念 is "worry" first ("countries of concern" read "worry country"), 材料
+    "ingredients", 先端 "pointed end", 革新 "reform"; nearest in meaning they are "concern",
+    "material", "forefront" and "innovation"."""
+    def closest(word: str, glosses: list[str]) -> int:
+        vectors = encoder.embed_queries([word, *glosses])
+        return int((vectors[1:] @ vectors[0]).argmax())
+
+    return closest
+
+
 def _as_katakana(text: str) -> str:
     """Hiragana shifted to the katakana the romaniser reads (the two blocks are 0x60 apart)."""
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
@@ -84,8 +98,10 @@ class EnglishTerms:
     """Replaces the Japanese terms of an English answer (see the module notes for the order)."""
 
     def __init__(self, pairs: Iterable[TermPair] = (), glosses: Callable[[str], tuple[str, ...]] = english_glosses,
-                 morphemes: Callable[[str], list[tuple[str, str, str, str]]] | None = None):
+                 morphemes: Callable[[str], list[tuple[str, str, str, str]]] | None = None,
+                 closest_sense: Callable[[str, list[str]], int] | None = None):
         self._morphemes = morphemes  # JapaneseTokenizer.morphemes: (surface, pos, subclass, lemma)
+        self._closest_sense = closest_sense  # sense_by_meaning(...): which gloss a word means most
         self._gloss: dict[str, str] = {}
         for pair in pairs:  # a spelled-out gloss reads better than an acronym
             if pair.japanese not in self._gloss or not pair.is_acronym:
@@ -108,13 +124,17 @@ class EnglishTerms:
         return self._society(term) if _KANJI_ONLY.fullmatch(term) else None
 
     def _gloss_of(self, word: str, asked: frozenset[str] = frozenset()) -> str | None:
-        """The first dictionary sense of ``word``, or the first that shares a word with the question
-        (``asked``: the question's lexicon keys, stems, so "material" meets "materials")."""
+        """The first dictionary sense of ``word`` that shares a word with the question (``asked``:
+        the question's lexicon keys, stems, so "material" meets "materials"); else the sense
+        closest in meaning to the word (``closest_sense``), else the first."""
         glosses = [re.sub(r"\s*\([^)]*\)", "", g).strip() for g in self._dictionary(word)]
-        glosses = [g for g in glosses if g]
+        glosses = list(dict.fromkeys(g for g in glosses if g))
         if not glosses:
             return None
-        return next((g for g in glosses if asked.intersection(english_keys(g))), glosses[0])
+        shared = next((g for g in glosses if asked.intersection(english_keys(g))), None)
+        if shared or len(glosses) == 1 or self._closest_sense is None:
+            return shared or glosses[0]
+        return glosses[self._closest_sense(word, glosses)]
 
     def _by_parts(self, term: str, phrases: list[str], asked: frozenset[str]) -> str:
         """A term mixing katakana and kanji, translated part by part ("Koeln university"); a

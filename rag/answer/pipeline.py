@@ -23,7 +23,7 @@ from .backends import Generator
 from .citations import Citation, chunk_location, fold_report, split_answer
 from .context import build_messages, select_context
 from .dates import YEAR, years_asked, years_written
-from .english_terms import EnglishTerms
+from .english_terms import EnglishTerms, sense_by_meaning
 from .followup import resolve_followup
 from ..item_labels import labelled_item
 from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, COUNT, EXACT_FIGURE, PART, PLACE, SHARE, YEARLY_AMOUNT,
@@ -159,7 +159,9 @@ class AnswerPipeline:
         self.engine = engine
         self.generator = generator
         self.cfg = engine.settings.generation
-        terms = EnglishTerms(engine.retriever.glossary.pairs, morphemes=engine.tokenizer.morphemes)
+        use = engine.use_encoder  # None when the package is missing: then the first sense is taken
+        terms = EnglishTerms(engine.retriever.glossary.pairs, morphemes=engine.tokenizer.morphemes,
+                             closest_sense=sense_by_meaning(use) if use is not None else None)
         self.verifier = AnswerVerifier(engine.embedder, fold_report(engine.settings.source.read_text(encoding="utf-8")),
                                        terms, engine.retriever.translated_words, engine.tokenizer,
                                        engine.use_encoder)
