@@ -767,6 +767,15 @@ def test_a_name_read_from_a_sentence_about_something_else_is_not_the_subjects(en
     hits = _context(engine, asked, "en")
     n = _marker(hits, "ハーバード大学がQuEra Computing等と連携して")
     _assert_kept(pipeline, f"Harvard built it with QuEra in 2023.[{n}]", hits, "en", asked, "Harvard built it")
+    # A sentence that states the claim itself supports its name though it leaves the subject
+    # unsaid: 「一方、資金受給する企業は、中国等を念頭に置いた「懸念のある国」で…」 follows the one that
+    # names the CHIPS Act. The whole sentence had been removed as naming China apart.
+    asked = "Under the US CHIPS Act, where may companies that receive the money not expand advanced manufacturing?"
+    hits = _context(engine, asked, "en")
+    n = _marker(hits, "一方、資金受給する企業は")
+    _assert_kept(pipeline, "Under the US CHIPS Act, companies that receive the money cannot expand advanced "
+                           f"manufacturing if they are located in countries such as China.[{n}]", hits, "en", asked,
+                 "countries such as China")
 
 
 def test_an_amount_dated_by_a_year_the_report_gives_another_amount_for_is_not_shown(engine, pipeline):

@@ -46,6 +46,14 @@ _QUOTED_TERM = re.compile(r'"([^"\n]{2,60})"|“([^”\n]{2,60})”')
 MAX_TERM_WORDS = 4
 
 
+# How much of an answer's sentence a passage sentence must render to be the one stating it
+# (named_apart): words of a claim the lexicon translates, the name itself aside. The lexicon's
+# groups are broad but miss many of the report's words (資金 is no rendering of "money"): the
+# CHIPS sentence below renders 5 of its claim's 14 translatable words, the sentence on Japanese
+# research that writes 東京大学 none of "PsiQuantum is headquartered in Tokyo".
+CLAIM_SHARE = 1 / 3
+MIN_CLAIM_WORDS = 3
+
 UNVERIFIED_NAME = "(name not verified in the report)"
 UNVERIFIED_TERM = "(term not verified in the report)"
 
@@ -268,7 +276,7 @@ class NameChecker:
         only its letters or their katakana write."""
         return any(_NATIVE.search(form) for group in self._translated_words(word) for form in group)
 
-    def named_apart(self, passage: str, name: Name, subjects: list[Name]) -> bool:
+    def named_apart(self, passage: str, name: Name, subjects: list[Name], claim: str = "") -> bool:
         """Whether the passage names ``name`` only in sentences that do not name a subject of the
         answer's sentence (a name it shares with the question) that it names in another: asked
         where PsiQuantum has its headquarters, the model answered "Tokyo", which the passage writes
@@ -277,15 +285,33 @@ class NameChecker:
         Only for a one-word name the passage does not write in Latin script: the report often
         leaves the subject of a sentence unsaid after naming it, and a Latin name (MatNavi,
         EMBER) is specific enough to be the subject's wherever it stands, where a word read from
-        kanji or translated may stand in any sentence."""
+        kanji or translated may stand in any sentence. For the same reason a sentence that
+        renders much of the ``claim`` itself states it, subject unsaid or not: "companies that
+        receive the money cannot expand advanced manufacturing in countries such as China" is
+        「一方、資金受給する企業は、中国等を念頭に置いた「懸念のある国」で高度な製造活動を展開すること…
+        はできない」, the sentence after the one naming the CHIPS Act."""
         if len(name.words) != 1 or self._written_in(name.words[0], self._read(passage)[0]):
             return False
         sentences = [s for s in re.split(r"(?<=[。．])", passage) if s.strip()]
+        naming = [s for s in sentences if self.supports(s, name)]
+        if any(self._renders_claim(s, claim, name) for s in naming):
+            return False
         for subject in subjects if len(sentences) > 1 else ():
             about = [s for s in sentences if self.supports(s, subject)]
             if about and not any(self.supports(s, name) for s in about):
                 return True
         return False
+
+    def _renders_claim(self, sentence: str, claim: str, name: Name) -> bool:
+        """Whether ``sentence`` renders at least ``CLAIM_SHARE`` of the claim's translatable words
+        besides the name (``MIN_CLAIM_WORDS`` at least)."""
+        own = {w.lower() for w in name.words}
+        groups = [g for g in self._translated_words(" ".join(w for w in _WORD.findall(claim) if w.lower() not in own)) if g]
+        if not groups:
+            return False
+        tokens = set(self._tokenize(unicodedata.normalize("NFKC", sentence)))
+        rendered = sum(bool(group & tokens) for group in groups)
+        return rendered >= MIN_CLAIM_WORDS and rendered >= CLAIM_SHARE * len(groups)
 
     def of_another_item(self, passage: str, name: Name, question: str) -> bool:
         """Whether the passage names ``name`` only in items of a list (bulleted, or a run of names
@@ -339,7 +365,7 @@ class NameChecker:
         subjects = asked_names(body, question)
 
         def supported(i: int, name: Name) -> bool:
-            return (self.supports(passages[i - 1], name) and not self.named_apart(passages[i - 1], name, subjects)
+            return (self.supports(passages[i - 1], name) and not self.named_apart(passages[i - 1], name, subjects, body)
                     and not self.of_another_item(passages[i - 1], name, question))
 
         missing = [n for n in names if not any(supported(m, n) for m in home)]
