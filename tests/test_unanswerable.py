@@ -859,3 +859,23 @@ def test_an_answer_to_one_of_two_asks_is_kept_where_one_ask_alone_is_a_near_miss
     asked = "英国が2014年の戦略で、研究開発で世界をリードする技術としていくつ挙げている？"
     answerable, text, _, flags = _finish(engine, pipeline, asked, "ja", "8つの技術", raw)
     assert not answerable and any("a near miss" in f for f in flags), (text, flags)
+
+
+def test_an_english_count_of_other_things_than_the_passage_counts_is_not_supported(engine, pipeline):
+    # 「2021年に日本において論文を執筆した研究者数は約3万6千人」 counts authors; the model wrote
+    # "36,000 papers". The report gives no count of Japan's papers in its text.
+    from rag.answer.units import different_unit
+
+    passage = "2021年に日本において論文を執筆した研究者数は約3万6千人であり、中国、米国、インド、ドイツ、韓国に次ぐ世界第6位である。"
+    assert different_unit("Japan published approximately 36,000 papers in 2021.", 36000, passage)
+    assert different_unit("About 36,000 researchers in Japan wrote papers in 2021.", 36000, passage) is None
+    assert different_unit("It yielded more than 3000 papers.", 3000, "終了時には3000件以上の論文、92件の特許") is None
+    assert different_unit("Korea plans to set up 1,000 researchers.", 1000, "ナノテク関連ベンチャーを1000社設立") is not None
+    question = "How many papers did Japan publish in nanotechnology?"
+    answerable, text, _, flags = _finish(engine, pipeline, question, "en", "論文を執筆した研究者数は約3万6千人",
+                                         "Japan published approximately 36,000 papers in nanotechnology in 2021.[{n}]")
+    assert "36,000 papers" not in text and any("where the report has 人" in f for f in flags), (text, flags)
+    asked = "How many researchers wrote nanotechnology papers in Japan in 2021?"
+    answerable, text, _, flags = _finish(engine, pipeline, asked, "en", "論文を執筆した研究者数は約3万6千人",
+                                         "About 36,000 researchers in Japan wrote nanotechnology papers in 2021.[{n}]")
+    assert answerable and "36,000 researchers" in text, (text, flags)

@@ -136,9 +136,10 @@ class FigureChecker:
         topic is another name, or a year asked for that only sentences naming another name state
         (attribution.py), or one it does not name while another passage does (names.py); in
         Japanese, one the passage does not name while another passage does (subjects.py), or the
-        item listed beside the one asked (attribution.py); or a Japanese answer writes it with
-        another unit than the passage (units.py), or without the 万/億/兆 that the passage's
-        figure has."""
+        item listed beside the one asked (attribution.py); or the answer writes it with another
+        unit than the passage (units.py; an English answer's counted noun read as the report's
+        counter: "36,000 papers" for 3万6千人), or, in Japanese, without the 万/億/兆 that the
+        passage's figure has."""
         if only_as_month(value, hit.chunk.text) and not written_as_month(body, value):
             return "only a month in the report"
         if year_only_in_names(question, value, body, hit.chunk.text):
@@ -162,7 +163,8 @@ class FigureChecker:
             if item:
                 return f"another item's figure, not {item}'s"
             return (contradicts_period(body, value, hit.chunk.text)
-                    or another_amount_for_year(body, value, hit.chunk.text, [h.chunk.text for h in hits if h is not hit]))
+                    or another_amount_for_year(body, value, hit.chunk.text, [h.chunk.text for h in hits if h is not hit])
+                    or different_unit(body, value, hit.chunk.text))
         unnamed = self._subjects.misattributed(body, question, value, hit, hits)
         if unnamed:
             return unnamed

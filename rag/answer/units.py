@@ -18,7 +18,7 @@ from .numbers import claimed_numbers, figure_spans, is_supported
 _UNIT = re.compile(r"^\s*(?:[千万億兆]|[MB](?![A-Za-z]))*\s*([ァ-ヴー]+|[%％℃°]|[\u4e00-\u9fff]|[A-Za-zμ]+)")
 DATE_UNITS = ("年", "月", "日")
 # Units that count the same things.
-_SAME = {"名": "人", "%": "％", "ヶ": "カ"}
+_SAME = {"名": "人", "%": "％", "ヶ": "カ", "報": "件"}  # 報: the report counts papers in 報 or 件
 # The units compared: ones that count distinct things. A general counter (個, つ) or a word the
 # pattern cuts short (the 量 of 64量子ビット, written 64個 in an answer) decides nothing.
 _DISTINCT = frozenset({"人", "社", "件", "機", "校", "カ", "円", "ドル", "ユーロ", "ポンド", "元", "ウォン", "ルピー",
@@ -29,7 +29,7 @@ _DISTINCT = frozenset({"人", "社", "件", "機", "校", "カ", "円", "ドル"
 
 
 def unit_after(text: str, end: int) -> str | None:
-    found = _UNIT.match(text[end:end + 10])
+    found = _UNIT.match(text[end:end + 24])  # room for an English noun ("researchers")
     return found.group(1) if found else None
 
 
@@ -44,13 +44,25 @@ def figures_with_units(sentence: str) -> list[tuple[float, str]]:
     return found
 
 
+# The things an English answer counts, by stem, as the report's counters count them: asked how
+# many nanotech papers Japan published, the model wrote "36,000 papers" for 「論文を執筆した研究者数
+# は約3万6千人」, the count of authors. Only nouns that name one kind of thing: "users" may be
+# companies (the NNCI's 900社), "members" countries.
+_ENGLISH_COUNTED = {"people": "人", "person": "人", "researcher": "人", "author": "人", "scientist": "人",
+                    "student": "人", "compan": "社", "firm": "社", "paper": "件", "article": "件",
+                    "publication": "件", "countr": "カ"}
+
+
 def _same(unit: str) -> str:
+    if unit.isascii() and unit.isalpha() and len(unit) > 2:  # a word of an English answer
+        return next((counter for stem, counter in _ENGLISH_COUNTED.items() if unit.lower().startswith(stem)), unit)
     return _SAME.get(unit, unit)
 
 
 def different_unit(sentence: str, value: float, passage: str) -> str | None:
     """"1,000人 where the report has 社" when ``sentence`` writes ``value`` with a unit that no
-    mention of it in ``passage`` has, while some mention has a unit (of those compared); else None."""
+    mention of it in ``passage`` has, while some mention has a unit (of those compared); else None.
+    An English sentence's counted noun is read as the report's counter ("36,000 papers": 件)."""
     claimed = {_same(u) for v, u in figures_with_units(sentence) if is_supported(v, {value})} & _DISTINCT
     stated = {_same(u) for v, u in figures_with_units(passage) if is_supported(v, {value})} & _DISTINCT
     if not claimed or not stated or claimed & stated:
