@@ -718,6 +718,8 @@ def test_words_that_only_introduce_a_marker_are_dropped():
     # Opening words that point at a passage go, and its marker moves to the end of the sentence.
     assert clean_output("According to passage [3], in 2021, India had 58,000 authors. Based on the excerpts [1][2], "
                         "it grew.") == "In 2021, India had 58,000 authors[3]. It grew[1][2]."
+    # A bare marker as the source: "According to, Japan …" had been left.
+    assert clean_output("According to [1], Japan had 36,000 authors.") == "Japan had 36,000 authors[1]."
     # So do words saying what "the passage" states: the reader sees the report, not passages.
     assert clean_output("The passage states that materials synthesis lacks test beds.[1] The excerpt notes that "
                         "it is costly.[1]") == "Materials synthesis lacks test beds.[1] It is costly.[1]"

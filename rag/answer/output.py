@@ -88,10 +88,11 @@ _ANSWER_LEFT_TO_MARKER = {
 # introduce the marker. The marker stays; the words go.
 _POINTING_WORDS = re.compile(r"(?:,\s*)?\b(?:citing|as (?:stated|mentioned|described|noted|shown|indicated) in"
                              r"(?: the)?(?: passages?| excerpts?)?)\s*(?=(?:\[\d+\]|［\d+］))", re.I)
-# "According to passage [3], in 2021, India had …": the words go, the marker moves to the end of
-# the sentence (left in place, the words would read "According to passage, in 2021, …").
+# "According to passage [3], in 2021, India had …", "According to [1], Japan …": the words go, the
+# marker moves to the end of the sentence (left in place, the words would read "According to
+# passage, in 2021, …" or "According to, Japan …").
 _LEADING_POINTER = re.compile(r"(?:(?<=^)|(?<=[.!?]\s))(?:according to|as (?:stated|shown|described|mentioned) in|"
-                              r"based on)\s+(?:the\s+)?(?:passages?|excerpts?)\s*((?:\s*(?:\[\d+\]|［\d+］))+)\s*,\s*",
+                              r"based on)\s+(?:(?:the\s+)?(?:passages?|excerpts?)\s*)?((?:\s*(?:\[\d+\]|［\d+］))+)\s*,\s*",
                               re.I | re.M)
 _ENGLISH_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 # "published … on August 2023": a month without its day takes "in".
