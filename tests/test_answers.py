@@ -720,6 +720,9 @@ def test_words_that_only_introduce_a_marker_are_dropped():
                         "it grew.") == "In 2021, India had 58,000 authors[3]. It grew[1][2]."
     # A bare marker as the source: "According to, Japan …" had been left.
     assert clean_output("According to [1], Japan had 36,000 authors.") == "Japan had 36,000 authors[1]."
+    # In Japanese: 「予算は、の文の通り、…」 and 「採択件数はで、2件です」 had been left.
+    assert clean_output("予算は、［3］の文の通り、最大29億ユーロの支援である。") == "予算は、最大29億ユーロの支援である［3］。"
+    assert clean_output("採択件数は［2］で、2件です。") == "採択件数は2件です［2］。"
     # So do words saying what "the passage" states: the reader sees the report, not passages.
     assert clean_output("The passage states that materials synthesis lacks test beds.[1] The excerpt notes that "
                         "it is costly.[1]") == "Materials synthesis lacks test beds.[1] It is costly.[1]"

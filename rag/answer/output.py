@@ -95,6 +95,11 @@ _LEADING_POINTER = re.compile(r"(?:(?<=^)|(?<=[.!?]\s))(?:according to|as (?:sta
                               r"based on)\s+(?:(?:the\s+)?(?:passages?|excerpts?)\s*)?((?:\s*(?:\[\d+\]|［\d+］))+)\s*,\s*",
                               re.I | re.M)
 _ENGLISH_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+# The same in Japanese: 「予算は、［3］の文の通り、…」, 「採択件数は［2］で、2件です」: the words go (left,
+# they read 「予算は、の文の通り、」), the marker moves to the end of the sentence.
+_JAPANESE_POINTER = re.compile(r"((?:［\d+］|\[\d+\])+)\s*(?:の(?:文|記述|抜粋)?の?通り|によると|によれば|にあるように|"
+                               r"にある通り|で(?:述べ|示さ)れているように|に(?:示さ|記載さ)れているように|で)、")
+_JAPANESE_SENTENCE_END = re.compile(r"[。！？]")
 # "published … on August 2023": a month without its day takes "in".
 _ON_MONTH = re.compile(r"\bon (?=(?:January|February|March|April|May|June|July|August|September|October|November|"
                        r"December),? \d{4}\b)")
@@ -120,6 +125,11 @@ _PASSAGE_SAYS = re.compile(r"(?:(?<=^)|(?<=[.!?\]]\s))(?:the|this) (?:passages?|
 
 
 def _without_leading_pointer(text: str) -> str:
+    while found := _JAPANESE_POINTER.search(text):
+        rest = text[found.end():]
+        end = _JAPANESE_SENTENCE_END.search(rest)
+        at = end.start() if end else len(rest)
+        text = text[:found.start()] + rest[:at] + found.group(1) + rest[at:]
     text = _PASSAGE_SAYS.sub(lambda m: m.group(1).upper(), text)
     while found := _LEADING_POINTER.search(text):
         rest = text[found.end():]
