@@ -106,13 +106,14 @@ def skeleton(latin: str) -> str:
     """Consonants in the order heard, spelled one way: graphene and gurafen both give 'grfn'.
 
     An r before a consonant or at the end is dropped, as Japanese loanwords drop it
-    (informatics -> インフォマティクス, sensor -> センサー); a katakana reading never has one."""
-    s = latin.lower()
+    (informatics -> インフォマティクス, sensor -> センサー); a katakana reading never has one. An l
+    is not: loanwords keep it as ル (Intel -> インテル, global -> グローバル), so it is folded into r
+    only after the r's are dropped."""
+    s = re.sub(r"r(?![aeiouy])", "", latin.lower())
     for old, new in (("gh", ""), ("ph", "f"), ("th", "s"), ("tsu", "t"), ("sh", "s"), ("ch", "k"), ("ck", "k"),
                      ("c", "k"), ("q", "k"), ("x", "ks"), ("l", "r"), ("v", "b"), ("z", "s"), ("j", "g"),
                      ("dy", "d")):
         s = s.replace(old, new)
-    s = re.sub(r"r(?![aeiouy])", "", s)
     s = re.sub(r"[aeiouwy\W\d_]", "", s)
     return re.sub(r"(.)\1+", r"\1", s)
 
