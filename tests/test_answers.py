@@ -723,6 +723,10 @@ def test_words_that_only_introduce_a_marker_are_dropped():
     # In Japanese: 「予算は、の文の通り、…」 and 「採択件数はで、2件です」 had been left.
     assert clean_output("予算は、［3］の文の通り、最大29億ユーロの支援である。") == "予算は、最大29億ユーロの支援である［3］。"
     assert clean_output("採択件数は［2］で、2件です。") == "採択件数は2件です［2］。"
+    # "… is described in [2] as a project" had read "is described in as a project".
+    assert clean_output("Lab automation is described in [2] as a project by A*STAR.") == \
+        "Lab automation is a project by A*STAR[2]."
+    assert clean_output("It is described as a hub [1].") == "It is described as a hub [1]."
     # So do words saying what "the passage" states: the reader sees the report, not passages.
     assert clean_output("The passage states that materials synthesis lacks test beds.[1] The excerpt notes that "
                         "it is costly.[1]") == "Materials synthesis lacks test beds.[1] It is costly.[1]"

@@ -100,6 +100,11 @@ _ENGLISH_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 _JAPANESE_POINTER = re.compile(r"((?:［\d+］|\[\d+\])+)\s*(?:の(?:文|記述|抜粋)?の?通り|によると|によれば|にあるように|"
                                r"にある通り|で(?:述べ|示さ)れているように|に(?:示さ|記載さ)れているように|で)、")
 _JAPANESE_SENTENCE_END = re.compile(r"[。！？]")
+# "Lab automation is described in [2] as a project by A*STAR": the claim is "is a project by
+# A*STAR"; the words pointing at the passage go (left, they read "is described in as a project").
+_DESCRIBED_IN = re.compile(r"(?<=\b)(?P<verb>is|are|was|were)\s+(?:described|mentioned|defined|characteri[sz]ed|presented|"
+                           r"referred to|introduced)\s+in\s+(?:(?:the\s+)?(?:passages?|excerpts?)\s*)?"
+                           r"(?P<markers>(?:\s*(?:\[\d+\]|［\d+］))+)\s+as\s+", re.I)
 # "published … on August 2023": a month without its day takes "in".
 _ON_MONTH = re.compile(r"\bon (?=(?:January|February|March|April|May|June|July|August|September|October|November|"
                        r"December),? \d{4}\b)")
@@ -124,20 +129,26 @@ _PASSAGE_SAYS = re.compile(r"(?:(?<=^)|(?<=[.!?\]]\s))(?:the|this) (?:passages?|
                            r"indicates?|shows?|notes?|explains?) that\s+([a-z])", re.I | re.M)
 
 
-def _without_leading_pointer(text: str) -> str:
-    while found := _JAPANESE_POINTER.search(text):
+def _markers_to_sentence_end(text: str, pointer: re.Pattern, sentence_end: re.Pattern, kept: str = "",
+                             capitalise: bool = False) -> str:
+    """Each ``pointer`` match replaced by ``kept`` (a template of its groups), its markers (the
+    group named ``markers``, else group 1) moved to the end of the sentence it stands in."""
+    while found := pointer.search(text):
         rest = text[found.end():]
-        end = _JAPANESE_SENTENCE_END.search(rest)
+        end = sentence_end.search(rest)
         at = end.start() if end else len(rest)
-        text = text[:found.start()] + rest[:at] + found.group(1) + rest[at:]
-    text = _PASSAGE_SAYS.sub(lambda m: m.group(1).upper(), text)
-    while found := _LEADING_POINTER.search(text):
-        rest = text[found.end():]
-        end = _ENGLISH_SENTENCE_END.search(rest)
-        at = end.start() if end else len(rest)
-        rest = rest[:1].upper() + rest[1:at] + found.group(1).strip() + rest[at:]
-        text = text[:found.start()] + rest
+        if capitalise:
+            rest = rest[:1].upper() + rest[1:]
+        markers = found.group("markers" if "markers" in pointer.groupindex else 1).strip()
+        text = text[:found.start()] + found.expand(kept) + rest[:at] + markers + rest[at:]
     return text
+
+
+def _without_leading_pointer(text: str) -> str:
+    text = _markers_to_sentence_end(text, _JAPANESE_POINTER, _JAPANESE_SENTENCE_END)
+    text = _PASSAGE_SAYS.sub(lambda m: m.group(1).upper(), text)
+    text = _markers_to_sentence_end(text, _LEADING_POINTER, _ENGLISH_SENTENCE_END, capitalise=True)
+    return _markers_to_sentence_end(text, _DESCRIBED_IN, _ENGLISH_SENTENCE_END, kept=r"\g<verb> ")
 
 
 # "The pillars are [1] supply chain protection, [2] important infrastructure …, [3] … and [4] …":
