@@ -879,3 +879,16 @@ def test_an_english_count_of_other_things_than_the_passage_counts_is_not_support
     answerable, text, _, flags = _finish(engine, pipeline, asked, "en", "論文を執筆した研究者数は約3万6千人",
                                          "About 36,000 researchers in Japan wrote nanotechnology papers in 2021.[{n}]")
     assert answerable and "36,000 researchers" in text, (text, flags)
+
+
+def test_a_name_spelled_by_the_acronym_the_report_gives_beside_it_is_supported(engine, pipeline):
+    # 「国立中山大学（NSYSU）」: "Sun Yat-Sen" is no dictionary rendering of 中山, but the name's
+    # initials spell the acronym the passage writes; it had been marked "name not verified".
+    question = "Which institutions in Taiwan host the semiconductor research schools?"
+    hits = _context(engine, question, "en")
+    n = _marker(hits, "国立中山大学（NSYSU）")
+    _assert_kept(pipeline, f"National Cheng Kung University (NCKU) and National Sun Yat-Sen University (NSYSU) host "
+                           f"them.[{n}]", hits, "en", question, "National Sun Yat-Sen University (NSYSU)")
+    # Initials that do not spell it are no gloss.
+    text, _, _ = pipeline.verifier.verify(f"National Moon Yat-Sen College (NSYSU) hosts them.[{n}]", hits, "en", question)
+    assert "not verified" in text, text

@@ -302,6 +302,19 @@ class NameChecker:
                 return True
         return False
 
+    def _glossed_by_acronym(self, body: str, name: Name, passages: list[str]) -> bool:
+        """Whether ``name`` stands before its own acronym in brackets, one a passage writes: "National
+        Sun Yat-Sen University (NSYSU)" for 「国立中山大学（NSYSU）」. A name read from kanji that the
+        dictionary cannot render word by word (中山, Sun Yat-sen) is as the report writes it when its
+        initials spell the acronym the report gives beside it."""
+        found = re.match(r"\s*[(（]([A-Z][A-Z0-9]{1,9})[)）]", body[body.find(name.surface) + len(name.surface):])
+        if not found or name.surface not in body:
+            return False
+        initials = "".join(part[0] for word in _WORD.findall(name.surface) for part in word.split("-")
+                           if part and part[0].isupper())
+        acronym = found.group(1)
+        return initials == acronym and any(self._written_in(acronym.lower(), self._read(p)[0]) for p in passages)
+
     def _renders_claim(self, sentence: str, claim: str, name: Name) -> bool:
         """Whether ``sentence`` renders at least ``CLAIM_SHARE`` of the claim's translatable words
         besides the name (``MIN_CLAIM_WORDS`` at least)."""
@@ -369,6 +382,7 @@ class NameChecker:
                     and not self.of_another_item(passages[i - 1], name, question))
 
         missing = [n for n in names if not any(supported(m, n) for m in home)]
+        missing = [n for n in missing if not self._glossed_by_acronym(body, n, [passages[m - 1] for m in home])]
         if not missing:
             return body, cited
         others = [i for i in range(1, len(passages) + 1)
