@@ -727,6 +727,9 @@ def test_words_that_only_introduce_a_marker_are_dropped():
     assert clean_output("Lab automation is described in [2] as a project by A*STAR.") == \
         "Lab automation is a project by A*STAR[2]."
     assert clean_output("It is described as a hub [1].") == "It is described as a hub [1]."
+    # A section number pointed at in words is no figure of the claim.
+    assert clean_output("Their number fell after 2020, according to passage 1.2.3. [1]") == \
+        "Their number fell after 2020. [1]"
     # So do words saying what "the passage" states: the reader sees the report, not passages.
     assert clean_output("The passage states that materials synthesis lacks test beds.[1] The excerpt notes that "
                         "it is costly.[1]") == "Materials synthesis lacks test beds.[1] It is costly.[1]"

@@ -95,6 +95,10 @@ _LEADING_POINTER = re.compile(r"(?:(?<=^)|(?<=[.!?]\s))(?:according to|as (?:sta
                               r"based on)\s+(?:(?:the\s+)?(?:passages?|excerpts?)\s*)?((?:\s*(?:\[\d+\]|［\d+］))+)\s*,\s*",
                               re.I | re.M)
 _ENGLISH_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+# "…, according to passage 1.2.3.": a section number the model read from the context's headings,
+# pointed at in words. It is no marker and no figure of the claim; the words go.
+_SECTION_POINTER = re.compile(r",?\s*\b(?:according to|as (?:stated|shown|described|noted|mentioned) in|see)\s+"
+                              r"(?:the\s+)?(?:passage|section|excerpt|chapter)\s+\d+(?:\.\d+)+(?=\s*(?:[.;,]|\[|［|$))", re.I)
 # The same in Japanese: 「予算は、［3］の文の通り、…」, 「採択件数は［2］で、2件です」: the words go (left,
 # they read 「予算は、の文の通り、」), the marker moves to the end of the sentence.
 _JAPANESE_POINTER = re.compile(r"((?:［\d+］|\[\d+\])+)\s*(?:の(?:文|記述|抜粋)?の?通り|によると|によれば|にあるように|"
@@ -186,7 +190,7 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))), text)
     text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", _FIGURE_THEN_ECHO.sub(_annotated_value, leaks_removed)))
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
-    text = _POINTING_WORDS.sub("", _without_leading_pointer(text))
+    text = _POINTING_WORDS.sub("", _without_leading_pointer(_SECTION_POINTER.sub("", text)))
     text = _ON_MONTH.sub("in ", text)
     for label in labels:
         text = re.sub(rf"\s*[(（]{re.escape(label)}[)）]\s*", "", text)
