@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..passages import Chunk
+from ..places import heading_places, places_named
 from .numbers import LIST_NUMBER, claimed_numbers, is_supported, numbers_in
 
 MARKER = re.compile(r"［(\d+)］|\[(\d+)\]|【(\d+)】")
@@ -104,6 +105,9 @@ def latin_word_share(claim: str, sentence: str) -> float:
     return len(words & written) / len(words) if words else 0.0
 
 
+PLACE_BONUS = 0.1  # the scale of the similarities' differences between a passage's sentences
+
+
 def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float] | None = None,
                asked: frozenset[float] | set[float] = frozenset()) -> str:
     """The sentence of ``chunk`` that best supports ``claim``.
@@ -117,9 +121,17 @@ def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float
     them does not support the claim, however close its wording. 「量子技術の研究費は3,108億円」
     was once quoted by its passage's opening 「2022年度の…研究費は20兆7,040億円」, which shares
     the claim's words and the question's, not its figure.
+
+    A place the claim names beyond the one the passage is filed under adds ``PLACE_BONUS``:
+    "companies that receive CHIPS Act money cannot expand … in countries such as China" was
+    quoted by the passage's sentence naming the CHIPS Act (its Latin word and the question's
+    wording), not by the one that writes 中国. A bonus, not a rule: the sentence that states a
+    claim may leave its country unsaid (「GaN-on-Siを利用した製品…の企業が多数あり」 for "many
+    Chinese companies make … using GaN-on-Si", beside 「中国では、…研究開発が進められている」).
     """
     sentences = list(prior) if prior else (chunk_sentences(chunk) or [chunk.text.strip()])
     numbers = {v for _, v in claimed_numbers(claim)} - set(asked)
+    places = places_named(claim) - heading_places(chunk.heading_path)
     scores = []
     sims = similarity(claim, sentences) if similarity else [0.0] * len(sentences)
     # An English claim shares character bigrams with any Latin text ("in", "er" with "small
@@ -128,7 +140,7 @@ def best_quote(claim: str, chunk: Chunk, similarity=None, prior: dict[str, float
     for sentence, sim in zip(sentences, sims):
         shared = sum(1 for v in numbers if is_supported(v, numbers_in(sentence)))
         bonus = (prior or {}).get(sentence, 0.0)
-        scores.append((shared, shares(sentence) + sim + bonus))
+        scores.append((shared, shares(sentence) + sim + bonus + PLACE_BONUS * len(places & places_named(sentence))))
     return sentences[max(range(len(sentences)), key=scores.__getitem__)]
 
 
