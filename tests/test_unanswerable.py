@@ -315,6 +315,18 @@ def test_a_period_written_after_the_figure_counts():
     assert contradicts_period("NSFはNNCIに年間1,600万ドルを拠出している。", 1.6e7, "NSF予算1,600万ドル/年は") is None
 
 
+def test_a_yearly_amount_run_over_a_span_is_yearly_and_made_the_reports_total(engine, pipeline):
+    # "per year for 7 years" had read as both yearly and a total, so the check passed it.
+    from rag.answer.periods import YEARLY, claimed_period
+
+    assert claimed_period("The budget of Horizon Europe is 95.5 billion euros per year for 7 years.") == YEARLY
+    assert claimed_period("It invests 10 billion euros over 5 years.") != YEARLY
+    question = "What is the budget of Horizon Europe?"
+    answerable, text, _, flags = _finish(engine, pipeline, question, "en", "95.5 Bユーロ/7年",
+                                         "The budget of Horizon Europe is 95.5 billion euros per year for 7 years.[{n}]")
+    assert answerable and "95.5 billion euros over 7 years" in text and "per year" not in text, (text, flags)
+
+
 @pytest.mark.parametrize("question, answer, missing", [
     # A count of companies is no count of people; a share needs a share.
     ("NNCIの年間利用者のうち、企業からの利用者は何人か？", "企業からの利用者は900社以上です。［1］", COUNT),

@@ -30,6 +30,10 @@ _ENGLISH_TOTAL = re.compile(
 # "The total budget of Horizon Europe is 95.5 billion euros per year": the adjective names what
 # is counted (often the question's word); "per year" still says which the figure is.
 _TOTAL_ADJECTIVE = re.compile(r"\btotal\s+(?:budget|funding|investment|amount|cost|spending|expenditure)\b", re.I)
+# "95.5 billion euros per year for 7 years": the span says how long the yearly amount runs, it
+# makes no total (the report: 95.5Bユーロ for 2021-2027 in all).
+_RATE_OVER_SPAN = re.compile(rf"\b(per year|a year|each year|every year|per annum|annually|yearly)\s+(?:for|over)\s+"
+                             rf"(?:the\s+)?(?:next\s+)?{_COUNT}\s+years\b", re.I)
 # What stands just before a figure of the report (within a few characters: 「10年間で約」).
 _JAPANESE_TOTAL = re.compile(r"(?:\d+\s*(?:年間|カ年|か年|ヵ年)(?:で|に|の|計|総額)?|\d+\s*年\s*総額|総額|累計|合計)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
 _JAPANESE_YEARLY = re.compile(r"(?:(?<!\d)(?<!\d\s)年間|毎年|年平均|1年あたり)\s*(?:約|およそ)?\s*[$€£¥]?\s*$")
@@ -45,7 +49,8 @@ def claimed_period(sentence: str) -> str | None:
     """YEARLY or TOTAL when a sentence of an answer (English or Japanese) says which its amounts
     are, else None."""
     yearly = bool(_ENGLISH_YEARLY.search(sentence) or _CLAIM_YEARLY_JA.search(sentence))
-    total = bool(_ENGLISH_TOTAL.search(_TOTAL_ADJECTIVE.sub("", sentence)) or _CLAIM_TOTAL_JA.search(sentence))
+    english = _RATE_OVER_SPAN.sub(r"\1", _TOTAL_ADJECTIVE.sub("", sentence))
+    total = bool(_ENGLISH_TOTAL.search(english) or _CLAIM_TOTAL_JA.search(sentence))
     return YEARLY if yearly and not total else TOTAL if total and not yearly else None
 
 
@@ -84,7 +89,9 @@ def repair_yearly(sentence: str, question: str, passages: list[str]) -> str | No
     cited ``passages`` give only as a total over N years: "The total budget of Horizon Europe is
     95.5 billion euros per year", where the report writes 「95.5 Bユーロ/7年」, becomes "… over 7
     years". None when that does not apply; so too when the question asks for a yearly figure
-    (what the report does not give: a near miss, not a slip of wording)."""
+    (what the report does not give: a near miss, not a slip of wording). "… per year for 7 years"
+    becomes "… over 7 years" alike: its count of years is no amount to look up."""
+    sentence = _RATE_OVER_SPAN.sub(r"\1", sentence)
     phrases = list(_YEARLY_PHRASE.finditer(sentence))
     if claimed_period(sentence) != YEARLY or claimed_period(question) == YEARLY or len(phrases) != 1:
         return None
