@@ -222,7 +222,7 @@ def test_an_answer_none_of_whose_sentences_hold_up_is_not_called_absent_from_the
 
 
 def test_names_an_english_answer_asserts_are_the_ones_to_check():
-    from rag.answer.names import claimed_names
+    from rag.answer.name_claims import claimed_names
 
     def names(sentence, question=""):
         return [n.surface for n in claimed_names(sentence, question)]
@@ -320,7 +320,7 @@ def test_figures_as_shares_and_figures_from_two_passages(engine, pipeline):
 
 
 def test_quoted_terms_are_checked_and_names_only_another_countrys_passage_gives_do_not_count(engine, pipeline):
-    from rag.answer.names import claimed_names
+    from rag.answer.name_claims import claimed_names
 
     # A quoted term is a name, capitalised or not; a longer quoted phrase is not one.
     assert [n.surface for n in claimed_names('It is called "selecosis" and "the social revolution of the world".')] == [

@@ -32,7 +32,8 @@ from ..places import EU_MEMBERS, place_mentions, places_named
 from ..retrieval import Hit
 from .citations import chunk_sentences
 from .dates import asks_when_for_year
-from .names import Name, NameChecker, asked_names, claimed_names
+from .name_claims import Name, asked_names, claimed_names
+from .names import NameChecker
 from .numbers import figure_spans, is_supported
 from .units import figures_with_units, unit_after
 

@@ -22,29 +22,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Callable
 
-from ..keywords import ENGLISH_FUNCTION_WORDS
-from ..places import place_mentions, places_named
+from ..places import places_named
 from ..transliteration import KATAKANA_TERM, english_phrases, romanize, transliteration_of
 from .context import gloss_places
-
-# A name: capitalised words, acronyms or words with digits (Nano4EARTH), joined by the small
-# words of institution names ("Ministry of Economy, Trade and Industry" is read as two runs).
-# A word with digits is a name only if it starts with a letter: not "6th", "300mm" or "0B" of 25.0B.
-_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w\-]*|[a-z]+\d[\w\-]*)"  # U.S. and U.K. too
-_NAME = re.compile(rf"(?<![\w\-]){_NAME_WORD}(?:\s+(?:(?:of|and|for|the|de|on)\s+)*{_NAME_WORD})*")
-_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][\w\-]*")
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
-# A capitalised word that opens a sentence or a clause is a name only if it looks like one.
-_OPENS_CLAUSE = re.compile(r"(?:^|[:;]|\.\s)\s*$")
-_LOOKS_LIKE_A_NAME = re.compile(r"[A-Z].*[A-Z]|\d")  # NNI, GlobalFoundries, H2, Nano4EARTH
-# A term in double quotation marks, of at most four words. Single quotes are left alone: they
-# are also apostrophes ("the world's 'democratic movements, and the world's").
-_QUOTED_TERM = re.compile(r'"([^"\n]{2,60})"|“([^”\n]{2,60})”')
-MAX_TERM_WORDS = 4
-
+from .name_claims import WORD, Name, asked_names, claimed_names, singular, undoubled
 
 # How much of an answer's sentence a passage sentence must render to be the one stating it
 # (named_apart): words of a claim the lexicon translates, the name itself aside. The lexicon's
@@ -56,80 +39,6 @@ MIN_CLAIM_WORDS = 3
 
 UNVERIFIED_NAME = "(name not verified in the report)"
 UNVERIFIED_TERM = "(term not verified in the report)"
-
-
-@dataclass(frozen=True)
-class Name:
-    surface: str
-    words: tuple[str, ...]  # the words to check: the question's own and small words left out
-    quoted: bool = False  # a term in quotation marks: marked when unsupported, never dropped
-
-
-def claimed_names(sentence: str, question: str = "") -> list[Name]:
-    """The names an English sentence asserts, less the words the question itself uses."""
-    asked = {w.lower() for w in _WORD.findall(question)}
-
-    def to_check(words: list[str]) -> tuple[str, ...]:
-        return tuple(w for w in words if w.lower() not in ENGLISH_FUNCTION_WORDS and w.lower() not in _MONTHS
-                     and w.lower() not in asked and _singular(w).lower() not in asked)
-
-    names, quoted_spans = [], []
-    for m in _QUOTED_TERM.finditer(sentence):
-        term = m.group(1) or m.group(2)
-        if len(_WORD.findall(term)) > MAX_TERM_WORDS:
-            continue  # a quoted phrase or title: its names are checked one by one below
-        quoted_spans.append(m.span())
-        words = to_check([part for w in _WORD.findall(term) for part in w.split("-") if part])
-        if words:
-            names.append(Name(m.group(0), words, quoted=True))
-    for m in _NAME.finditer(sentence):
-        if any(start <= m.start() < end for start, end in quoted_spans):
-            continue  # checked as the quoted term
-        words = to_check(_name_words(m.group(0)))
-        if not words:
-            continue
-        if len(words) == 1 == len(_WORD.findall(m.group(0))) and _OPENS_CLAUSE.search(sentence[:m.start()]) \
-                and not _LOOKS_LIKE_A_NAME.search(words[0]):
-            continue  # "Because …", "Specifically, …", "Alkaline water electrolysis, …"
-        names.append(Name(m.group(0), words))
-    return names
-
-
-def asked_names(sentence: str, question: str) -> list[Name]:
-    """The names of an English sentence that the question itself uses, places left out: what
-    the sentence is about ("the Faraday Battery Challenge" of "What is the time frame of the
-    UK's Faraday Battery Challenge?"). Places are left out because the report often leaves
-    Japan unnamed in passages about it; what remains must be two words or look like a name (NNI)."""
-    asked = {w.lower() for w in _WORD.findall(question)}
-    names = []
-    for m in _NAME.finditer(sentence):
-        surface = unicodedata.normalize("NFKC", m.group(0))
-        for _, start, end in reversed(place_mentions(surface)):  # "South Korea and China": no subject left
-            surface = surface[:start] + " " + surface[end:]
-        words = tuple(w for w in _name_words(surface) if w.lower() not in ENGLISH_FUNCTION_WORDS)
-        if not words or not (len(words) > 1 or _LOOKS_LIKE_A_NAME.search(words[0])):
-            continue  # "the Japanese Government": one plain word identifies nothing
-        if all(w.lower() in asked or _singular(w).lower() in asked for w in words):
-            names.append(Name(m.group(0), words))
-    return names
-
-
-def _name_words(name: str) -> list[str]:
-    """The words of a name; of a hyphenated word, the parts that carry a capital or a digit:
-    "AI" of "AI-supported", "GAA" of "GAA-type" (the rest is English, not a name)."""
-    words = []
-    for word in _WORD.findall(name):
-        parts = word.split("-")
-        words.extend([word] if len(parts) == 1 else [p for p in parts if p and re.search(r"[A-Z0-9]", p)])
-    return words
-
-
-def _undoubled(word: str) -> str:
-    return re.sub(r"(.)\1", r"\1", word)
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 # Kanji or hiragana: a word of Japanese origin, not a loanword's katakana.
@@ -170,7 +79,7 @@ class NameChecker:
         # of TPU5 is not written in 「TPU45」).
         before = r"(?<![a-z])" if word.isalpha() and len(word) >= 2 else r"(?<![a-z0-9])"
         return any(re.search(rf"{before}{re.escape(form.lower())}(?![a-z0-9])", lower_text)
-                   for form in {word, _singular(word)})
+                   for form in {word, singular(word)})
 
     def _writes(self, word: str, passage: str) -> bool:
         lower, tokens, katakana = self._read(passage)
@@ -180,7 +89,7 @@ class NameChecker:
             return True
         # A short name has too few consonants for the skeleton match (オバマ: b-m), but may be
         # spelled as the katakana romanises ("Obama"), doubled letters aside ("Gauss", ガウス).
-        if any(transliteration_of(k, [word, _singular(word)]) or _undoubled(romanize(k)) == _undoubled(word.lower())
+        if any(transliteration_of(k, [word, singular(word)]) or undoubled(romanize(k)) == undoubled(word.lower())
                for k in katakana):
             return True
         # Last, as the dictionary look-ups cost most: a place glossed in the model's context.
@@ -310,7 +219,7 @@ class NameChecker:
         found = re.match(r"\s*[(（]([A-Z][A-Z0-9]{1,9})[)）]", body[body.find(name.surface) + len(name.surface):])
         if not found or name.surface not in body:
             return False
-        initials = "".join(part[0] for word in _WORD.findall(name.surface) for part in word.split("-")
+        initials = "".join(part[0] for word in WORD.findall(name.surface) for part in word.split("-")
                            if part and part[0].isupper())
         acronym = found.group(1)
         return initials == acronym and any(self._written_in(acronym.lower(), self._read(p)[0]) for p in passages)
@@ -319,7 +228,7 @@ class NameChecker:
         """Whether ``sentence`` renders at least ``CLAIM_SHARE`` of the claim's translatable words
         besides the name (``MIN_CLAIM_WORDS`` at least)."""
         own = {w.lower() for w in name.words}
-        groups = [g for g in self._translated_words(" ".join(w for w in _WORD.findall(claim) if w.lower() not in own)) if g]
+        groups = [g for g in self._translated_words(" ".join(w for w in WORD.findall(claim) if w.lower() not in own)) if g]
         if not groups:
             return False
         tokens = set(self._tokenize(unicodedata.normalize("NFKC", sentence)))
