@@ -202,13 +202,10 @@ class NameChecker:
         if len(name.words) != 1 or self._written_in(name.words[0], self._read(passage)[0]):
             return False
         sentences = [s for s in re.split(r"(?<=[。．])", passage) if s.strip()]
-        naming = [s for s in sentences if self.supports(s, name)]
-        if any(self._renders_claim(s, claim, name) for s in naming):
-            return False
         for subject in subjects if len(sentences) > 1 else ():
             about = [s for s in sentences if self.supports(s, subject)]
             if about and not any(self.supports(s, name) for s in about):
-                return True
+                return not self._stated_without_subject(sentences, claim, name)
         return False
 
     def _glossed_by_acronym(self, body: str, name: Name, passages: list[str]) -> bool:
@@ -216,24 +213,31 @@ class NameChecker:
         Sun Yat-Sen University (NSYSU)" for 「国立中山大学（NSYSU）」. A name read from kanji that the
         dictionary cannot render word by word (中山, Sun Yat-sen) is as the report writes it when its
         initials spell the acronym the report gives beside it."""
+        if name.surface not in body:
+            return False
         found = re.match(r"\s*[(（]([A-Z][A-Z0-9]{1,9})[)）]", body[body.find(name.surface) + len(name.surface):])
-        if not found or name.surface not in body:
+        if not found:
             return False
         initials = "".join(part[0] for word in WORD.findall(name.surface) for part in word.split("-")
                            if part and part[0].isupper())
         acronym = found.group(1)
         return initials == acronym and any(self._written_in(acronym.lower(), self._read(p)[0]) for p in passages)
 
-    def _renders_claim(self, sentence: str, claim: str, name: Name) -> bool:
-        """Whether ``sentence`` renders at least ``CLAIM_SHARE`` of the claim's translatable words
-        besides the name (``MIN_CLAIM_WORDS`` at least)."""
+    def _stated_without_subject(self, sentences: list[str], claim: str, name: Name) -> bool:
+        """Whether one of the ``sentences`` naming ``name`` renders at least ``CLAIM_SHARE`` of the
+        claim's translatable words besides the name (``MIN_CLAIM_WORDS`` at least)."""
         own = {w.lower() for w in name.words}
         groups = [g for g in self._translated_words(" ".join(w for w in WORD.findall(claim) if w.lower() not in own)) if g]
         if not groups:
             return False
-        tokens = set(self._tokenize(unicodedata.normalize("NFKC", sentence)))
-        rendered = sum(bool(group & tokens) for group in groups)
-        return rendered >= MIN_CLAIM_WORDS and rendered >= CLAIM_SHARE * len(groups)
+        for sentence in sentences:
+            if not self.supports(sentence, name):
+                continue
+            tokens = set(self._tokenize(unicodedata.normalize("NFKC", sentence)))
+            rendered = sum(bool(group & tokens) for group in groups)
+            if rendered >= MIN_CLAIM_WORDS and rendered >= CLAIM_SHARE * len(groups):
+                return True
+        return False
 
     def of_another_item(self, passage: str, name: Name, question: str) -> bool:
         """Whether the passage names ``name`` only in items of a list (bulleted, or a run of names

@@ -53,9 +53,14 @@ _ENGLISH_COUNTED = {"people": "人", "person": "人", "researcher": "人", "auth
                     "publication": "件", "countr": "カ"}
 
 
+def _by_stem(word: str, table: dict[str, str]) -> str | None:
+    """The table's value for the first stem that starts ``word`` ("companies": compan)."""
+    return next((value for stem, value in table.items() if word.lower().startswith(stem)), None)
+
+
 def _same(unit: str) -> str:
     if unit.isascii() and unit.isalpha() and len(unit) > 2:  # a word of an English answer
-        return next((counter for stem, counter in _ENGLISH_COUNTED.items() if unit.lower().startswith(stem)), unit)
+        return _by_stem(unit, _ENGLISH_COUNTED) or unit
     return _SAME.get(unit, unit)
 
 
@@ -80,8 +85,7 @@ _ENGLISH_UNITS = {"tonne": "トン", "ton": "トン", "yen": "円", "dollar": "�
 def english_unit_after(sentence: str, surface: str) -> str | None:
     """The report's form of the unit ``sentence`` writes right after the figure ``surface``."""
     found = re.search(re.escape(surface) + r"\s+(?:of\s+)?([A-Za-z]+)", sentence)
-    word = found.group(1).lower() if found else ""
-    return next((japanese for stem, japanese in _ENGLISH_UNITS.items() if word.startswith(stem)), None)
+    return _by_stem(found.group(1), _ENGLISH_UNITS) if found else None
 
 
 # The currencies an English answer writes, as the report writes them after its figures.
