@@ -170,6 +170,15 @@ def test_answer_sentences_keep_their_markers():
     assert split_answer("The count rose to 3. Then it fell.") == ["The count rose to 3.", "Then it fell."]
 
 
+def test_markers_listed_with_commas_leave_no_commas_behind(engine, pipeline):
+    # s40-en-10: "…, topological qubits, etc. [1], [2], [3], [4]" was shown as "etc.,,,[1][2][3][4]".
+    hits = engine.retrieve("What kinds of qubits have been proposed for gate-based quantum computers?", k=4)
+    raw = ("Qubits proposed for gate-based quantum computers include superconducting qubits, trapped ion "
+           "qubits and topological qubits, etc. [1], [2], [3], [4]")
+    text, citations, _ = pipeline.verifier.verify(raw, hits, "en")
+    assert citations and "etc." in text and not re.search(r"[,、]\s*[,、\[]|[,、]$", text)
+
+
 def test_a_share_is_supported_only_by_a_share_and_marks_land_on_the_figure():
     from rag.answer.numbers import claimed_percentages, percentages_in, replace_figure
 
@@ -1085,6 +1094,25 @@ def test_a_month_the_passages_do_not_state_is_marked_and_a_stated_one_kept(engin
     assert any("month not found" in f for f in flags)
     text, _, flags = pipeline.verifier.verify(f"The act entered into force in September 2023.[{source}]", hits, "en", question)
     assert text == "The act entered into force in September 2023.[1]" and not flags
+
+
+def test_a_japanese_month_the_passages_do_not_give_goes_and_the_year_they_give_stays(engine, pipeline):
+    # s40-ja-02: 「…新しいルール案を出したのは2020年5月。」 for 「新バッテリー規則案を2020年に発表」:
+    # the whole sentence was removed for the invented month, and the question refused.
+    question = "欧州委員会が、炭素排出の算定や再生材の利用規制を盛り込んだ電池の新しいルール案を出したのはいつ？"
+    hits = engine.retrieve(question, k=4)
+    source = next(i for i, h in enumerate(hits) if "新バッテリー規則案" in h.chunk.text) + 1
+    for raw in ("電池の新しいルール案を出したのは2020年5月。", f"新バッテリー規則案は2020年5月1日に発表された。［{source}］"):
+        text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+        assert "2020年" in text and "5月" not in text and "1日" not in text, text
+        assert citations[0].chunk is hits[source - 1].chunk and any("month not found" in f for f in flags)
+    # A month the passage gives stays, and so does one the question itself gives.
+    text, _, flags = pipeline.verifier.verify("EUは2020年7月に水素戦略を発表した。", engine.retrieve("EUの水素戦略はいつ？", k=4), "ja")
+    assert "2020年7月" in text and not any("month" in f for f in flags)
+    from rag.answer.dates import drop_unstated_months
+    assert drop_unstated_months("2020年5月に発表", ["2020年に発表"], "2020年5月に何が発表された？")[0] == "2020年5月に発表"
+    # A year no passage gives is left to the number check.
+    assert drop_unstated_months("2019年5月に発表", ["2020年に発表"]) == ("2019年5月に発表", [])
 
 
 def test_a_figure_only_another_countrys_passage_states_does_not_answer_for_this_one(engine, pipeline):

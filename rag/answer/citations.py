@@ -75,8 +75,9 @@ def markers_in(sentence: str) -> list[int]:
 
 
 # A marker inside an English sentence takes its leading space along: "2022, [2] cooling"
-# becomes "2022, cooling", not "2022,  cooling".
-_MARKER_AND_SPACE = re.compile(r"[ \t]*(?:" + MARKER.pattern + ")")
+# becomes "2022, cooling", not "2022,  cooling". Markers listed with commas ("etc. [1], [2], [3]")
+# take the commas between them along, which would otherwise be left as "etc.,,".
+_MARKER_AND_SPACE = re.compile(r"[ \t]*(?:" + MARKER.pattern + r")(?:[ \t]*[,、][ \t]*(?=" + MARKER.pattern + "))?")
 
 
 def strip_markers(text: str) -> str:

@@ -17,7 +17,7 @@ import unicodedata
 from functools import lru_cache
 
 from ..keywords import ENGLISH_FUNCTION_WORDS
-from .numbers import figure_spans
+from .numbers import figure_spans, numbers_in
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
@@ -154,6 +154,34 @@ def month_supported(month: int, year: int | None, stated: frozenset[tuple[int | 
     if (None, month) not in stated:
         return False
     return year is None or (year, month) in stated or float(year) in numbers
+
+
+# 「2020年5月」, 「2020年5月1日」: a Japanese date down to its month, with the day when it has one.
+_JA_MONTH_OF_YEAR = re.compile(r"((?:19|20)\d\d)(\s*年\s*)(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?")
+
+
+def drop_unstated_months(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
+    """``text`` (Japanese) without the month of a date whose year the passages state but whose
+    month none of them gives for that year: asked when the EU's battery regulation was proposed
+    (「2020年に発表」), the model wrote 「2020年5月」, and the whole sentence was lost for a month
+    the report never wrote. The year alone is what the report says. A date the question itself
+    gives is the user's, and stays."""
+    notes: list[str] = []
+    stated = [(months_in(p), years_written(p), frozenset(numbers_in(p))) for p in passages]
+    asked = months_in(question)
+
+    def year_only(m: re.Match) -> str:
+        year, month = int(m.group(1)), int(m.group(3))
+        if not 1 <= month <= 12 or (year, month) in asked:
+            return m.group(0)
+        if any(month_supported(month, year, months, numbers) for months, _, numbers in stated):
+            return m.group(0)
+        if not any(str(year) in years for _, years, _ in stated):
+            return m.group(0)  # the year is unsupported too: the number check decides
+        notes.append(f"month not found in the passages, removed: {m.group(0).strip()}")
+        return m.group(1) + m.group(2).strip()
+
+    return _JA_MONTH_OF_YEAR.sub(year_only, text), notes
 
 
 # "in 2019" (not "in 2019年度", not "in 2019-2021"): a year that may lack its month.

@@ -25,7 +25,8 @@ from ..retrieval import Hit
 from .attribution import name_of_another_country
 from .citations import LIST_ITEM, Citation, markers_in, overlap, split_answer, strip_markers
 from .copy_repair import restore_copied_kanji, restore_copied_text
-from .dates import claimed_months, correct_base_years, month_supported, months_in, restore_months, unwritten_year_span
+from .dates import (claimed_months, correct_base_years, drop_unstated_months, month_supported, months_in, restore_months,
+                    unwritten_year_span)
 from .directions import direction, reversed_direction
 from .editions import about_another_edition
 from .english_terms import EnglishTerms, written_in_japanese
@@ -192,8 +193,10 @@ class AnswerVerifier:
             text = spell_out_scales(text)
         else:
             # Headings too: a workshop's date stands in its heading (「…の潮流（2022年4月11日開催）」).
-            text, notes = restore_copied_text(text, [" ".join([*h.chunk.heading_path, h.chunk.text]) for h in hits],
-                                              question)
+            headed = [" ".join([*h.chunk.heading_path, h.chunk.text]) for h in hits]
+            text, notes = restore_copied_text(text, headed, question)
+            text, dropped = drop_unstated_months(text, headed, question)
+            notes += dropped
         flags.extend(notes)
         echoes: set[int] = set()  # indexes in ``kept`` of sentences that restate the question
         read_nowhere = self._grounding.for_passages(hits) if self._grounding and language == "en" else None
