@@ -179,6 +179,16 @@ def test_markers_listed_with_commas_leave_no_commas_behind(engine, pipeline):
     assert citations and "etc." in text and not re.search(r"[,、]\s*[,、\[]|[,、]$", text)
 
 
+def test_a_label_heading_its_own_lines_keeps_its_line(engine, pipeline):
+    # ja-034: 「第4期：」 after a blank line was run on after the marker of the item before it.
+    question = "科学技術基本計画の第3期と第4期で、「ナノテクノロジー・材料」の位置づけはどう変わったか？"
+    raw = ("第3期と第4期の位置づけは以下の通り：\n\n第3期：\n- 生命サイエンス、情報通信、環境の3分野とともに10年間にわたって"
+           "重点的な資源配分を行った。\n\n第4期：\n- 科学技術の重点領域型から社会的期待に応える課題解決型（トップダウン型）の"
+           "政策へと舵が切られ、その中でナノテクノロジー・材料は、横串的横断領域と位置付けられた。")
+    text, citations, _ = pipeline.verifier.verify(raw, engine.retrieve(question, k=4), "ja", question)
+    assert citations and "］\n第4期：\n- 科学技術" in text, text
+
+
 def test_a_share_is_supported_only_by_a_share_and_marks_land_on_the_figure():
     from rag.answer.numbers import claimed_percentages, percentages_in, replace_figure
 

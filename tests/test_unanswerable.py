@@ -851,6 +851,25 @@ def test_the_nth_goal_asked_is_the_item_the_report_labels_so(engine, pipeline):
     assert answerable and text.startswith("3番目の目標は、研究、開発"), text
 
 
+def test_the_nth_goal_asked_is_answered_by_its_line_when_the_draft_comes_to_nothing(engine, pipeline):
+    # s40-ja-09: ゴール5 was the top passage; the model wrote of the plan's emphasis on IDEA with
+    # a figure of another passage, no sentence survived, and the question was refused.
+    question = "米国の国家ナノテク計画の戦略で、5番目に掲げられた目標は何？"
+    hits = _context(engine, question, "ja")
+    assert hits[0].chunk.text.startswith("ゴール5.")
+    raw = "5番目に掲げられた目標は、次の3つのゴールが掲げられた。［{n}］"
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "ja", "ゴール5", raw.replace("3つ", "7つ"))
+    assert answerable and text == "報告書の記述：「ゴール5. 責任ある開発を保証する」［1］", (text, flags)
+    assert citations[0].chunk is hits[0].chunk and any("the draft gave no answer" in f for f in flags)
+    # The model's own refusal gets the line too; an English question gets no Japanese line.
+    answerable, text, _, _ = pipeline.finish("報告書には記載がありません。", hits, "ja", question, None)
+    assert answerable and "ゴール5" in text
+    question = "What is the fifth goal of the US national nanotechnology strategy?"
+    hits = _context(engine, question, "en")
+    answerable, _, _, _ = pipeline.finish("The report does not answer this question.", hits, "en", question, None)
+    assert not answerable
+
+
 def test_a_question_asking_several_things_is_no_near_miss_for_lacking_one():
     from rag.answer.near_miss import asks_several
 

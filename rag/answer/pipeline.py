@@ -231,24 +231,46 @@ class AnswerPipeline:
         # The prefecture may belong to another subject; the figure that is no amount, to another thing.
         return False, CANNOT_ANSWER[language], []
 
+    def _labelled_line(self, question: str, context: list[Hit]) -> tuple[str, str, Citation] | None:
+        """(the line's title, the line, its citation) of the item the report labels ゴール3 or
+        第二の柱 that ``question`` asks for, when one context passage writes it."""
+        found = labelled_item(question, [hit.chunk.text for hit in context])
+        if found is None:
+            return None
+        index, line = found
+        title = re.sub(r"^\S+?[.．:：\s]\s*", "", line)[:10]
+        quote = self.verifier.sources.quote(line, context[index], "ja")
+        if not title or title not in quote:
+            return None
+        return title, line, Citation(1, context[index].chunk, quote)
+
     def _labelled_item(self, question: str, text: str, citations: list[Citation], context: list[Hit],
                        flags: list[str]) -> tuple[str, list[Citation]]:
         """Asked for the item the report labels ゴール3 or 第二の柱, an answer that does not give
         that item's words is replaced by the report's line for it: asked for the NNI's third goal,
         the model gave NASEM's third recommendation (「3点目は…」) from the next passage."""
-        found = labelled_item(question, [hit.chunk.text for hit in context])
-        if found is None:
+        found = self._labelled_line(question, context)
+        if found is None or found[0] in text:
             return text, citations
-        index, line = found
-        title = re.sub(r"^\S+?[.．:：\s]\s*", "", line)[:10]
-        if not title or title in text:
-            return text, citations
-        quote = self.verifier.sources.quote(line, context[index], "ja")
-        if title not in quote:
-            return text, citations
+        _, line, citation = found
         flags.append(f"the question asks for the item the report labels {line[:8]}; the answer gave other words: "
                      "the report's line is shown")
-        return FIGURE_IN_QUOTE.format(quote=quote, marker=1), [Citation(1, context[index].chunk, quote)]
+        return FIGURE_IN_QUOTE.format(quote=citation.quote, marker=1), [citation]
+
+    def _labelled_item_instead_of_refusal(self, question: str, context: list[Hit],
+                                          flags: list[str]) -> tuple[str, list[Citation]] | None:
+        """The report's line for the labelled item asked for, when the top passage writes it and
+        the draft came to nothing: asked for the NNI's fifth goal with 「ゴール5. 責任ある開発を
+        保証する」 first in its context, the model wrote of the plan's emphasis on IDEA instead,
+        and the question was refused. Only the top passage counts: a label lower down may belong
+        to another plan's goals (MGI's ゴール1-3 beside the NNI's)."""
+        found = self._labelled_line(question, context)
+        if found is None or found[2].chunk is not context[0].chunk:
+            return None
+        _, line, citation = found
+        flags.append(f"the question asks for the item the report labels {line[:8]}; the draft gave no answer: "
+                     "the report's line is shown")
+        return FIGURE_IN_QUOTE.format(quote=citation.quote, marker=1), [citation]
 
     def finish(self, raw: str, context: list[Hit], language: str, asked: str,
                cut: bool | None) -> tuple[bool, str, list[Citation], list[str]]:
@@ -262,6 +284,9 @@ class AnswerPipeline:
             unverified = bool(raw.strip()) and not refused
             flags.append("the model found no answer in the passages" if refused else
                          "no sentence survived verification" if unverified else "empty generation")
+            labelled = self._labelled_item_instead_of_refusal(asked, context, flags) if language == "ja" else None
+            if labelled:
+                return True, *labelled, flags
             return False, (UNVERIFIED_ANSWER if unverified else CANNOT_ANSWER)[language], [], flags
         answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
         if answerable and language == "ja":

@@ -58,8 +58,10 @@ _BRACKETED_FIGURE = re.compile(
 _BRACKETED_COUNT = re.compile(r"[\[［](\d+(?:[.,]\d+)*)[\]］](?=\s+[a-z])")
 # A sentence that only announces the list after it: 「重点分野は以下の通りです：」, "… are as follows:".
 _ANNOUNCES_LIST = re.compile(r"[：:]\s*$|(?:以下|次)の(?:通り|とおり)(?:です|である)?。?\s*$|\bas follows\.?\s*$", re.I)
-# A sentence that opens a line of its own in the answer: a numbered item, or a bullet (「- 都市：29」).
-_OWN_LINE = re.compile(rf"{LIST_ITEM.pattern}|\s*[-・•*][ \t]")
+# A sentence that opens a line of its own in the answer: a numbered item, a bullet (「- 都市：29」),
+# or a label on a line of its own over the lines it heads (「第4期：」 over its bullet, after a
+# blank line that split_answer cut at: it had been run on after the previous item's marker).
+_OWN_LINE = re.compile(rf"{LIST_ITEM.pattern}|\s*[-・•*][ \t]|[^\n。．.]{{1,20}}[：:][ \t]*\n")
 _ENDS_SENTENCE = re.compile(r"[。．！？.!?」』）)]\s*(?:［\d+］|\[\d+\])*\s*$")
 _FINISHED = re.compile(r"[。．.!?！？」』）)…:：]\s*$")
 # "This is evident from the passage [3], which mentions …": talk about the sources, not an answer.
