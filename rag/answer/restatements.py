@@ -9,6 +9,9 @@ languages.
 
 from __future__ import annotations
 
+import re
+
+from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import overlap
 from .numbers import claimed_numbers
 
@@ -20,10 +23,23 @@ QUESTION_ECHO = 0.9
 CONTAINED = 0.95
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+
+
+def _names(text: str) -> set[str]:
+    """The names a text writes in Latin letters: capitalised words (Co, Ru, NIST, GaN) other than
+    function words such as a sentence's opening "The" or "In"."""
+    return {w.lower() for w in _LATIN_WORD.findall(text) if w[0].isupper() and w.lower() not in ENGLISH_FUNCTION_WORDS}
+
+
 def repeats_question(sentence: str, question: str) -> bool:
-    """The model restated the question without answering it. A restatement that adds a number
-    or a tenth of new text ("At roughly 1.1°, bilayer graphene …") is an answer, and is kept."""
+    """The model restated the question without answering it. A restatement that adds a number,
+    a name ("Co and Ru are the leading candidates to replace copper wiring …", asked "Which
+    metals are …") or a tenth of new text ("At roughly 1.1°, bilayer graphene …") is an answer,
+    and is kept."""
     if {v for _, v in claimed_numbers(sentence)} - {v for _, v in claimed_numbers(question)}:
+        return False
+    if _names(sentence) - _names(question):
         return False
     return overlap(sentence, question) > QUESTION_ECHO and overlap(question, sentence) > ECHO_OVERLAP
 
