@@ -383,6 +383,8 @@ def test_a_yearly_amount_run_over_a_span_is_yearly_and_made_the_reports_total(en
     ("NVIDIAが2022年に導入した回路コアの消費電力は何ワット？", "消費電力は4PFLOPSを実現している。［1］", COUNT),
     ("NVIDIAが2022年に導入した回路コアの消費電力は何ワット？", "消費電力は300 Wである。［1］", None),
     ("研究機関の数はいくつ？", "研究機関は6つです。［1］", None),
+    # b40-04: the subject before いくつの is not what is counted (the right answer had been refused).
+    ("PCASTはいくつの分散した卓越連合の創設を勧告した？", "PCASTは6つの分散した卓越連合の創設を勧告した。［1］", None),
     ("企業の数はいくつ？", "900社以上が参加している。［1］", None),
     ("中国製造2025で指定された重点領域はいくつか？", "①次世代情報通信技術、②新材料。［1］", None),
     ("中国で論文を書いた研究者の数は、この10年でどのくらい増えたか？", "この10年で約2.5倍に増加しました。［1］", None),

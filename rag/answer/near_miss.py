@@ -122,9 +122,10 @@ _ANY_COUNT_ASKED = re.compile(r"いくつ(?!かの)|何(?:個|つ|[かカヶケ]
 
 
 # 「研究機関の数はいくつ？」, 「参加している企業はいくつ」: the things a Japanese question counts.
-# (Not 「研究者の数は、この10年でどのくらい増えたか」: a growth, not a count.)
+# (Not 「研究者の数は、この10年でどのくらい増えたか」: a growth, not a count; nor the subject of
+# 「PCASTはいくつの分散した卓越連合の創設を勧告した？」, which counts what follows いくつの.)
 _NOUN = re.compile(r"[一-龥ァ-ヶーA-Za-z]+")
-_COUNTED_ASKED = re.compile(rf"({_NOUN.pattern})(?:の数は(?:いくつ|何|[？?]?$)|(?:は|が)いくつ(?!かの))")
+_COUNTED_ASKED = re.compile(rf"({_NOUN.pattern})(?:の数は(?:いくつ|何|[？?]?$)|(?:は|が)いくつ(?!か?の))")
 # What a figure of a Japanese answer counts, when it names it: 「6つの研究プロジェクト」, 「6機関」,
 # 「30以上の連邦機関」 (a bare 「6つ」 or 「13件」 names nothing).
 _COUNTER_THEN_BOUND = re.compile(r"\s*(つ|個|件|社|名|人|[かカヶケ箇]所)?\s*(?:以上|超|余り|程度|近く|ほど)?(の)?")
