@@ -167,7 +167,7 @@ def drop_unstated_months(text: str, passages: list[str], question: str = "") -> 
     the report never wrote. The year alone is what the report says. A date the question itself
     gives is the user's, and stays."""
     notes: list[str] = []
-    stated = [(months_in(p), years_written(p), frozenset(numbers_in(p))) for p in passages]
+    stated = [(months_in(p), years_written(p), numbers_in(p)) for p in passages]
     asked = months_in(question)
 
     def year_only(m: re.Match) -> str:
