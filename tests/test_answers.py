@@ -189,6 +189,22 @@ def test_a_label_heading_its_own_lines_keeps_its_line(engine, pipeline):
     assert citations and "］\n第4期：\n- 科学技術" in text, text
 
 
+def test_a_japanese_list_whose_items_no_passage_writes_is_removed(engine, pipeline):
+    # c40-03: asked who joins CHiMaD, the model looped through universities the passage never
+    # names until the length limit, and the list was shown with a citation.
+    question = "CHiMaDに加わっている学会は？"
+    hits = engine.retrieve(question, k=4)
+    n = next(i for i, h in enumerate(hits) if "CHiMaD" in h.chunk.text) + 1
+    raw = (f"CHiMaDに加わっている学会は、米国のアルゴンヌ国立研究所、米国のシカゴ大学、米国の南アフリカ大学、"
+           f"米国のニューヨーク大学、米国のニューヨーク州立大学の農業学院、米国のニューヨーク州立大学の教育学院［{n}］")
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question, cut=True)
+    assert not text and not citations and any("listing items no passage writes" in f for f in flags), (text, flags)
+    # The members the passage does name stand.
+    raw = f"CHiMaDには、ノースウェスタン大学、シカゴ大学、アルゴンヌ国立研究所、企業コンソーシアムが加わる。［{n}］"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert "ノースウェスタン大学" in text and citations, (text, flags)
+
+
 def test_a_share_is_supported_only_by_a_share_and_marks_land_on_the_figure():
     from rag.answer.numbers import claimed_percentages, percentages_in, replace_figure
 

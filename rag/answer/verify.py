@@ -32,7 +32,7 @@ from .editions import about_another_edition
 from .english_terms import EnglishTerms, written_in_japanese
 from .figure_check import (FigureChecker, about_other_places, drop_citations_without_figures, mark_number_words,
                            sentences_stating)
-from .grounding import EnglishGrounding, not_from_passages
+from .grounding import EnglishGrounding, lists_unwritten_items, not_from_passages
 from .list_items import name_bare_items
 from .names import NameChecker
 from .numbers import LIST_NUMBER, claimed_numbers, claimed_percentages, is_supported, numbers_in, states_figure
@@ -241,6 +241,9 @@ class AnswerVerifier:
                 cited = self.sources.recite_copied(body, cited, hits, flags, question)
             if language == "ja" and not _ANNOUNCES_LIST.search(body) and not_from_passages(body, question, hits):
                 flags.append(f"sentence whose words no passage writes removed: {body[:60]}")
+                continue
+            if language == "ja" and lists_unwritten_items(body, hits):
+                flags.append(f"sentence listing items no passage writes removed: {body[:60]}")
                 continue
             if language == "ja":
                 body, cited = name_bare_items(body, cited, hits, question, flags)
