@@ -166,6 +166,8 @@ def drop_unstated_months(text: str, passages: list[str], question: str = "") -> 
     (「2020年に発表」), the model wrote 「2020年5月」, and the whole sentence was lost for a month
     the report never wrote. The year alone is what the report says. A date the question itself
     gives is the user's, and stays."""
+    if not _JA_MONTH_OF_YEAR.search(text):
+        return text, []  # most answers date nothing to the month: read no passage for them
     notes: list[str] = []
     stated = [(months_in(p), years_written(p), numbers_in(p)) for p in passages]
     asked = months_in(question)

@@ -154,6 +154,13 @@ class AnswerEvent:
     passages: list[Hit] = field(default_factory=list)
 
 
+def _shown_line(found: tuple[str, str, Citation], why: str, flags: list[str]) -> tuple[str, list[Citation]]:
+    """The answer that shows the report's labelled line ``found`` (AnswerPipeline._labelled_line), quoted."""
+    _, line, citation = found
+    flags.append(f"the question asks for the item the report labels {line[:8]}; {why}: the report's line is shown")
+    return FIGURE_IN_QUOTE.format(quote=citation.quote, marker=1), [citation]
+
+
 class AnswerPipeline:
     def __init__(self, engine, generator: Generator) -> None:
         self.engine = engine
@@ -252,10 +259,7 @@ class AnswerPipeline:
         found = self._labelled_line(question, context)
         if found is None or found[0] in text:
             return text, citations
-        _, line, citation = found
-        flags.append(f"the question asks for the item the report labels {line[:8]}; the answer gave other words: "
-                     "the report's line is shown")
-        return FIGURE_IN_QUOTE.format(quote=citation.quote, marker=1), [citation]
+        return _shown_line(found, "the answer gave other words", flags)
 
     def _labelled_item_instead_of_refusal(self, question: str, context: list[Hit],
                                           flags: list[str]) -> tuple[str, list[Citation]] | None:
@@ -267,10 +271,7 @@ class AnswerPipeline:
         found = self._labelled_line(question, context)
         if found is None or found[2].chunk is not context[0].chunk:
             return None
-        _, line, citation = found
-        flags.append(f"the question asks for the item the report labels {line[:8]}; the draft gave no answer: "
-                     "the report's line is shown")
-        return FIGURE_IN_QUOTE.format(quote=citation.quote, marker=1), [citation]
+        return _shown_line(found, "the draft gave no answer", flags)
 
     def finish(self, raw: str, context: list[Hit], language: str, asked: str,
                cut: bool | None) -> tuple[bool, str, list[Citation], list[str]]:
