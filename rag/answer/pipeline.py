@@ -22,6 +22,7 @@ from ..retrieval import Hit
 from .backends import Generator
 from .citations import Citation, chunk_location, fold_report, split_answer
 from .context import build_messages, select_context
+from .missing_part import add_part, part_question
 from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms, sense_by_meaning
 from .followup import resolve_followup
@@ -298,6 +299,31 @@ class AnswerPipeline:
                 flags.append(note)
         return answerable, text, citations, flags
 
+    def _ask_missing_part(self, asked: str, language: str, passages, text: str, citations: list[Citation],
+                          flags: list[str]) -> Iterator[AnswerEvent]:
+        """Returns (text, citations): the answer with the figure it left out of a several-part
+        question, asked again by its own clause (missing_part.py), or as it was."""
+        missing = missing_precision(asked, text, [c.quote for c in citations]) if asks_several(asked) else None
+        part = part_question(asked, missing, language) if missing else None
+        if part is None:
+            return text, citations
+        context = [p.hit for p in passages]
+        stop = SentenceStop(self.cfg.max_new_tokens, len(context))
+        raw = ""
+        for raw in self._generate(build_messages(part, language, passages, None), stop):
+            yield AnswerEvent("partial", text=f"{text}\n{raw}")
+        raw = stop.trim(raw)
+        cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
+        found, part_text, part_citations, part_flags = self.finish(raw, context, language, part, cut)
+        if not found:
+            flags.append(f"asked again for {missing} by the clause 「{part}」: no answer that checks out")
+            return text, citations
+        gap = f"the question asks for {missing};"
+        flags[:] = [f for f in flags if not f.startswith(gap)]
+        flags.append(f"asked again for {missing} by the clause 「{part}」; its answer is added")
+        flags.extend(f"(added part) {f}" for f in part_flags)
+        return add_part(text, citations, part_text, part_citations)
+
     # ---- the public entry points -----------------------------------------------------------
     def warm_up(self) -> None:
         """Have the model read each language's instructions once, before the first question.
@@ -350,6 +376,8 @@ class AnswerPipeline:
         timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
         cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
         answerable, text, citations, flags = self.finish(raw, context, language, asked, cut)
+        if answerable:
+            text, citations = yield from self._ask_missing_part(asked, language, passages, text, citations, flags)
         flags[:0] = notes
         timings["total_s"] = time.perf_counter() - started
         yield AnswerEvent("final", answer=Answer(question, language, answerable, text, citations,
