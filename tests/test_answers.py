@@ -1564,6 +1564,37 @@ def test_a_verified_english_answer_dates_the_event_as_the_report_does(engine, pi
     assert "2022年10月" in citations[0].quote
 
 
+def test_a_month_comes_only_from_a_source_the_unmarked_sentence_clearly_has(engine, pipeline):
+    # extra-session41: the unmarked "… national quantum strategy in 2023." was given, by 0.02, the
+    # passage on the UK's semiconductor strategy (2023年5月) over the quantum one (2023年に): no month.
+    question = "When did the UK announce its national quantum strategy, and how much does it plan to invest in quantum research hubs?"
+    hits = engine.retrieve(question, k=4)
+    assert any("2023年5月" in h.chunk.text for h in hits) and any("国家量子戦略" in h.chunk.text for h in hits)
+    text, _, flags = pipeline.verifier.verify("The UK announced its national quantum strategy in 2023.", hits, "en", question)
+    assert text.startswith("The UK announced its national quantum strategy in 2023.")
+    assert not any("restored the report's month" in f for f in flags)
+    # Where one passage clearly is the source, its month is still taken.
+    question = "When did the NNCO announce the Nano4EARTH challenge?"
+    text, _, flags = pipeline.verifier.verify("The NNCO announced Nano4EARTH in 2022.", engine.retrieve(question, k=4),
+                                              "en", question)
+    assert text.startswith("The NNCO announced Nano4EARTH in October 2022.")
+
+
+@pytest.mark.parametrize("raw, shown", [
+    # The model's conversion, then the context's annotation copied without its "=": the annotation stands, once.
+    ("It plans to invest £1 billion (£100 million) in research hubs.", "It plans to invest £100 million in research hubs."),
+    ("It includes $43 billion ($43 billion US dollars) of investment.", "It includes $43 billion of investment."),
+    ("It costs €3.3 billion euros (€3.3 billion).", "It costs €3.3 billion."),
+    # Two currencies are two amounts; a bracketed period is no figure.
+    ("It raised £494 million (£2.72 million euros).", "It raised £494 million (£2.72 million euros)."),
+    ("It ran for 8 years (2017-2025).", "It ran for 8 years (2017-2025)."),
+])
+def test_an_amount_followed_by_the_bracketed_annotation_keeps_the_annotation(raw, shown):
+    from rag.answer.output import clean_output
+
+    assert clean_output(raw) == shown
+
+
 def test_a_sentence_cites_the_passage_that_names_its_subject_when_the_cited_one_does_not(engine, pipeline):
     # en-004 in dev: the model cited the UK quantum passage, whose "2017年より開始された" passed
     # the figure check; the Faraday Battery Challenge and its 2017 stand in another passage.

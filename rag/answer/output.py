@@ -42,6 +42,25 @@ def _annotated_value(found: re.Match) -> str:
     same = [v for _, v in claimed_numbers(written)] == [v for _, v in claimed_numbers(echoed)]
     return found.group(0) if same else echoed
 
+# "£1 billion (£100 million)", "$43 billion ($43 billion US dollars)": the model's conversion, then
+# the context's annotation copied in brackets without its "=". In one currency, two figures side by
+# side cannot both be the amount; the annotation is computed from the report's figure
+# (numbers.annotate_for_english), so it stands, once.
+_SCALE = r"(?:\s+(?:thousand|million|billion|trillion))?"
+_CURRENCY_WORD = r"(?:\s+(?:US\s+)?(?P<{}>dollars|euros|pounds|yen|won|yuan))?"
+_MONEY_THEN_BRACKETED_MONEY = re.compile(
+    rf"(?P<symbol>[$€£¥])(?P<written>\d[\d,.]*{_SCALE}){_CURRENCY_WORD.format('word1')}"
+    rf"\s*[(（]\s*(?P=symbol)(?P<echoed>\d[\d,.]*{_SCALE}){_CURRENCY_WORD.format('word2')}\s*[)）]")
+_SYMBOL_WORD = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
+
+
+def _bracketed_annotation(found: re.Match) -> str:
+    symbol = found.group("symbol")
+    if any(found.group(w) not in (None, _SYMBOL_WORD[symbol]) for w in ("word1", "word2")):
+        return found.group(0)  # "£494 million (£2.72 million euros)": two currencies, two things
+    return symbol + found.group("echoed")
+
+
 _PLACEHOLDER = re.compile(r"［[nNｎＮ]］|\[[nN]\]")
 # Where the answer's figure should stand, the model wrote a placeholder: "allocates [n] billion
 # euros", "［n］億円", "There are [2] scientists" (a marker after a verb or preposition that needs a
@@ -188,7 +207,8 @@ def clean_output(raw: str, labels: Sequence[str] = ()) -> str:
     text = _PLACEHOLDER_THEN_FIGURE.sub(r"\1 \2", _without_enumerators(text))
     text = _PLACEHOLDER.sub("", _FIGURE_PLACEHOLDER.sub(_mark_placeholder, text))
     leaks_removed = _PROMPT_LEAK.sub(lambda m: "".join(re.findall(r"［\d+］|\[\d+\]", m.group(0))), text)
-    text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", _FIGURE_THEN_ECHO.sub(_annotated_value, leaks_removed)))
+    text = _FIGURE_THEN_ECHO.sub(_annotated_value, _MONEY_THEN_BRACKETED_MONEY.sub(_bracketed_annotation, leaks_removed))
+    text = _BRACKETED_TEXT.sub(r"\1", _ANNOTATION_ECHO.sub("", text))
     text = _REPEATED_UNIT.sub(r"\1\2", text)  # "21.6 億ドル億ドル": a decoding stutter
     text = _POINTING_WORDS.sub("", _without_leading_pointer(_SECTION_POINTER.sub("", text)))
     text = _ON_MONTH.sub("in ", text)

@@ -42,7 +42,7 @@ from .periods import repair_yearly
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .restatements import repeats_earlier, repeats_question, without_echoes
-from .sources import MIN_SUPPORT_OVERLAP, SourceFinder
+from .sources import MIN_SUPPORT_OVERLAP, SURE_SOURCE_MARGIN, SourceFinder
 from .subjects import SubjectChecker
 from .units import repair_currencies
 
@@ -231,8 +231,10 @@ class AnswerVerifier:
             cited = list(dict.fromkeys(m for m in markers if 1 <= m <= len(hits)))  # "[2] … [2]": once
             if any(not 1 <= m <= len(hits) for m in markers):
                 flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")
+            unsure_source = False  # the model cited nothing, and no passage stands out as the source
             if not cited:
-                best, shared = self.sources.source_of_unmarked(body, hits, language)
+                best, shared, margin = self.sources.source_of_unmarked(body, hits, language)
+                unsure_source = margin < SURE_SOURCE_MARGIN
                 if language == "ja" and shared < MIN_SUPPORT_OVERLAP and not _adds_stated_figures(body, question, hits[best]):
                     flags.append(f"unsupported sentence removed: {body[:60]}")
                     continue
@@ -307,9 +309,11 @@ class AnswerVerifier:
                 # A month is taken only where every source cited by now agrees on it: a wrongly
                 # cited passage alone gave "the K-Battery strategy … in May 2021" (May is the
                 # month of Korea's semiconductor strategy; the battery passage, added as the
-                # closest source, says July).
+                # closest source, says July). Nor is one taken from a source barely guessed for
+                # an unmarked sentence: "announced its national quantum strategy in 2023" was
+                # given the UK semiconductor strategy's passage by 0.02, and with it "May 2023".
                 month_quotes = ([quoted.get(m) or self.sources.quote(body, hits[m - 1], language, asked) for m in cited]
-                                if sources else [])
+                                if sources and not unsure_source else [])
                 body, notes = restore_months(body, month_quotes)
                 flags.extend(notes)
             # The quotes the sentence would be shown with, computed once for both checks below.
