@@ -1595,6 +1595,33 @@ def test_an_amount_followed_by_the_bracketed_annotation_keeps_the_annotation(raw
     assert clean_output(raw) == shown
 
 
+def test_a_japanese_figure_dated_by_the_neighbouring_year_of_a_list_is_not_the_years_figure():
+    from rag.answer.periods import another_years_figure, figure_for_year
+
+    report = ("DOEは2023年6月に国家クリーン水素戦略を発表し、2030年までに年間1,000万トン、2040年までに年間2,000万トン、"
+              "2050年までに年間5,000万トンのクリーン水素の製造を目指すとしている。")
+    wrong = "2030年までに年間5,000万トンの製造を目指す。"
+    assert another_years_figure(wrong, 5e7, report) == "the report's figure for 2050, not for 2030"
+    assert figure_for_year(wrong, 5e7, report) == "1,000万"
+    for right, value in [("2030年までに年間1,000万トンの製造を目指す。", 1e7), ("2050年には5,000万トンを目指す。", 5e7),
+                         ("年間5,000万トンの製造を目指す。", 5e7)]:  # the year's own figure; no year given
+        assert another_years_figure(right, value, report) is None
+    # A span's end and a comparison's base year date nothing.
+    assert another_years_figure("2021～2030年に5,000万トン。", 5e7, report) is None
+    assert another_years_figure("2030年比で5,000万トン減らす。", 5e7, report) is None
+
+
+def test_a_verified_japanese_answer_gives_the_figure_the_report_gives_for_its_year(engine, pipeline):
+    question = "米国DOEが2023年6月に発表した戦略では、2030年までに年間どれだけのクリーン水素製造を目指している？"
+    hits = engine.retrieve(question, k=4)
+    source = passage_index(hits, "2050年までに年間5,000万トン") + 1
+    text, citations, flags = pipeline.verifier.verify(f"2030年までに年間5,000万トンのクリーン水素の製造を目指している。［{source}］",
+                                                      hits, "ja", question)
+    assert text == "2030年までに年間1,000万トンのクリーン水素の製造を目指している。［1］"
+    assert "1,000万トン" in citations[0].quote
+    assert any("5,000万 -> 1,000万" in f for f in flags)
+
+
 def test_a_sentence_cites_the_passage_that_names_its_subject_when_the_cited_one_does_not(engine, pipeline):
     # en-004 in dev: the model cited the UK quantum passage, whose "2017年より開始された" passed
     # the figure check; the Faraday Battery Challenge and its 2017 stand in another passage.

@@ -22,7 +22,7 @@ from .dates import is_year_value, only_as_month, restore_year_span, written_as_m
 from .names import NameChecker
 from .numbers import (NUMBER_WORD, NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
                       only_leading_digits, repair_scale, replace_figure, spelled_counts, states_figure)
-from .periods import another_amount_for_year, contradicts_period
+from .periods import ANOTHER_YEARS_FIGURE, another_amount_for_year, another_years_figure, contradicts_period, figure_for_year
 from .subjects import SubjectChecker
 from .units import different_unit, english_unit_after
 
@@ -173,7 +173,8 @@ class FigureChecker:
             return f"another item's figure, not {item}'s"
         if only_leading_digits(value, hit.chunk.text):
             return "only the digits before 万/億/兆 of a larger figure"
-        return contradicts_period(body, value, hit.chunk.text) or different_unit(body, value, hit.chunk.text)
+        return (contradicts_period(body, value, hit.chunk.text) or another_years_figure(body, value, hit.chunk.text)
+                or different_unit(body, value, hit.chunk.text))
 
     def check(self, body: str, cited: list[int], hits: list[Hit], language: str, flags: list[str],
               asked: frozenset[float] | set[float] = frozenset(), question: str = "") -> tuple[str, list[int]]:
@@ -286,6 +287,16 @@ class FigureChecker:
         for surface, value in missing:
             if value in asked and any(value in numbers_in(" ".join(hits[m - 1].chunk.heading_path)) for m in cited):
                 continue  # "the 2022 US chips law" of the question, cited under 「CHIPS and Science Act of 2022」
+            # A Japanese figure paired with the neighbouring year of a list takes the list's own
+            # figure for the year the sentence gives (periods.another_years_figure).
+            dated = [m for (m, v), reason in misread.items()
+                     if v == value and reason and reason.startswith(ANOTHER_YEARS_FIGURE)]
+            own = figure_for_year(body, value, hits[dated[0] - 1].chunk.text) if dated and language == "ja" else None
+            if own:
+                flags.append(f"wrote the report's figure for the year the sentence gives: {surface} -> {own}")
+                body = replace_figure(body, surface, own)
+                cited = sorted({*cited, dated[0]})
+                continue
             # A share is never a slipped 万/億 ("40%" is not "40 trillion"), and a figure the
             # report states for another actor or period is no slip: "repairing" Samsung's $2
             # billion made it the $200 million of another passage.

@@ -17,9 +17,10 @@ import unicodedata
 
 from .dates import YEAR
 from .numbers import claimed_numbers, figure_spans, is_supported
-from .units import currency_of, figures_with_units
+from .units import DATE_UNITS, currency_of, figures_with_units, unit_after
 
 YEARLY, TOTAL = "yearly", "total"
+ANOTHER_YEARS_FIGURE = "the report's figure for"  # how another_years_figure's reason begins
 
 _ENGLISH_YEARLY = re.compile(
     r"\b(?:per year|a year|each year|every year|per annum|annual(?:ly)?|yearly|in (?:its|the) first year)\b", re.I)
@@ -178,3 +179,50 @@ def another_amount_for_year(sentence: str, value: float, passage: str, others: l
         if amounts and not is_supported(value, amounts):
             return f"not the report's amount for {year}, which it gives as another"
     return None
+
+
+# A year that dates what follows it in a Japanese sentence: not one end of a span (「2021～2025年」)
+# nor the base of a comparison (「2015年比」).
+_DATING_YEAR_JA = re.compile(r"(?<![～~\-–〜])((?:19|20)\d\d)\s*年度?(?!\s*[～~\-–〜]|\s*(?:比|と比|に比))")
+
+
+def _dated_figures(text: str) -> list[tuple[str, float, str, str]]:
+    """(year, value, unit, surface) of each figure with a unit that a Japanese ``text`` writes
+    after a year and before the next one, sentence by sentence: 「2030年までに年間1,000万トン、
+    2040年までに年間2,000万トン」 dates 1,000万トン to 2030 and 2,000万トン to 2040."""
+    found = []
+    for sentence in re.split(r"(?<=。)", unicodedata.normalize("NFKC", text)):
+        years = list(_DATING_YEAR_JA.finditer(sentence))
+        for start, end, value in figure_spans(sentence):
+            unit = unit_after(sentence, end)
+            before = [m for m in years if m.end() <= start]
+            if unit and not unit.startswith(DATE_UNITS) and before:
+                found.append((before[-1].group(1), value, unit, sentence[start:end]))
+    return found
+
+
+def another_years_figure(sentence: str, value: float, passage: str) -> str | None:
+    """Why ``value``, dated in a Japanese answer's ``sentence`` by a year, is not the report's
+    figure for that year, or None: the passage dates that figure to another year and gives
+    another figure in the same unit for the answer's. The report lists targets year by year, and
+    the small model pairs a year with its neighbour's figure: 「2030年までに年間5,000万トン」 for
+    「2030年までに年間1,000万トン、…2050年までに年間5,000万トン」."""
+    claimed = [(year, unit) for year, v, unit, _ in _dated_figures(sentence) if is_supported(v, {value})]
+    stated = _dated_figures(passage)
+    for year, unit in claimed:
+        for_year = {v for y, v, u, _ in stated if y == year and u == unit}
+        other_years = sorted({y for y, v, u, _ in stated if u == unit and y != year and is_supported(v, {value})})
+        if for_year and not is_supported(value, for_year) and other_years:
+            return f"{ANOTHER_YEARS_FIGURE} {other_years[0]}, not for {year}"
+    return None
+
+
+def figure_for_year(sentence: str, value: float, passage: str) -> str | None:
+    """The passage's own figure (as written there) for the year the Japanese ``sentence`` dates
+    ``value`` by, when it gives exactly one in that unit, else None."""
+    claimed = [(year, unit) for year, v, unit, _ in _dated_figures(sentence) if is_supported(v, {value})]
+    if len(claimed) != 1:
+        return None
+    year, unit = claimed[0]
+    surfaces = {surface for y, _, u, surface in _dated_figures(passage) if y == year and u == unit}
+    return surfaces.pop() if len(surfaces) == 1 else None
