@@ -1580,6 +1580,22 @@ def test_a_month_comes_only_from_a_source_the_unmarked_sentence_clearly_has(engi
     assert text.startswith("The NNCO announced Nano4EARTH in October 2022.")
 
 
+def test_an_unmarked_english_sentence_equally_close_to_two_passages_cites_both(engine, pipeline):
+    # The same passage twice in the context: an exact tie. Below TIED_SOURCE_MARGIN the closest
+    # passage was the source of 10 of 28 such sentences in the captured drafts, the next one of 11.
+    question = "When did the NNCO announce the Nano4EARTH challenge?"
+    hits = engine.retrieve(question, k=4)
+    source = passage_index(hits, "Nano4EARTH")
+    text, citations, flags = pipeline.verifier.verify("The NNCO announced Nano4EARTH in 2022.", [*hits, hits[source]],
+                                                      "en", question)
+    assert text == "The NNCO announced Nano4EARTH in 2022.[1][2]"  # an unsure source gives no month either
+    assert len(citations) == 2 and {c.chunk.id for c in citations} == {hits[source].chunk.id}
+    assert any(f.startswith("two passages equally close to an unmarked sentence") for f in flags)
+    # One clearly closest passage stays the only source.
+    _, citations, flags = pipeline.verifier.verify("The NNCO announced Nano4EARTH in 2022.", hits, "en", question)
+    assert len(citations) == 1 and not any("equally close" in f for f in flags)
+
+
 @pytest.mark.parametrize("raw, shown", [
     # The model's conversion, then the context's annotation copied without its "=": the annotation stands, once.
     ("It plans to invest £1 billion (£100 million) in research hubs.", "It plans to invest £100 million in research hubs."),

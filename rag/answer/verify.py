@@ -42,7 +42,7 @@ from .periods import repair_yearly
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .restatements import repeats_earlier, repeats_question, without_echoes
-from .sources import MIN_SUPPORT_OVERLAP, SURE_SOURCE_MARGIN, SourceFinder
+from .sources import MIN_SUPPORT_OVERLAP, SURE_SOURCE_MARGIN, TIED_SOURCE_MARGIN, SourceFinder
 from .subjects import SubjectChecker
 from .units import repair_currencies
 
@@ -233,12 +233,16 @@ class AnswerVerifier:
                 flags.append(f"removed a citation marker that points to no passage in: {body[:60]}")
             unsure_source = False  # the model cited nothing, and no passage stands out as the source
             if not cited:
-                best, shared, margin = self.sources.source_of_unmarked(body, hits, language)
+                best, shared, margin, second = self.sources.source_of_unmarked(body, hits, language)
                 unsure_source = margin < SURE_SOURCE_MARGIN
                 if language == "ja" and shared < MIN_SUPPORT_OVERLAP and not _adds_stated_figures(body, question, hits[best]):
                     flags.append(f"unsupported sentence removed: {body[:60]}")
                     continue
                 cited = [best + 1]
+                if language == "en" and second is not None and margin < TIED_SOURCE_MARGIN:
+                    flags.append(f"two passages equally close to an unmarked sentence, both cited [{best + 1}][{second + 1}]: "
+                                 f"{body[:60]}")
+                    cited.append(second + 1)
             elif language == "ja":
                 cited = self.sources.recite_copied(body, cited, hits, flags, question)
             if language == "ja" and not _ANNOUNCES_LIST.search(body) and not_from_passages(body, question, hits):
