@@ -2136,6 +2136,9 @@ def test_an_english_answer_written_in_japanese_is_not_glossed_word_by_word(engin
     answerable, text, _, flags = pipeline.finish(f"FLOSFIA has started selling it.[{n}]", hits, "en", question, None)
     assert answerable and text.startswith("FLOSFIA has started selling it."), (text, flags)
     assert not written_in_japanese('The project was "透明電極向けインジウムを代替するグラフェンの開発" (2007-2011).')
+    # A passage's sentence in quotes is prose all the same (extra-session41b: "in addition、topological
+    # 超伝導体 inside mayorana quasi- particle existence thing").
+    assert written_in_japanese('The passage states that "また、トポロジカル超伝導体の中にマヨラナ準粒子が存在しうること".')
 
 
 def test_a_sentence_announcing_a_list_goes_when_none_of_its_items_is_verified(engine, pipeline):

@@ -72,8 +72,16 @@ _QUOTED = re.compile(r'「[^」]*」|『[^』]*』|"[^"]*"|“[^”]*”')
 
 
 def written_in_japanese(sentence: str) -> bool:
-    """Whether an English answer's sentence is Japanese prose rather than English with names."""
-    return len(re.findall(r"[\u3041-\u3096]", _QUOTED.sub("", sentence))) >= _PROSE_HIRAGANA
+    """Whether an English answer's sentence is Japanese prose rather than English with names.
+    Quoted, a name keeps its few hiragana; a quoted passage sentence is prose all the same: 'The
+    passage states that "また、トポロジカル超伝導体の中にマヨラナ準粒子が存在しうること"', read word
+    by word, became "in addition、topological 超伝導体 inside mayorana quasi- particle existence
+    thing" (the names quoted in the captured drafts have at most three)."""
+    def hiragana(text: str) -> int:
+        return len(re.findall(r"[\u3041-\u3096]", text))
+
+    return (hiragana(_QUOTED.sub("", sentence)) >= _PROSE_HIRAGANA
+            or any(hiragana(quoted.group(0)) >= _PROSE_HIRAGANA for quoted in _QUOTED.finditer(sentence)))
 
 
 def sense_by_meaning(encoder) -> Callable[[str, list[str]], int]:
