@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import typing
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -22,11 +23,11 @@ from ..retrieval import Hit
 from .backends import Generator
 from .citations import Citation, chunk_location, fold_report, split_answer
 from .context import build_messages, select_context
-from .missing_part import add_part, part_question
 from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms, sense_by_meaning
 from .followup import resolve_followup
 from ..item_labels import labelled_item
+from .missing_part import add_part, part_question
 from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, COUNT, EXACT_FIGURE, PART, PLACE, SHARE, YEARLY_AMOUNT,
                         asks_for_figure, asks_several, missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
@@ -300,9 +301,10 @@ class AnswerPipeline:
         return answerable, text, citations, flags
 
     def _ask_missing_part(self, asked: str, language: str, passages, text: str, citations: list[Citation],
-                          flags: list[str]) -> Iterator[AnswerEvent]:
-        """Returns (text, citations): the answer with the figure it left out of a several-part
-        question, asked again by its own clause (missing_part.py), or as it was."""
+                          flags: list[str]) -> typing.Generator[AnswerEvent, None, tuple[str, list[Citation]]]:
+        """Streams the second draft, then returns (text, citations): the answer with the figure it
+        left out of a several-part question, asked again by its own clause (missing_part.py), or
+        the answer as it was."""
         missing = missing_precision(asked, text, [c.quote for c in citations]) if asks_several(asked) else None
         part = part_question(asked, missing, language) if missing else None
         if part is None:
