@@ -79,3 +79,28 @@ def test_the_amount_a_two_part_answer_left_out_is_asked_for_and_added(engine):
     assert any(f.startswith("asked again for an amount of money") and f.endswith("its answer is added")
                for f in answer.flags)
     assert not any(f.startswith("the question asks for an amount of money") for f in answer.flags)
+
+
+class _FailsTheSecondTime(_LeavesOutTheAmount):
+    """The first answer as the model gave it; then the server goes away."""
+
+    def stream(self, messages, max_new_tokens, stop_when=None, **kwargs):
+        from rag.errors import EndpointError
+
+        self.questions.append(messages[-1]["content"])
+        if len(self.questions) == 1:
+            yield self.first
+            return
+        raise EndpointError("cannot reach http://localhost:8000/v1: connection refused", "is the server running?")
+
+
+def test_a_failed_second_pass_keeps_the_verified_first_answer(engine):
+    from rag.answer.pipeline import AnswerPipeline
+
+    first = "The Chips for Europe Initiative receives funding from EU funds and matching funds from member states.[1]"
+    generator = _FailsTheSecondTime(None, first)
+    answer = AnswerPipeline(engine, generator).ask("How much EU money funds the Chips for Europe Initiative, and who matches it?")
+    assert len(generator.questions) == 2
+    assert answer.answerable and answer.text.startswith("The Chips for Europe Initiative receives funding")
+    assert answer.citations and any("33億ユーロ" in c.quote for c in answer.citations)
+    assert any("the model failed" in f and "connection refused" in f for f in answer.flags)

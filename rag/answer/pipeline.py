@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..chunking import links_only
+from ..errors import RagError
 from ..glossary import ACRONYM
 from ..places import HOME, places_named, places_of_passage
 from ..questions import check_question, question_language
@@ -312,8 +313,13 @@ class AnswerPipeline:
         context = [p.hit for p in passages]
         stop = SentenceStop(self.cfg.max_new_tokens, len(context))
         raw = ""
-        for raw in self._generate(build_messages(part, language, passages, None), stop):
-            yield AnswerEvent("partial", text=f"{text}\n{raw}")
+        try:
+            for raw in self._generate(build_messages(part, language, passages, None), stop):
+                yield AnswerEvent("partial", text=f"{text}\n{raw}")
+        except RagError as error:  # a server gone away: the verified first answer still stands
+            log.warning("asking again for %s failed: %s", missing, error)
+            flags.append(f"asked again for {missing} by the clause 「{part}」: the model failed ({error})")
+            return text, citations
         raw = stop.trim(raw)
         cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
         found, part_text, part_citations, part_flags = self.finish(raw, context, language, part, cut)
