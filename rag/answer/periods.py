@@ -201,14 +201,19 @@ def _dated_figures(text: str) -> list[tuple[str, float, str, str]]:
     return found
 
 
+def _years_dating(sentence: str, value: float) -> list[tuple[str, str]]:
+    """(year, unit) of each place where a Japanese ``sentence`` dates ``value`` by a year."""
+    return [(year, unit) for year, v, unit, _ in _dated_figures(sentence) if is_supported(v, {value})]
+
+
 def another_years_figure(sentence: str, value: float, passage: str) -> str | None:
     """Why ``value``, dated in a Japanese answer's ``sentence`` by a year, is not the report's
     figure for that year, or None: the passage dates that figure to another year and gives
     another figure in the same unit for the answer's. The report lists targets year by year, and
     the small model pairs a year with its neighbour's figure: 「2030年までに年間5,000万トン」 for
     「2030年までに年間1,000万トン、…2050年までに年間5,000万トン」."""
-    claimed = [(year, unit) for year, v, unit, _ in _dated_figures(sentence) if is_supported(v, {value})]
-    stated = _dated_figures(passage)
+    claimed = _years_dating(sentence, value)
+    stated = _dated_figures(passage) if claimed else []  # most figures are dated by no year
     for year, unit in claimed:
         for_year = {v for y, v, u, _ in stated if y == year and u == unit}
         other_years = sorted({y for y, v, u, _ in stated if u == unit and y != year and is_supported(v, {value})})
@@ -220,7 +225,7 @@ def another_years_figure(sentence: str, value: float, passage: str) -> str | Non
 def figure_for_year(sentence: str, value: float, passage: str) -> str | None:
     """The passage's own figure (as written there) for the year the Japanese ``sentence`` dates
     ``value`` by, when it gives exactly one in that unit, else None."""
-    claimed = [(year, unit) for year, v, unit, _ in _dated_figures(sentence) if is_supported(v, {value})]
+    claimed = _years_dating(sentence, value)
     if len(claimed) != 1:
         return None
     year, unit = claimed[0]
