@@ -272,6 +272,10 @@ def test_names_an_english_answer_asserts_are_the_ones_to_check():
     # Of a hyphenated word, the parts with a capital are checked: "AI" of "AI-supported".
     assert [n.words for n in claimed_names("It backs human-centred and AI-supported design.")] == [("AI",)]
     assert names("It is funded by the U.S. Department of Energy.") == ["U.S. Department of Energy"]
+    # The question's hyphenated words supply their parts: the capital of "Single-cell" opening
+    # the sentence makes no name of it.
+    assert names("Single-cell RNA sequencing misses genes because of PCR bias.",
+                 "Why can single-cell RNA sequencing miss genes?") == ["PCR"]
     # A unit the report glues to its figure is written there (「4PFLOPS」); a name with digits is
     # not written inside a longer number (TPU5 in 「TPU45」).
     from rag.answer.names import NameChecker
@@ -1775,6 +1779,23 @@ def test_a_bulleted_list_reaches_the_model_whole_and_one_item_per_line(engine):
         "•National Quantum Computing Hub", "•National Quantum Fabless Foundry", "•National Quantum-Safe Network"]
     # The whole list counts against the same budget as the prose around it.
     assert sum(len(p.excerpt) for p in passages) <= 800 + 10
+
+
+def test_a_why_question_reads_the_reason_its_top_passage_gives(engine):
+    from rag.answer.context import asks_reason, select_context
+
+    assert asks_reason("Why are new carrier molecules sought?") and asks_reason("会員数が減っている背景は？")
+    assert asks_reason("What lies behind the fall?") and not asks_reason("Who is behind the project?")
+    assert not asks_reason("How many members does the society have?")
+    # The reason (「これは、…運営費交付金の削減…が背景にあると見られる」) opens with これは and is
+    # less similar to the question than the membership figures it explains.
+    question = "What does the report see behind the falling membership of Japan's materials-related academic societies?"
+    hits = engine.retriever.search(question, k=engine.settings.retrieval.k, language="en")[:4]
+    terms = engine.retriever.query_terms(question, "en")
+
+    def excerpts(reason):
+        return "".join(p.excerpt for p in select_context(hits, terms, engine.tokenizer, 800, reason))
+    assert "運営費交付金の削減" in excerpts(True) and "運営費交付金の削減" not in excerpts(False)
 
 
 def test_a_phrase_from_a_table_row_is_quoted_by_its_cell(engine, pipeline):

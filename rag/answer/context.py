@@ -25,7 +25,16 @@ from .prompts import load_prompt
 
 KEYWORD_BONUS = 0.02  # per question keyword in the sentence: names and numbers the model must see
 RANK_PENALTY = 0.01  # per retrieval rank: between equal sentences, prefer the better passage
+REASON_BONUS = 0.03  # a reason-stating sentence of the top passage, for a question that asks why
 HISTORY_CHARS = 300
+# A why question's answer is the sentence that gives a reason, and its similarity to the question
+# is low when it opens with 「これは」 or names its subject only in the sentence before: 「これは、
+# …運営費交付金の削減…が背景にあると見られる」 lost its place to the membership figures it explains.
+# Only the top passage's reasons are favoured: from any passage, the 「少子高齢化社会を背景にした」 of
+# foreign researchers came in for a question on gallium-oxide researchers, and was copied.
+_ASKS_REASON = re.compile(r"\bwhy\b|^(?!\s*who\b).*\bbehind\b|\breasons?\b|\bcauses?\b"
+                          r"|なぜ|どうして|理由|背景|要因|原因|何のため", re.I)
+_STATES_REASON = re.compile(r"ため[、。に]|ことから|背景|理由|要因|原因|起因|からである|ので[、。]|に依存")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]{3,}")
 # ケルン大学, ハイデルベルク大 (大 alone, as the report shortens it, but not 大規模), テキサス州, オークリッジ国立研究所
 _PLACE_SUFFIX = re.compile(r"(?:工科|州立)?大学|大(?![\u4e00-\u9fff])|市|州|国立研究所")
@@ -55,7 +64,12 @@ def _sentences(hit: Hit) -> tuple[list[str], list[float]]:
     return scored or ([hit.chunk.text], [hit.unit_similarities[0] if hit.unit_similarities else 0.0])
 
 
-def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: int) -> list[ContextPassage]:
+def asks_reason(question: str) -> bool:
+    return bool(_ASKS_REASON.search(question))
+
+
+def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: int,
+                   reason: bool = False) -> list[ContextPassage]:
     """The best sentences of ``hits`` within ``budget`` characters (settings: context_chars),
     grouped by passage.
 
@@ -63,12 +77,15 @@ def select_context(hits: list[Hit], question_terms: set[str], tokenize, budget: 
     fit, its items compete one by one. A question that asks for "the three platforms" needs
     every item: chosen one by one, the items lost to prose, and a list missing its first item
     read as complete (dev: Singapore's three quantum platforms answered with two).
+    With ``reason`` (a why question), the top passage's sentences that state a reason score
+    REASON_BONUS more.
     The best sentence of the top passage is always kept, even alone over budget.
     """
     candidates = []
     per_hit = [_sentences(hit) for hit in hits]
     for rank, (sentences, sims) in enumerate(per_hit):
         scores = [sim + KEYWORD_BONUS * len(question_terms & set(tokenize(sentence))) - RANK_PENALTY * rank
+                  + (REASON_BONUS if reason and rank == 0 and _STATES_REASON.search(sentence) else 0.0)
                   for sentence, sim in zip(sentences, sims)]
         for block in list_runs(sentences):
             if len(block) > 1:  # the whole list first: on a tie it sorts before its own items

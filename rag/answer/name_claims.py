@@ -39,9 +39,16 @@ class Name:
     quoted: bool = False  # a term in quotation marks: marked when unsupported, never dropped
 
 
+def _question_words(question: str) -> set[str]:
+    """The question's words, lower-cased, and the parts of its hyphenated ones: "single-cell"
+    supplies the "Single" of a sentence that opens with "Single-cell RNA sequencing"."""
+    words = {w.lower() for w in WORD.findall(question)}
+    return words | {part for w in words if "-" in w for part in w.split("-") if part}
+
+
 def claimed_names(sentence: str, question: str = "") -> list[Name]:
     """The names an English sentence asserts, less the words the question itself uses."""
-    asked = {w.lower() for w in WORD.findall(question)}
+    asked = _question_words(question)
 
     def to_check(words: list[str]) -> tuple[str, ...]:
         return tuple(w for w in words if w.lower() not in ENGLISH_FUNCTION_WORDS and w.lower() not in _MONTHS

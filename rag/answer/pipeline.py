@@ -23,7 +23,7 @@ from ..questions import check_question, question_language
 from ..retrieval import Hit
 from .backends import Generator
 from .citations import Citation, chunk_location, fold_report, split_answer
-from .context import build_messages, select_context
+from .context import asks_reason, build_messages, select_context
 from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms, sense_by_meaning
 from .followup import resolve_followup
@@ -194,7 +194,7 @@ class AnswerPipeline:
         """The excerpts of the retrieved passages the model reads, in marker order."""
         hits = self._hits(query, language) if hits is None else hits
         return select_context(hits[: self.cfg.context_passages], self.engine.retriever.query_terms(asked, language),
-                              self.engine.tokenizer, self.cfg.context_chars)
+                              self.engine.tokenizer, self.cfg.context_chars, asks_reason(asked))
 
     def _refusal_before_generation(self, question: str, hits: list[Hit], language: str) -> str | None:
         """Why the report cannot answer, judged from retrieval alone, or None to ask the model."""
