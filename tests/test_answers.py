@@ -8,7 +8,8 @@ import pytest
 
 from rag.answer.citations import quote_in_report, split_answer
 from rag.answer.followup import resolve_followup
-from rag.answer.numbers import annotate_for_english, claimed_numbers, is_supported, numbers_in, repair_scale
+from rag.answer.numbers import (annotate_for_english, claimed_numbers, is_supported, numbers_in, repair_rounding,
+                                repair_scale)
 from rag.answer.output import clean_output
 from rag.answer.prompts import CANNOT_ANSWER, UNVERIFIED_ANSWER, load_prompt
 from rag.export import answer_markdown
@@ -49,6 +50,40 @@ def test_the_reports_b_and_m_abbreviations_are_billions_and_millions():
 def test_english_annotation_of_japanese_numbers():
     assert annotate_for_english("水素1,200万トン") == "水素1,200万トン (= 12 million tonnes)"
     assert "1.194 trillion yen" in annotate_for_english("1兆1,940億円")
+
+
+RESEARCH_SPENDING = ("研究費の研究主体別の内訳は、企業が15兆1,306億円（同6.4％増）、大学等が3兆8,421億円（同1.5％増）、"
+                     "非営利団体・公的機関が1兆7,312億円（同0.1％減）となっている。")
+
+
+def test_a_rounded_conversion_takes_the_passages_exact_figure():
+    # Given "15兆1,306億円 (= 15.1306 trillion yen)", the model wrote "15.13 trillion yen".
+    assert repair_rounding("15.13 trillion", RESEARCH_SPENDING, unit="円") == "15.1306 trillion"
+    assert repair_rounding("1.73 trillion", RESEARCH_SPENDING) == "1.7312 trillion"
+    assert repair_rounding("3.842 trillion", RESEARCH_SPENDING, unit="円") == "3.8421 trillion"
+    # Not with another unit, too few digits to name a figure, no scale word, or the exact figure.
+    assert repair_rounding("15.13 trillion", RESEARCH_SPENDING, unit="ドル") is None
+    assert repair_rounding("15 trillion", RESEARCH_SPENDING) is None
+    assert repair_rounding("1.7 trillion", RESEARCH_SPENDING) is None
+    assert repair_rounding("15.13", RESEARCH_SPENDING) is None
+    assert repair_rounding("15.1306 trillion", RESEARCH_SPENDING) is None
+
+
+def test_a_breakdown_of_a_years_total_keeps_each_items_figure(engine, pipeline):
+    # The sentence dates its figures by the year of the total the passage gives first (20兆7,040億円
+    # in 2022年度) and names each item before its figure: neither is a misreading, and the
+    # rounded figures take the report's exact ones (the answer had been refused).
+    question = ("How was Japan's total research spending in fiscal 2022 split between companies, "
+                "universities and non-profit or public bodies?")
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    n = passage_index(hits, "企業が15兆1,306億円") + 1
+    draft = ("The total research spending in fiscal 2022 was split as follows: companies (15.13 trillion yen), "
+             f"universities (3.84 trillion yen), and non-profit or public bodies (1.73 trillion yen). [{n}]")
+    answerable, text, citations, flags = pipeline.finish(draft, hits, "en", question, None)
+    assert answerable, flags
+    assert "companies (15.1306 trillion yen), universities (3.8421 trillion yen)" in text
+    assert "public bodies (1.7312 trillion yen)" in text and "not verified" not in text
+    assert [c.chunk.page for c in citations] == [85] and "3兆8,421億円" in citations[0].quote
 
 
 def test_the_lower_bound_of_a_range_takes_the_scale_of_the_upper_one():
@@ -2176,6 +2211,11 @@ def test_a_sentence_announcing_a_list_goes_when_none_of_its_items_is_verified(en
         intro + f"1. 気候、エネルギー、健康・栄養、交通・輸送、安全・コミュニケーション技術の重点5分野。［{n}］",
         hits, "ja", question, None)
     assert answerable and "以下の通りです" in text and "安全・コミュニケーション技術" in text, (text, flags)
+    # 「…には、以下の材料がある。」 announces a list too (extra-session42b: its one item invented).
+    answerable, text, _, flags = pipeline.finish(
+        f"ハイテク戦略2020で特定された重点分野には、以下の分野がある。［{n}］\n\nカーブ分野：これは、高精度な形状を保つための分野です。",
+        hits, "ja", question, None)
+    assert not answerable and any("announcing a list" in f for f in flags), (text, flags)
 
 
 def test_a_figure_is_not_moved_to_a_passage_that_lacks_the_term_the_answer_adds(engine, pipeline):

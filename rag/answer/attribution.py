@@ -34,7 +34,7 @@ from .citations import chunk_sentences
 from .dates import asks_when_for_year
 from .name_claims import Name, asked_names, claimed_names
 from .names import NameChecker
-from .numbers import figure_spans, is_supported
+from .numbers import claimed_numbers, figure_spans, is_supported
 from .units import figures_with_units, unit_after
 
 # A capitalised word opening the sentence is its subject more often than not ("Samsung received
@@ -237,8 +237,12 @@ def figure_of_another_item(body: str, question: str, value: float, hit: Hit,
     beside = [(item, v, unit) for items in listed if any(is_supported(v, {value}) for _, v, _ in items)
               for item, v, unit in items]
     asked = named(sorted({item for item, _, _ in beside}), question)
-    return next((item for item, v, unit in beside
-                 if unit in units and not is_supported(v, {value}) and item in asked), None)
+    # A sentence that also gives the asked item its own figure lists the items one by one
+    # ("companies (15.1306 trillion yen), universities (3.8421 trillion yen), and non-profit or
+    # public bodies (1.7312 trillion yen)"): ``value`` is another item's, as it says.
+    stated = {v for _, v in claimed_numbers(body)}
+    return next((item for item, v, unit in beside if unit in units and not is_supported(v, {value})
+                 and item in asked and not is_supported(v, stated)), None)
 
 
 # A quoted item before its figure, also through a short noun: 「物質・材料」の研究費は1兆1,940億円,

@@ -21,7 +21,8 @@ from .citations import chunk_sentences
 from .dates import is_year_value, only_as_month, restore_year_span, written_as_month, year_only_in_names
 from .names import NameChecker
 from .numbers import (NUMBER_WORD, NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
-                      only_leading_digits, repair_scale, replace_figure, spelled_counts, states_figure)
+                      only_leading_digits, repair_rounding, repair_scale, replace_figure, spelled_counts,
+                      states_figure)
 from .periods import ANOTHER_YEARS_FIGURE, another_amount_for_year, another_years_figure, contradicts_period, figure_for_year
 from .subjects import SubjectChecker
 from .units import different_unit, english_unit_after
@@ -246,6 +247,17 @@ class FigureChecker:
             if repaired and not any(misreads(m, v) for m in slipped_in for _, v in claimed_numbers(repaired)):
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
                 body = replace_figure(body, surface, repaired)
+                claims = claimed_numbers(body)
+                missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+        # Then a conversion the model rounded: "15.13 trillion yen" for 15兆1,306億円 (given to it as
+        # "15.1306 trillion yen") takes the passage's exact figure.
+        for surface, _ in missing if language == "en" else []:
+            rounding = partial(repair_rounding, surface, unit=english_unit_after(body, surface))
+            repaired, source = _repair_from_passages(rounding, cited, usable, hits)
+            if repaired and not any(misreads(source, v) for _, v in claimed_numbers(repaired)):
+                flags.append(f"wrote the report's exact figure for {surface}: {repaired}")
+                body = replace_figure(body, surface, repaired)
+                cited = sorted({*cited, source})
                 claims = claimed_numbers(body)
                 missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
         if not missing:

@@ -54,6 +54,9 @@ _QUOTED_ITEM = re.compile(r"「[^「」]+」")
 ITEM_MARGIN = 2
 
 
+_ET_CETERA = frozenset({"等", "など", "ら"})
+
+
 class NameChecker:
     def __init__(self, translated_words: Callable[[str], list[set[str]]], tokenize: Callable[[str], list[str]],
                  is_rare_name: Callable[[str], bool] = lambda name: False) -> None:
@@ -113,7 +116,8 @@ class NameChecker:
             elif KATAKANA_TERM.fullmatch(flat) and transliteration_of(flat, phrases):
                 found = True
             else:
-                words = [t for t in self._tokenize(flat) if re.search(r"\w", t)]
+                # 「大学等」 is named by "universities": 等 (and the like) is no word to render.
+                words = [t for t in self._tokenize(flat) if re.search(r"\w", t) and t not in _ET_CETERA]
                 found = bool(words) and all(w in rendered for w in words)
             if found:
                 named.add(item)

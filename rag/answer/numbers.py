@@ -279,6 +279,33 @@ _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r
 
 
 _SCALE_WORD = re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.I)
+_SCALED_FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s+(million|billion|trillion)", re.I)
+# A rounded figure names its source only with enough digits: "15.13 trillion" is 15兆1,306億 of
+# a passage, while "2 billion" may be any figure between 1.5 and 2.5 billion.
+MIN_ROUNDED_DIGITS = 3
+
+
+def repair_rounding(surface: str, passage: str, unit: str | None = None) -> str | None:
+    """The passage's exact figure for a claim that rounds it: "15.13 trillion" (yen) where the
+    passage writes 15兆1,306億円, given to the model as "15.1306 trillion yen". The evaluation
+    counts a number as faithful only where the passage states it, and a reader looking for the
+    figure in the report finds the exact one. Only a claim with a scale word and at least
+    MIN_ROUNDED_DIGITS digits, and only when one figure of the passage (written with ``unit``,
+    as in repair_scale) rounds to it."""
+    found = _SCALED_FIGURE.fullmatch(surface.strip())
+    if not found:
+        return None
+    mantissa = found.group(1).replace(",", "")
+    if len(mantissa.replace(".", "").lstrip("0")) < MIN_ROUNDED_DIGITS:
+        return None
+    decimals = len(mantissa.partition(".")[2])
+    claimed, scale = float(mantissa), _EN_UNITS[found.group(2).lower()]
+    text = unicodedata.normalize("NFKC", passage)
+    rounding_to_it = {value for _, end, value in figure_spans(text)
+                      if not (unit and not text[end:].lstrip().startswith(unit))
+                      and abs(value - claimed * scale) > 1e-6 * value
+                      and abs(round(value / scale, decimals) - claimed) < 1e-9}
+    return english_value(rounding_to_it.pop()) if len(rounding_to_it) == 1 else None
 
 
 def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | None:

@@ -170,6 +170,12 @@ def another_amount_for_year(sentence: str, value: float, passage: str, others: l
                               if is_supported(v, {value})), ("", None))
     if currency is None:
         return None
+    # A sentence of the passage that states the sum without any year continues the one before:
+    # 「2022年度の…研究費は20兆7,040億円…。研究主体別の内訳は、企業が15兆1,306億円…」 gives the
+    # companies' share of 2022, which no year of its own dates.
+    if any(not YEAR.search(part) and is_supported(value, {v for v, unit in figures_with_units(part) if unit == currency})
+           for part in re.split(r"(?<=。)", passage)):
+        return None
     for year in _dating_years(sentence, surface):
         # Only a year written out dates a sum: a plan's span (「2018～2022年」) covers 2019 but
         # gives no amount of 2019's.

@@ -57,7 +57,9 @@ _BRACKETED_FIGURE = re.compile(
 # context has fewer passages) is the figure itself.
 _BRACKETED_COUNT = re.compile(r"[\[［](\d+(?:[.,]\d+)*)[\]］](?=\s+[a-z])")
 # A sentence that only announces the list after it: 「重点分野は以下の通りです：」, "… are as follows:".
-_ANNOUNCES_LIST = re.compile(r"[：:]\s*$|(?:以下|次)の(?:通り|とおり)(?:です|である)?。?\s*$|\bas follows\.?\s*$", re.I)
+# 「…には、以下の材料がある。」 announces as well as 「以下の通りです：」 does.
+_ANNOUNCES_LIST = re.compile(r"[：:]\s*$|(?:以下|次)の(?:通り|とおり|[^。、]{1,12}(?:が|は)(?:ある|あります|挙げられ(?:る|ます)))"
+                             r"(?:です|である)?。?\s*$|\b(?:as follows|the following(?: \w+)?)\.?\s*$", re.I)
 # A sentence that opens a line of its own in the answer: a numbered item, a bullet (「- 都市：29」),
 # or a label on a line of its own over the lines it heads (「第4期：」 over its bullet, after a
 # blank line that split_answer cut at: it had been run on after the previous item's marker).
