@@ -961,6 +961,19 @@ def test_the_digits_before_a_scale_word_are_the_cited_figure_in_full(engine, pip
     assert all("100万量子ビットが必要" in c.chunk.text for c in citations)
 
 
+def test_a_count_cited_to_a_passage_with_that_many_hundred_million_euros_is_not_scaled(engine, pipeline):
+    # The count is right (「少なくとも2カ所」); the model cited the next passage, whose 2億ユーロ had
+    # turned it into "at least 200 million … sites".
+    question = "How many green hydrogen production sites does France 2030 want built in the country by 2030?"
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    money = passage_index(hits, "2億ユーロ", lacking="2カ所") + 1
+    passage_index(hits, "少なくとも2カ所")  # the passage that states the count is in the context
+    draft = f"France 2030 wants to build at least 2 green hydrogen production sites in the country by 2030. [{money}]"
+    answerable, text, citations, flags = pipeline.finish(draft, hits, "en", question, None)
+    assert answerable and "at least 2 green hydrogen production sites" in text, (text, flags)
+    assert any("少なくとも2カ所" in c.quote for c in citations), citations
+
+
 def test_a_range_with_one_scale_word_supports_both_ends(engine, pipeline):
     # The range's passage states both ends: its 5 is not left for another passage's bare 5 to
     # support, and "50 to 70 billion" (both ends read as billions) is repaired at both ends.
@@ -988,6 +1001,11 @@ def test_a_scale_repair_keeps_the_unit_the_answer_writes():
     assert repair_scale("12 million", china, unit) is None
     assert repair_scale("12 million", china) == "1.2 billion"  # no unit written: the figure alone decides
     assert repair_scale("29 billion", "最大29億ユーロの支援を発表", english_unit_after("up to 29 billion euros", "29 billion")) == "2.9 billion"
+    # A bare count is no slip of a sum of money (extra-session42c: "at least 2 green hydrogen
+    # production sites" beside a passage's 2億ユーロ had become "200 million").
+    assert repair_scale("2", "2億ユーロを投資する", money=False) is None
+    assert repair_scale("2", "2億ユーロを投資する") == "200 million"
+    assert repair_scale("100", "100万量子ビットを目指す", money=False) == "1 million"
 
 
 def test_a_compound_figure_read_only_to_its_leading_unit_is_repaired():

@@ -20,12 +20,12 @@ from .attribution import (figure_of_a_named_other, figure_of_another_item, figur
 from .citations import chunk_sentences
 from .dates import is_year_value, only_as_month, restore_year_span, written_as_month, year_only_in_names
 from .names import NameChecker
-from .numbers import (NUMBER_WORD, NUMBER_WORDS, claimed_numbers, claimed_percentages, kanji_counts, numbers_in,
-                      only_leading_digits, repair_rounding, repair_scale, replace_figure, spelled_counts,
+from .numbers import (NUMBER_WORD, NUMBER_WORDS, SCALE_WORD, claimed_numbers, claimed_percentages, kanji_counts,
+                      numbers_in, only_leading_digits, repair_rounding, repair_scale, replace_figure, spelled_counts,
                       states_figure)
 from .periods import ANOTHER_YEARS_FIGURE, another_amount_for_year, another_years_figure, contradicts_period, figure_for_year
 from .subjects import SubjectChecker
-from .units import different_unit, english_unit_after
+from .units import currency_of, different_unit, english_unit_after
 
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 # Where an English sentence joins a second claim to its first: "… was initiated in 2017 and will
@@ -103,8 +103,10 @@ def sentences_stating(hit: Hit, values: list[float], shares: frozenset[float]) -
 
 def _scale_repair(body: str, surface: str) -> Callable[[str], str | None]:
     """repair_scale for the figure ``surface`` of ``body``. The repaired number must be written
-    with the answer's unit: "12 million tonnes" is no slip of 12億kW."""
-    return partial(repair_scale, surface, unit=english_unit_after(body, surface))
+    with the answer's unit: "12 million tonnes" is no slip of 12億kW; and a bare count ("at least 2
+    green hydrogen production sites") is no slip of a sum of money."""
+    money = currency_of(body, surface) is not None or bool(SCALE_WORD.search(surface))
+    return partial(repair_scale, surface, unit=english_unit_after(body, surface), money=money)
 
 
 def _repair_from_passages(repair: Callable[[str], str | None], cited: list[int], usable: list[int],

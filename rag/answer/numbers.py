@@ -278,7 +278,7 @@ _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウ�
 _JA_WITH_UNIT = re.compile(_JA_NUMBER.pattern + r"(" + "|".join(_UNIT_NAMES) + r")?")
 
 
-_SCALE_WORD = re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.I)
+SCALE_WORD = re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.I)
 _SCALED_FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s+(million|billion|trillion)", re.I)
 # A rounded figure names its source only with enough digits: "15.13 trillion" is 15兆1,306億 of
 # a passage, while "2 billion" may be any figure between 1.5 and 2.5 billion.
@@ -308,7 +308,11 @@ def repair_rounding(surface: str, passage: str, unit: str | None = None) -> str 
     return english_value(rounding_to_it.pop()) if len(rounding_to_it) == 1 else None
 
 
-def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | None:
+# The report's currencies, as written after its figures.
+_MONEY_AFTER = re.compile(r"\s*(?:円|ドル|ユーロ|ポンド|ウォン|元|ルピー)")
+
+
+def repair_scale(surface: str, passage: str, unit: str | None = None, money: bool = True) -> str | None:
     """The correct English value for a claim whose figure matches a 万/億/兆 number of the passage.
 
     Small models turn 33億ユーロ into "33 billion euros" (it is 3.3 billion): when the claimed
@@ -316,7 +320,9 @@ def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | N
     its leading unit; of a 万 number, also that figure in thousands) but the scale is wrong, the
     passage's number, converted correctly, replaces the claim. With ``unit`` (the report's form of
     the unit the claim writes, units.english_unit_after), the passage's number must be written
-    with it: "12 million tonnes" of hydrogen is no slip for China's 12億kW.
+    with it: "12 million tonnes" of hydrogen is no slip for China's 12億kW. Without ``money`` (the
+    claim is a bare count: no currency, no scale word), no sum of money is its source: "at least
+    2 green hydrogen production sites" is no slip for a 2億ユーロ, and had become "200 million".
     """
     figure = re.match(r"[\d,.]+", surface.strip())
     if not figure:
@@ -333,11 +339,13 @@ def repair_scale(surface: str, passage: str, unit: str | None = None) -> str | N
     for m in _JA_NUMBER.finditer(text):
         if unit and not text[m.end():].lstrip().startswith(unit):
             continue
+        if not money and _MONEY_AFTER.match(text, m.end()):
+            continue
         if m.group(3) or m.group(5):
             # 2億5,000万ユーロ read as 2.5億, then 億 as "billion": "2.5 billion" (it is 250 million);
             # or read only to its 億: "2 billion" (a figure with a scale word, never a bare count).
             leading = _ja_value(m) / _JA_UNITS[m.group(2)]
-            if abs(leading - claimed) < 1e-9 or (_SCALE_WORD.search(surface)
+            if abs(leading - claimed) < 1e-9 or (SCALE_WORD.search(surface)
                                                   and abs(_value(m.group(1)) - claimed) < 1e-9):
                 return english_value(_ja_value(m))
         elif abs(_value(m.group(1)) - claimed) < 1e-9:
