@@ -32,9 +32,10 @@ from .missing_part import add_part, part_question
 from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, COUNT, EXACT_FIGURE, PART, PLACE, SHARE, YEARLY_AMOUNT,
                         asks_for_figure, asks_several, missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
-from .prompts import (CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL, ONLY_THE_WHOLE, REFUSAL_PHRASES,
-                      UNVERIFIED_ANSWER)
+from .prompts import (ASK_AGAIN_AFTER_RESTATEMENT, CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL,
+                      ONLY_THE_WHOLE, REFUSAL_PHRASES, UNVERIFIED_ANSWER)
 from .qualifiers import new_figures
+from .restatements import RESTATED_ONLY
 from .terse import FIGURE_IN_QUOTE, with_supporting_quotes
 from .verify import AnswerVerifier
 
@@ -332,6 +333,34 @@ class AnswerPipeline:
         flags.extend(f"(added part) {f}" for f in part_flags)
         return add_part(text, citations, part_text, part_citations)
 
+    def _ask_again_after_restatement(self, asked: str, language: str, passages, history,
+                                     answer: tuple[bool, str, list[Citation], list[str]]
+                                     ) -> typing.Generator[AnswerEvent, None, tuple[bool, str, list[Citation], list[str]]]:
+        """Streams a second draft when the first only restated the question, then returns the
+        finished answer that does not (or the first, flagged). English only: Japanese answers that
+        copy the question's wording go on to the report's words."""
+        first_flags = answer[3]
+        if language not in ASK_AGAIN_AFTER_RESTATEMENT or RESTATED_ONLY not in first_flags:
+            return answer
+        context = [p.hit for p in passages]
+        stop = SentenceStop(self.cfg.max_new_tokens, len(context))
+        raw = ""
+        try:
+            messages = build_messages(asked + ASK_AGAIN_AFTER_RESTATEMENT[language], language, passages, history)
+            for raw in self._generate(messages, stop):
+                yield AnswerEvent("partial", text=raw)
+        except RagError as error:  # a server gone away: the first answer still stands
+            log.warning("asking again after a restated question failed: %s", error)
+            first_flags.append(f"asked again after the answer restated the question: the model failed ({error})")
+            return answer
+        cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
+        again = self.finish(stop.trim(raw), context, language, asked, cut)
+        if not again[0] or RESTATED_ONLY in again[3]:
+            first_flags.append("asked again after the answer restated the question: no better answer")
+            return answer
+        again[3][:0] = ["the first answer only restated the question; asked again, this answer replaces it"]
+        return again
+
     # ---- the public entry points -----------------------------------------------------------
     def warm_up(self) -> None:
         """Have the model read each language's instructions once, before the first question.
@@ -383,7 +412,8 @@ class AnswerPipeline:
             raw = stop.trim(raw)
         timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
         cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
-        answerable, text, citations, flags = self.finish(raw, context, language, asked, cut)
+        answerable, text, citations, flags = yield from self._ask_again_after_restatement(
+            asked, language, passages, history, self.finish(raw, context, language, asked, cut))
         if answerable:
             text, citations = yield from self._ask_missing_part(asked, language, passages, text, citations, flags)
         flags[:0] = notes

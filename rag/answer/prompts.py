@@ -51,6 +51,10 @@ ONLY_THE_WHOLE = {
     "en": "The report gives no figure for the part asked, only one for the whole: see its own words {answer}.",
     "ja": "報告書には質問の内訳についての記載はなく、全体の数値のみが記載されています：{answer}",
 }
+# Added to an English question whose first answer only restated it ("Germany counts as the
+# 'future technologies' that will keep its car … industries strong."): asked so, the model named
+# them in two of four such questions, and restated again in the other two.
+ASK_AGAIN_AFTER_RESTATEMENT = {"en": " Answer with what the passages state; do not repeat the question."}
 # The model is not asked to refuse: told to, this small model refuses answerable questions too.
 # Whether the report answers is decided from retrieval and verification (pipeline.py).
 PLACEHOLDERS = {

@@ -15,6 +15,7 @@ from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import overlap
 from .numbers import claimed_numbers
 
+RESTATED_ONLY = "the answer only restates the question; its source is cited"
 ECHO_OVERLAP = 0.8  # two sentences sharing this much of each other's text say the same
 QUESTION_ECHO = 0.9
 # A Japanese sentence whose character bigrams nearly all stand in an earlier one repeats a part
@@ -60,7 +61,7 @@ def without_echoes(kept: list[tuple[str, list[int]]], echoes: set[int], flags: l
     if not echoes:
         return kept
     if len(echoes) == len(kept):
-        flags.append("the answer only restates the question; its source is cited")
+        flags.append(RESTATED_ONLY)
         return kept[:1]
     for i in sorted(echoes):
         flags.append(f"sentence restating the question removed: {kept[i][0][:60]}")
