@@ -2215,6 +2215,21 @@ def test_an_english_answer_written_in_japanese_is_not_glossed_word_by_word(engin
     assert written_in_japanese('The passage states that "また、トポロジカル超伝導体の中にマヨラナ準粒子が存在しうること".')
 
 
+def test_a_japanese_sentence_that_reads_a_marker_as_a_noun_is_about_the_passages(engine, pipeline):
+    # extra-session42c: 「…民生品について指摘されているのは［3］の分野別の俯瞰ワークショップのサマリーで、
+    # …」 (passage 3's workshop summary), copied from a passage on another subject.
+    question = "材料研究のオープンさが揺らいでいる理由として、民生品について何が指摘されている？"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "軍事に転用") + 1
+    about = f"民生品について指摘されているのは［{n}］の記述で、最先端の民生品が軍事に転用される例が散見されることである。"
+    answerable, text, _, flags = pipeline.finish(about, hits, "ja", question, None)
+    assert not answerable and any("about the passages" in f for f in flags), (text, flags)
+    # The marker closing the sentence is a citation, as always.
+    answerable, text, _, flags = pipeline.finish(
+        f"最先端の民生品が軍事に転用される例が散見されることが指摘されている。［{n}］", hits, "ja", question, None)
+    assert answerable and "軍事に転用" in text, (text, flags)
+
+
 def test_a_sentence_announcing_a_list_goes_when_none_of_its_items_is_verified(engine, pipeline):
     # The model announced HTS2020's fields, then listed the 2014 strategy's (invented glosses).
     question = "ドイツのハイテク戦略2020で特定された重点分野は何？"

@@ -72,6 +72,10 @@ _ABOUT_THE_SOURCES = re.compile(r"\b(?:passages?|excerpts?)\b|抜粋", re.I)
 # the first sentence (which _ABOUT_THE_SOURCES spares: "According to passage [1], …" answers).
 _SAID_IN_THE_SOURCES = re.compile(r"\b(?:is|are|was|were)\s+(?:mentioned|discussed|described|outlined|covered|listed|"
                                   r"given|found|shown|stated)\s+in\s+(?:the\s+)?(?:passages?|excerpts?)\b", re.I)
+# 「…指摘されているのは［3］の分野別の俯瞰ワークショップのサマリーで、…」, 「［3］の文の通り、…」: a
+# marker the Japanese sentence reads as a noun (passage 3's …) says where, and what follows was
+# taken from that passage whatever the question asked. All three such drafts of ~300 were wrong.
+_MARKER_AS_NOUN_JA = re.compile(r"[［\[]\d+[］\]]\s*の")
 # 「主要国の…論文数の推移を図1.2.5-4に示す。」: the report points at a figure it does not put in
 # words. A claim whose every quote is such a pointer rests on a chart nobody can check here
 # (asked which country writes the most papers, the model named the US from this sentence).
@@ -222,7 +226,7 @@ class AnswerVerifier:
                 flags.append(f"repeated sentence removed: {body[:60]}")
                 continue
             if ((kept and _ABOUT_THE_SOURCES.search(body)) or _ABOUT_THE_ANSWER.search(body)
-                    or _SAID_IN_THE_SOURCES.search(body)):
+                    or _SAID_IN_THE_SOURCES.search(body) or (language == "ja" and _MARKER_AS_NOUN_JA.search(sentence))):
                 flags.append(f"sentence about the passages removed: {body[:60]}")
                 continue
             if (read_nowhere and kept and not LIST_ITEM.match(sentence) and not claimed_numbers(body)
