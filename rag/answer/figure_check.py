@@ -226,8 +226,11 @@ class FigureChecker:
                 value in asked or not (elsewhere(i, value) or misreads(i, value)
                                        or (language == "en" and only_leading_digits(value, text))))
 
+        def unsupported(claims: list[tuple[str, float]], cited: list[int]) -> list[tuple[str, float]]:
+            return [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+
         usable = [i for i in passages if i not in foreign]
-        missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+        missing = unsupported(claims, cited)
         # Counts of years first: another passage's unrelated "8" would otherwise be cited for one.
         for surface, value in missing if language == "en" else []:
             spanned, source = _repair_from_passages(partial(restore_year_span, body, surface, value), cited, usable, hits)
@@ -237,7 +240,7 @@ class FigureChecker:
                 if all(states(source, v) for _, v in claimed_numbers(body)):
                     cited = [source]  # it states the whole sentence: the model's marker pointed elsewhere
                 claims = claimed_numbers(body)
-                missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+                missing = unsupported(claims, cited)
         # Then a scale word dropped from a cited passage's figure: "100" qubits where the cited
         # passage writes 100万量子ビット is that figure, not the bare 100 (NISQ's 100量子ビット)
         # another passage happens to write.
@@ -250,7 +253,7 @@ class FigureChecker:
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
                 body = replace_figure(body, surface, repaired)
                 claims = claimed_numbers(body)
-                missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+                missing = unsupported(claims, cited)
         # Then a conversion the model rounded: "15.13 trillion yen" for 15兆1,306億円 (given to it as
         # "15.1306 trillion yen") takes the passage's exact figure.
         for surface, _ in missing if language == "en" else []:
@@ -261,7 +264,7 @@ class FigureChecker:
                 body = replace_figure(body, surface, repaired)
                 cited = sorted({*cited, source})
                 claims = claimed_numbers(body)
-                missing = [(surface, v) for surface, v in claims if not any(states(m, v) for m in cited)]
+                missing = unsupported(claims, cited)
         if not missing:
             return body, cited
         # A passage cited for a figure must read it as the sentence does, the question's own counts

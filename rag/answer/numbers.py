@@ -302,7 +302,7 @@ def repair_rounding(surface: str, passage: str, unit: str | None = None) -> str 
     claimed, scale = float(mantissa), _EN_UNITS[found.group(2).lower()]
     text = unicodedata.normalize("NFKC", passage)
     rounding_to_it = {value for _, end, value in figure_spans(text)
-                      if not (unit and not text[end:].lstrip().startswith(unit))
+                      if (not unit or text[end:].lstrip().startswith(unit))
                       and abs(value - claimed * scale) > 1e-6 * value
                       and abs(round(value / scale, decimals) - claimed) < 1e-9}
     return english_value(rounding_to_it.pop()) if len(rounding_to_it) == 1 else None

@@ -302,6 +302,21 @@ class AnswerPipeline:
                 flags.append(note)
         return answerable, text, citations, flags
 
+    def _was_cut(self, stop: SentenceStop) -> bool | None:
+        """Whether the draft was cut at the length limit (None: the backend cannot tell)."""
+        return True if stop.looped else getattr(self.generator, "hit_length_limit", None)
+
+    def _draft_again(self, question: str, language: str, passages, history, shown_before: str = ""
+                     ) -> typing.Generator[AnswerEvent, None, tuple[str, bool | None]]:
+        """Streams a second draft for ``question`` over the same passages (after ``shown_before``),
+        then returns it trimmed, and whether it was cut. A backend's RagError passes through."""
+        stop = SentenceStop(self.cfg.max_new_tokens, len(passages))
+        raw = ""
+        for raw in self._generate(build_messages(question, language, passages, history), stop):
+            yield AnswerEvent("partial", text=shown_before + raw)
+        raw = stop.trim(raw)
+        return raw, self._was_cut(stop)
+
     def _ask_missing_part(self, asked: str, language: str, passages, text: str, citations: list[Citation],
                           flags: list[str]) -> typing.Generator[AnswerEvent, None, tuple[str, list[Citation]]]:
         """Streams the second draft, then returns (text, citations): the answer with the figure it
@@ -311,19 +326,13 @@ class AnswerPipeline:
         part = part_question(asked, missing, language) if missing else None
         if part is None:
             return text, citations
-        context = [p.hit for p in passages]
-        stop = SentenceStop(self.cfg.max_new_tokens, len(context))
-        raw = ""
         try:
-            for raw in self._generate(build_messages(part, language, passages, None), stop):
-                yield AnswerEvent("partial", text=f"{text}\n{raw}")
+            raw, cut = yield from self._draft_again(part, language, passages, None, shown_before=f"{text}\n")
         except RagError as error:  # a server gone away: the verified first answer still stands
             log.warning("asking again for %s failed: %s", missing, error)
             flags.append(f"asked again for {missing} by the clause 「{part}」: the model failed ({error})")
             return text, citations
-        raw = stop.trim(raw)
-        cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
-        found, part_text, part_citations, part_flags = self.finish(raw, context, language, part, cut)
+        found, part_text, part_citations, part_flags = self.finish(raw, [p.hit for p in passages], language, part, cut)
         if not found:
             flags.append(f"asked again for {missing} by the clause 「{part}」: no answer that checks out")
             return text, citations
@@ -342,19 +351,14 @@ class AnswerPipeline:
         first_flags = answer[3]
         if language not in ASK_AGAIN_AFTER_RESTATEMENT or RESTATED_ONLY not in first_flags:
             return answer
-        context = [p.hit for p in passages]
-        stop = SentenceStop(self.cfg.max_new_tokens, len(context))
-        raw = ""
         try:
-            messages = build_messages(asked + ASK_AGAIN_AFTER_RESTATEMENT[language], language, passages, history)
-            for raw in self._generate(messages, stop):
-                yield AnswerEvent("partial", text=raw)
+            raw, cut = yield from self._draft_again(asked + ASK_AGAIN_AFTER_RESTATEMENT[language], language,
+                                                    passages, history)
         except RagError as error:  # a server gone away: the first answer still stands
             log.warning("asking again after a restated question failed: %s", error)
             first_flags.append(f"asked again after the answer restated the question: the model failed ({error})")
             return answer
-        cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
-        again = self.finish(stop.trim(raw), context, language, asked, cut)
+        again = self.finish(raw, [p.hit for p in passages], language, asked, cut)
         if not again[0] or RESTATED_ONLY in again[3]:
             first_flags.append("asked again after the answer restated the question: no better answer")
             return answer
@@ -411,7 +415,7 @@ class AnswerPipeline:
                 yield AnswerEvent("partial", text=raw)
             raw = stop.trim(raw)
         timings["generate_s"] = time.perf_counter() - started - timings["retrieve_s"]
-        cut = True if stop.looped else getattr(self.generator, "hit_length_limit", None)
+        cut = self._was_cut(stop)
         answerable, text, citations, flags = yield from self._ask_again_after_restatement(
             asked, language, passages, history, self.finish(raw, context, language, asked, cut))
         if answerable:
