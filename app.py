@@ -13,7 +13,10 @@ from rag.errors import RagError
 def main() -> None:
     from rag.settings import load_settings
 
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except RagError as exc:
+        sys.exit(f"error: {exc}")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=settings.app.host)
     parser.add_argument("--port", type=int, default=settings.app.port)

@@ -51,8 +51,8 @@ def cli(ctx: click.Context, verbose: int) -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     try:
         ctx.obj = {"settings": load_settings()}
-    except ValueError as exc:
-        click.echo(f"error: invalid settings: {exc}".splitlines()[0], err=True)
+    except RagError as exc:
+        click.echo(f"error: {exc}", err=True)
         sys.exit(2)
 
 

@@ -12,6 +12,10 @@ class RagError(Exception):
         super().__init__(f"{message} ({fix})" if fix else message)
 
 
+class SettingsError(RagError):
+    """A setting from the environment or the settings file has an unusable value."""
+
+
 class SourceError(RagError):
     """The report text cannot be read or parsed."""
 

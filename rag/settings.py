@@ -2,7 +2,8 @@
 
 Environment variables use the ``RAG_`` prefix and ``__`` for nesting, e.g.
 ``RAG_GENERATION__BACKEND=openai`` or ``RAG_EMBEDDING__MODEL=intfloat/multilingual-e5-large``.
-A JSON settings file can be named with ``RAG_CONFIG``.
+A JSON settings file can be named with ``RAG_CONFIG``. The app also reads the short
+``RAG_HOST`` and ``RAG_PORT`` that the CLI contract names (``RAG_APP__HOST``/``PORT`` win).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = PROJECT_ROOT / "data" / "crds-nanotech-2024-s1.2.txt"
@@ -106,7 +109,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _JsonFileSource(settings_cls))
+        return (init_settings, env_settings, _ShortAppEnvSource(settings_cls), _JsonFileSource(settings_cls))
 
 
 class _JsonFileSource(PydanticBaseSettingsSource):
@@ -125,5 +128,27 @@ class _JsonFileSource(PydanticBaseSettingsSource):
             raise ValueError(f"cannot read settings file {path}: {exc}") from exc
 
 
+class _ShortAppEnvSource(PydanticBaseSettingsSource):
+    """``RAG_HOST``/``RAG_PORT``: the names scripts know from the CLI contract, below ``RAG_APP__*``."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        app = {key: os.environ[name] for name, key in (("RAG_HOST", "host"), ("RAG_PORT", "port")) if os.environ.get(name)}
+        return {"app": app} if app else {}
+
+
 def load_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)
+    """The settings, or a ``SettingsError`` naming each bad value in one line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']} (got {error.get('input')!r})"
+            for error in exc.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}",
+                            "see the README's configuration table for the variables and their values") from None
+    except ValueError as exc:  # the settings file could not be read
+        raise SettingsError(str(exc)) from None

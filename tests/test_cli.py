@@ -45,3 +45,20 @@ def test_a_refusal_shows_the_closest_passages(run):
     out = result.stdout.splitlines()
     assert out[0] == "The report does not answer this question."
     assert out[1].startswith("Closest passages") and any(" p." in line for line in out[2:])
+
+
+def test_a_bad_setting_is_named_in_one_line():
+    result = CliRunner().invoke(cli, ["retrieve", "量子"], env={"RAG_APP__PORT": "abc"})
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: invalid settings: app.port:") and "'abc'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_contract_short_app_variables_set_host_and_port(monkeypatch):
+    from rag.settings import load_settings
+
+    monkeypatch.setenv("RAG_HOST", "0.0.0.0")
+    monkeypatch.setenv("RAG_PORT", "7999")
+    assert (load_settings().app.host, load_settings().app.port) == ("0.0.0.0", 7999)
+    monkeypatch.setenv("RAG_APP__PORT", "7001")  # the full name wins over the short one
+    assert load_settings().app.port == 7001
