@@ -35,6 +35,7 @@ from .output import SentenceStop, answer_left_to_marker
 from .prompts import (ASK_AGAIN_AFTER_RESTATEMENT, CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL,
                       ONLY_THE_WHOLE, REFUSAL_PHRASES, UNVERIFIED_ANSWER)
 from .qualifiers import new_figures
+from .question_figures import passages_with_question_figures
 from .restatements import RESTATED_ONLY
 from .terse import FIGURE_IN_QUOTE, with_supporting_quotes
 from .verify import AnswerVerifier
@@ -365,6 +366,35 @@ class AnswerPipeline:
         again[3][:0] = ["the first answer only restated the question; asked again, this answer replaces it"]
         return again
 
+    def _ask_again_over_question_figures(self, asked: str, language: str, passages, history,
+                                          answer: tuple[bool, str, list[Citation], list[str]]
+                                          ) -> typing.Generator[AnswerEvent, None, tuple[tuple, list]]:
+        """Streams a second draft when a Japanese answer cites no passage that states the
+        question's own figures (question_figures.py), over the passages that do, then returns
+        (the finished answer, the passages its markers point into): the new answer when it checks
+        out, else the first, flagged."""
+        answerable, _, citations, first_flags = answer
+        if language != "ja" or not answerable:
+            return answer, passages
+        stating, figures = passages_with_question_figures(asked, [p.hit for p in passages],
+                                                          [c.chunk.text for c in citations])
+        if not stating:
+            return answer, passages
+        why = f"the answer cited no passage that states the question's {', '.join(sorted(figures))}"
+        again_passages = self._passages(asked, asked, language, stating)
+        try:
+            raw, cut = yield from self._draft_again(asked, language, again_passages, history)
+        except RagError as error:  # a server gone away: the first answer still stands
+            log.warning("asking again over the passages with the question's figures failed: %s", error)
+            first_flags.append(f"{why}; asked again: the model failed ({error})")
+            return answer, passages
+        again = self.finish(raw, [p.hit for p in again_passages], language, asked, cut)
+        if not again[0]:
+            first_flags.append(f"{why}; asked again over those that do: no answer that checks out")
+            return answer, passages
+        again[3][:0] = [f"{why}; asked again over those that do, this answer replaces it"]
+        return again, again_passages
+
     # ---- the public entry points -----------------------------------------------------------
     def warm_up(self) -> None:
         """Have the model read each language's instructions once, before the first question.
@@ -418,6 +448,8 @@ class AnswerPipeline:
         cut = self._was_cut(stop)
         answerable, text, citations, flags = yield from self._ask_again_after_restatement(
             asked, language, passages, history, self.finish(raw, context, language, asked, cut))
+        (answerable, text, citations, flags), passages = yield from self._ask_again_over_question_figures(
+            asked, language, passages, history, (answerable, text, citations, flags))
         if answerable:
             text, citations = yield from self._ask_missing_part(asked, language, passages, text, citations, flags)
         flags[:0] = notes
