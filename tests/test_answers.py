@@ -8,7 +8,7 @@ import pytest
 
 from rag.answer.citations import quote_in_report, split_answer
 from rag.answer.followup import resolve_followup
-from rag.answer.numbers import (annotate_for_english, claimed_numbers, is_supported, numbers_in, repair_rounding,
+from rag.answer.numbers import (annotate_for_english, claimed_numbers, is_supported, numbers_in, percentages_in, repair_rounding,
                                 repair_scale)
 from rag.answer.output import clean_output
 from rag.answer.prompts import CANNOT_ANSWER, UNVERIFIED_ANSWER, load_prompt
@@ -50,6 +50,15 @@ def test_the_reports_b_and_m_abbreviations_are_billions_and_millions():
 def test_english_annotation_of_japanese_numbers():
     assert annotate_for_english("水素1,200万トン") == "水素1,200万トン (= 12 million tonnes)"
     assert "1.194 trillion yen" in annotate_for_english("1兆1,940億円")
+
+
+def test_tenths_are_given_as_percentages_in_english():
+    # 約2.5割減 was answered "fell by 2.5 percent"; 2.5割 is 25 %.
+    passage = "最新の会員数は約2.5割減、この10年間で1～3割程度減少。割合は不明。"
+    assert annotate_for_english(passage) == ("最新の会員数は約2.5割 (= 25%)減、この10年間で1～3割 (= 10–30%)程度減少。"
+                                             "割合は不明。")
+    assert is_supported(25, percentages_in(passage)) and is_supported(30, percentages_in(passage))
+    assert not is_supported(25, numbers_in(passage))  # 25 is a share it states, not a number it writes
 
 
 RESEARCH_SPENDING = ("研究費の研究主体別の内訳は、企業が15兆1,306億円（同6.4％増）、大学等が3兆8,421億円（同1.5％増）、"

@@ -211,6 +211,10 @@ def test_the_names_of_a_sentences_subject_are_whole_rare_names_it_shares_with_th
     # beside a law, is not, and leaves the law's date alone.
     assert checker.subject_names("国家ビジョンの名称は水素先導国家ビジョン（2021年10月）",
                                  "水素インフラ構築のために策定した国家ビジョンの名称は？") == set()
+    # What a figure counts is the question's word for it, no name (the report has 「5 つの分科会」).
+    assert checker.subject_names("若手研究者が22人招かれ、5つのグループに分かれて議論した。",
+                                 "ワークショップでは、いくつのグループに分かれて議論した？") == set()
+    assert checker.subject_names("いくつのグループに分かれた？", "いくつのグループに分かれた？") == set()
     # A lower-case English word is no name, though the report writes "programme" only a few times.
     asked = "Since which fiscal year has JST run its Mirai (future society creation) programme, and what does it use?"
     assert checker.subject_names(asked, asked) == set()
@@ -508,6 +512,27 @@ def test_the_part_a_question_asks_for_is_read_after_its_whole():
     assert asked_part("韓国が育成するとした高度ナノテク人材のうち、博士人材は何人か？") == "博士人材"
     # Only a figure of the part is a part's figure: this asks for a technology (s36c-ja-01).
     assert asked_part("再エネで物をつくる技術のうち、特に注目されているのは何？") is None
+    # 「…のうち最も…」 asks which one is largest, naming no part (s43-ja-01).
+    assert asked_part("3つの優先領域のうち最も予算が大きかった領域とその額は？") is None
+
+
+def test_the_largest_figure_asked_for_is_the_largest_the_quote_lists(engine, pipeline):
+    from rag.answer.extremes import asked_extreme, not_the_extreme
+
+    question = "EUの研究枠組みHorizon 2020で、3つの優先領域のうち最も予算が大きかった領域とその額は？"
+    quote = ("Horizon2020では、①Excellent science（24.4Bユーロ）、②Industrial leadership（17.0Bユーロ）、"
+             "③Societal challenges（29.7Bユーロ）、の三つの優先領域で実施された。")
+    assert asked_extreme(question) == "max" and asked_extreme("最も研究費が少ない分野の額は？") == "min"
+    assert asked_extreme("Which crystal structure is the most studied?") is None  # no amount asked
+    assert not_the_extreme(question, "最も大きかったのはExcellent scienceで、24.4Bユーロ。［1］", [quote])
+    assert not not_the_extreme(question, "Societal challengesで、29.7Bユーロ。［1］", [quote])
+    assert not not_the_extreme("Horizon 2020の優先領域の予算は？", "24.4Bユーロ。［1］", [quote])
+    # s43-ja-01: the model's first-listed pick is shown as the report's sentence, with a message.
+    answerable, text, citations, flags = _finish(
+        engine, pipeline, question, "ja", "③Societal challenges（29.7Bユーロ）",
+        "3つの優先領域のうち最も予算が大きかった領域は「Excellent science」であり、その額は24.4Bユーロでした。［{n}］")
+    assert not answerable and text.startswith("作成した回答は、報告書に挙げられた数値のうち") and "29.7Bユーロ" in text
+    assert any("the largest or smallest" in f for f in flags) and citations
 
 
 def test_a_total_over_some_years_is_not_one_over_other_years(engine, pipeline):

@@ -48,6 +48,7 @@ from .asked_places import asks_for_municipality, names_no_place, names_prefectur
 from .citations import split_answer, strip_markers
 from .dates import YEAR, years_asked, years_written
 from .numbers import NUMBER_WORDS, is_supported, numbers_in
+from .extremes import not_the_extreme
 from .parts import gives_the_whole
 from .periods import TOTAL, YEARLY, claimed_period, stated_periods
 from .qualifiers import new_figures, only_bounds
@@ -62,6 +63,7 @@ ACHIEVED = "what was achieved"
 ANOTHER_YEAR = "the year asked"
 YEARLY_AMOUNT = "a yearly amount"
 PART = "a part of a whole"
+EXTREME = "the largest or smallest of the figures listed"
 
 _EXACT_EN = re.compile(r"\b(exact(ly)?|precise(ly)?)\b", re.I)
 _FIGURE_EN = re.compile(r"\bhow (many|much|long|large|big)\b|\bwhat (is the |was the )?(number|amount|figure|"
@@ -312,7 +314,7 @@ def only_totals(question: str, answer: str, quotes: list[str]) -> bool:
 
 def missing_precision(question: str, answer: str, quotes: list[str]) -> str | None:
     """What the question asks for that the answer, true to the report, does not give:
-    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``PLACE``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``YEARLY_AMOUNT``, ``PART``, ``SHARE``,
+    ``EXACT_FIGURE``, ``MUNICIPALITY``, ``PLACE``, ``ACHIEVED``, ``ANOTHER_YEAR``, ``YEARLY_AMOUNT``, ``PART``, ``EXTREME``, ``SHARE``,
     ``COUNT``, ``AMOUNT_OF_MONEY`` or None."""
     if asks_for_exact_figure(question) and only_bounds(answer, question, quotes):
         return EXACT_FIGURE
@@ -328,4 +330,6 @@ def missing_precision(question: str, answer: str, quotes: list[str]) -> str | No
         return YEARLY_AMOUNT
     if gives_the_whole(question, answer, quotes):
         return PART
+    if not_the_extreme(question, answer, quotes):
+        return EXTREME
     return _missing_amount(question, answer)

@@ -192,9 +192,12 @@ _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|パーセント|ポ�
 
 
 def _percentages(text: str) -> frozenset[float]:
-    # 2割 (20%) is not read as 20: the evaluation counts a figure as faithful only where the
-    # passage states that number, and the report's 割 figures are few.
-    return frozenset(value for start, surface, value, _ in _scan(text) if _PERCENT_AFTER.match(text, start + len(surface)))
+    # 2割 is not read as 20 among the passage's numbers (the evaluation counts a figure as
+    # faithful only where the passage states that number), but it states the share 20 %: the
+    # English context gives it so (annotate_for_english).
+    tenths = {float(x) * 10 for m in _TENTHS.finditer(text) for x in m.groups() if x}
+    return frozenset(value for start, surface, value, _ in _scan(text)
+                     if _PERCENT_AFTER.match(text, start + len(surface))) | tenths
 
 
 def states_figure(value: float, text: str, shares: frozenset[float] = frozenset()) -> bool:
@@ -270,7 +273,17 @@ def annotate_for_english(text: str) -> str:
         english_unit = f" {_UNIT_NAMES[unit]}" if unit else ""
         return f"{m.group(0)} (= {english}{english_unit})"
 
-    return _JA_WITH_UNIT.sub(repl, text)
+    return _TENTHS.sub(_tenths_as_percent, _JA_WITH_UNIT.sub(repl, text))
+
+
+# 2.5割 is 25 %: read as "2.5 percent" by the model (asked how much a society's membership fell,
+# it answered "by 2.5 percent" for 約2.5割減). A range 1～3割 is 10-30 %.
+_TENTHS = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[～~〜-]\s*(\d+(?:\.\d+)?))?割(?!合|り|引|安|高|当)")
+
+
+def _tenths_as_percent(m: re.Match) -> str:
+    low, high = (f"{float(x) * 10:g}" for x in (m.group(1), m.group(2) or m.group(1)))
+    return f"{m.group(0)} (= {low}–{high}%)" if m.group(2) else f"{m.group(0)} (= {low}%)"
 
 
 _UNIT_NAMES = {"円": "yen", "ドル": "US dollars", "ユーロ": "euros", "ウォン": "won", "元": "yuan",

@@ -19,7 +19,8 @@ from .numbers import is_supported, numbers_in
 from .qualifiers import new_figures
 
 # 「…のうち、企業が使用した額は」: the part is the words after のうち up to their first particle.
-_PART_OF = re.compile(r"のうち、?「?([^、。「」]{2,20}?)」?(?:が|は|に|の|だけ|から|を|って)")
+# 「3つの優先領域のうち最も予算が大きかった領域は」 names no part: it asks which one is largest.
+_PART_OF = re.compile(r"のうち、?「?(?!最|もっとも|一番|いちばん)([^、。「」]{2,20}?)」?(?:が|は|に|の|だけ|から|を|って)")
 
 
 # The part's figure is what is asked: an amount, a count or a share. 「再エネで物をつくる技術のうち、特に

@@ -29,10 +29,11 @@ from .english_terms import EnglishTerms, sense_by_meaning
 from .followup import resolve_followup
 from ..item_labels import labelled_item
 from .missing_part import add_part, part_question
-from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, COUNT, EXACT_FIGURE, PART, PLACE, SHARE, YEARLY_AMOUNT,
+from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, COUNT, EXACT_FIGURE, EXTREME, PART, PLACE, SHARE,
+                        YEARLY_AMOUNT,
                         asks_for_figure, asks_several, missing_precision, states_plan)
 from .output import SentenceStop, answer_left_to_marker
-from .prompts import (ASK_AGAIN_AFTER_RESTATEMENT, CANNOT_ANSWER, NO_EXACT_FIGURE, ONLY_A_PLAN, ONLY_A_TOTAL,
+from .prompts import (ASK_AGAIN_AFTER_RESTATEMENT, CANNOT_ANSWER, NO_EXACT_FIGURE, NOT_THE_EXTREME, ONLY_A_PLAN, ONLY_A_TOTAL,
                       ONLY_THE_WHOLE, REFUSAL_PHRASES, UNVERIFIED_ANSWER)
 from .qualifiers import new_figures
 from .question_figures import passages_with_question_figures
@@ -116,11 +117,13 @@ _NEAR_MISS_GAPS = {AMOUNT_OF_MONEY: "the answer gives none", SHARE: "the answer 
                    COUNT: "the answer gives none in that unit", PLACE: "the answer names none of its own",
                    ACHIEVED: "the report gives only plans", ANOTHER_YEAR: "the report dates the figure to other years",
                    YEARLY_AMOUNT: "the report gives only totals over several years",
-                   PART: "the report gives only the whole's figure"}
+                   PART: "the report gives only the whole's figure",
+                   EXTREME: "the answer's figure is another one of those the report lists"}
 # Near misses answered with the report's own words under a message: it plans what the answer
 # wrote as done; it gives over several years what the answer wrote as a year's amount; it gives
-# for the whole what the answer wrote as the part's.
-_SHOWN_IN_REPORT_WORDS = {ACHIEVED: ONLY_A_PLAN, YEARLY_AMOUNT: ONLY_A_TOTAL, PART: ONLY_THE_WHOLE}
+# for the whole what the answer wrote as the part's; it lists, beside the answer's figure, the
+# larger one asked for.
+_SHOWN_IN_REPORT_WORDS = {ACHIEVED: ONLY_A_PLAN, YEARLY_AMOUNT: ONLY_A_TOTAL, PART: ONLY_THE_WHOLE, EXTREME: NOT_THE_EXTREME}
 
 
 def _in_report_words(citations: list[Citation]) -> str:

@@ -51,6 +51,11 @@ ONLY_THE_WHOLE = {
     "en": "The report gives no figure for the part asked, only one for the whole: see its own words {answer}.",
     "ja": "報告書には質問の内訳についての記載はなく、全体の数値のみが記載されています：{answer}",
 }
+# The largest (smallest) of several figures asked for, the answer gave another one the quote lists.
+NOT_THE_EXTREME = {
+    "en": "The drafted answer gave a figure that is not the one asked for among those the report lists: see its own words {answer}.",
+    "ja": "作成した回答は、報告書に挙げられた数値のうち質問の条件に合うものではありませんでした。報告書の記述は次のとおりです：{answer}",
+}
 # Added to an English question whose first answer only restated it ("Germany counts as the
 # 'future technologies' that will keep its car … industries strong."): asked so, the model named
 # them in two of four such questions, and restated again in the other two.

@@ -61,6 +61,8 @@ MIN_COMPOUND_KANJI = 6
 _COMPOUND = re.compile(r"[一-龥々ァ-ヴー]+")
 _KANJI = re.compile(r"[一-龥々]")
 _QUOTED = re.compile(r"「([一-龥々ァ-ヴー]{2,})」")
+# A figure and its counter right before a word, or the question's いくつの: the word is what is counted.
+_COUNTED = re.compile(r"(?:\d\s*(?:つ|個|件|社|人|名|カ所|か所|ヵ所)?|いくつ|何(?:つ|個|件|社|人|名))の?$")
 
 
 @lru_cache(maxsize=1024)
@@ -86,8 +88,10 @@ class SubjectChecker:
         """The rare report names (folded) that ``sentence`` shares with ``question``."""
         asked = self._fold(question)
         found = set()
-        for name in _NAME.findall(sentence):
-            folded = self._fold(name)
+        for found_name in _NAME.finditer(sentence):
+            name, folded = found_name.group(0), self._fold(found_name.group(0))
+            if _COUNTED.search(sentence, 0, found_name.start()):
+                continue  # what a figure counts (「5つのグループ」), the question's word for it, names no subject
             if (len(_LETTERS.findall(name)) >= 3 and folded in asked and self._rare(folded)
                     and not _is_place(name) and not _PLAIN_WORD.fullmatch(name)):
                 found.add(folded)
