@@ -310,6 +310,17 @@ def test_a_japanese_figure_written_with_another_unit_than_the_reports_is_not_the
     assert different_unit("28 nmのプロセス", 28.0, "28nmプロセス") is None
 
 
+def test_a_span_of_time_in_the_report_counts_no_things():
+    # 「16年間で約9500人」 was answered "By 16 members"; a year named beside a noun is no count.
+    passage = "日本化学会では、この10年間で約6800人、16年間で約9500人会員数が減っている。2014年比で2割超。"
+    assert different_unit("By 16 members, the society has shrunk.", 16.0, passage) == (
+        "written as a count of members where the report has a span of time or a date")
+    assert different_unit("会員は16人減った。", 16.0, passage) is not None
+    assert different_unit("It shrank over 16 years.", 16.0, passage) is None
+    assert different_unit("会員は16年間で約9500人減った。", 16.0, passage) is None
+    assert different_unit("The 2014 figures show a fall.", 2014.0, passage) is None
+
+
 def test_a_period_written_after_the_figure_counts():
     # 「1,600万ドル/年」 is yearly, 「95.5 Bユーロ/7年」 a total over seven years.
     assert contradicts_period("NSFがNNCIに拠出した予算の累計額は1,600万ドル/年です。", 1.6e7,

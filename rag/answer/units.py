@@ -71,8 +71,32 @@ def different_unit(sentence: str, value: float, passage: str) -> str | None:
     claimed = {_same(u) for v, u in figures_with_units(sentence) if is_supported(v, {value})} & _DISTINCT
     stated = {_same(u) for v, u in figures_with_units(passage) if is_supported(v, {value})} & _DISTINCT
     if not claimed or not stated or claimed & stated:
-        return None
+        return _count_of_a_duration(sentence, value, passage)
     return f"written with {'/'.join(sorted(claimed))} where the report has {'/'.join(sorted(stated))}"
+
+
+# A figure the report writes only as a span of time or a date (「16年間」) counts no things: asked by
+# how many members the Chemical Society of Japan shrank, the model wrote "By 16 members" from
+# 「16年間で約9500人」. Years themselves (2016) are left out: "the 2016 strategy" names a year.
+_TIME_WORDS = re.compile(r"(?i)(?:years?|months?|days?|weeks?|decades?|fiscal|FY|yr)$")
+_MAX_DURATION = 1000
+
+
+def _count_of_a_duration(sentence: str, value: float, passage: str) -> str | None:
+    if value >= _MAX_DURATION:
+        return None
+    text = unicodedata.normalize("NFKC", passage)
+    units = [unit_after(text, end) for _, end, v in figure_spans(text) if is_supported(v, {value})]
+    if not units or not all(unit and unit.startswith(DATE_UNITS) for unit in units):
+        return None
+    claim = unicodedata.normalize("NFKC", sentence)
+    for _, end, v in figure_spans(claim):
+        unit = unit_after(claim, end) if is_supported(v, {value}) else None
+        counted = unit and not unit.startswith(DATE_UNITS) and not _TIME_WORDS.match(unit) and (
+            _same(unit) in _DISTINCT or (unit.isascii() and unit.isalpha() and len(unit) > 2))
+        if counted:
+            return f"written as a count of {unit} where the report has a span of time or a date"
+    return None
 
 
 # The unit an English answer writes after a figure, as the report writes it after its Japanese
