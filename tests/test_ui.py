@@ -67,3 +67,15 @@ def test_api_function_returns_the_cli_json_shape_or_an_error(engine):
 
     result = ChatSession(engine).ask_json("")
     assert "error" in result and "empty" in result["error"]
+
+
+def test_the_app_names_a_bad_setting_in_one_line_instead_of_a_traceback():
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "RAG_APP__PORT": "abc"}
+    done = subprocess.run([sys.executable, str(root / "app.py")], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith("error: invalid settings: app.port:") and "'abc'" in done.stderr
