@@ -2237,6 +2237,13 @@ def test_a_japanese_sentence_that_reads_a_marker_as_a_noun_is_about_the_passages
     answerable, text, _, flags = pipeline.finish(
         f"最先端の民生品が軍事に転用される例が散見されることが指摘されている。［{n}］", hits, "ja", question, None)
     assert answerable and "軍事に転用" in text, (text, flags)
+    # A marker right after a term cites the term (extra-session43b: 「ナノ材料安全分科会［1］の会員数」).
+    question = "日本の業界団体で、ナノ材料の安全を話し合う会合に加わっている会員企業は何社以上？"
+    hits = engine.retrieve(question, k=4)
+    n = passage_index(hits, "ナノ材料安全分科会") + 1
+    answerable, text, _, flags = pipeline.finish(f"ナノ材料安全分科会［{n}］の会員数は30社以上が集まる。", hits, "ja",
+                                                 question, None)
+    assert answerable and "30社以上" in text, (text, flags)
 
 
 def test_a_sentence_announcing_a_list_goes_when_none_of_its_items_is_verified(engine, pipeline):

@@ -75,7 +75,9 @@ _SAID_IN_THE_SOURCES = re.compile(r"\b(?:is|are|was|were)\s+(?:mentioned|discuss
 # 「…指摘されているのは［3］の分野別の俯瞰ワークショップのサマリーで、…」, 「［3］の文の通り、…」: a
 # marker the Japanese sentence reads as a noun (passage 3's …) says where, and what follows was
 # taken from that passage whatever the question asked. All three such drafts of ~300 were wrong.
-_MARKER_AS_NOUN_JA = re.compile(r"[［\[]\d+[］\]]\s*の")
+# A marker right after a term (「ナノ材料安全分科会［1］の会員数」) cites that term; only one after a
+# particle or at the start (「…のは［3］の分野別の…」) stands for the passage itself.
+_MARKER_AS_NOUN_JA = re.compile(r"(?<![一-龥々ァ-ヴーA-Za-z0-9）」』])[［\[]\d+[］\]]\s*の")
 # 「主要国の…論文数の推移を図1.2.5-4に示す。」: the report points at a figure it does not put in
 # words. A claim whose every quote is such a pointer rests on a chart nobody can check here
 # (asked which country writes the most papers, the model named the US from this sentence).
