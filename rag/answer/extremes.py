@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .numbers import figure_spans, is_supported
+from .numbers import is_supported
 from .qualifiers import new_figures
+from .units import figures_by_unit
 
 # 「最も予算が大きかった」: a few words may stand between 最も and the adjective.
 _LARGEST = re.compile(r"(?:最も|一番|いちばん)[^、。?？]{0,6}?(?:大き|多|高)|最大|最多|最高|"
@@ -23,8 +24,6 @@ _SMALLEST = re.compile(r"(?:最も|一番|いちばん)[^、。?？]{0,6}?(?:小
 # "the most studied structure" asks for no figure: only a question about an amount or a count.
 _ABOUT_A_FIGURE = re.compile(r"予算|額|費|金額|数|規模|割合|シェア|budget|fund|spen[dt]|invest|money|amount|"
                              r"number|share|how much|how many", re.I)
-# The unit right after a figure of the report: scale letters and words are part of the figure.
-_UNIT = re.compile(r"\s*(?:[BMK](?![A-Za-z])|[万億兆])?\s*(ユーロ|ドル|ポンド|円|元|ウォン|%|人|件|社|機関|トン|euros?|dollars?|yen|pounds?)")
 
 
 def asked_extreme(question: str) -> str | None:
@@ -37,16 +36,6 @@ def asked_extreme(question: str) -> str | None:
     return "max" if _LARGEST.search(text) else None
 
 
-def _figures_by_unit(quote: str) -> dict[str, list[float]]:
-    """The figures of a quote that have a unit, grouped by that unit."""
-    groups: dict[str, list[float]] = {}
-    for _, end, value in figure_spans(quote):
-        unit = _UNIT.match(quote, end)
-        if unit:
-            groups.setdefault(unit.group(1).lower(), []).append(value)
-    return groups
-
-
 def not_the_extreme(question: str, answer: str, quotes: list[str]) -> bool:
     """Whether ``answer`` gives a figure that a quote states beside others in its unit, and
     that is not the largest of them (the smallest, if ``question`` asks for that)."""
@@ -55,8 +44,8 @@ def not_the_extreme(question: str, answer: str, quotes: list[str]) -> bool:
         return False
     pick = max if extreme == "max" else min
     _, new = new_figures(answer, question)
-    for quote in (unicodedata.normalize("NFKC", q) for q in quotes):
-        for figures in _figures_by_unit(quote).values():
+    for quote in quotes:
+        for figures in figures_by_unit(quote).values():
             if len(figures) < 2:
                 continue
             given = [value for _, _, value in new if is_supported(value, set(figures))]

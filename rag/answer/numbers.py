@@ -189,6 +189,9 @@ def only_leading_digits(value: float, text: str) -> bool:
 
 
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|パーセント|ポイント|percentage point)", re.I)
+# 2.5割 is 25 %: read as "2.5 percent" by the model (asked how much a society's membership fell,
+# it answered "by 2.5 percent" for 約2.5割減). A range 1～3割 is 10-30 %.
+_TENTHS = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[～~〜-]\s*(\d+(?:\.\d+)?))?割(?!合|り|引|安|高|当)")
 
 
 def _percentages(text: str) -> frozenset[float]:
@@ -274,11 +277,6 @@ def annotate_for_english(text: str) -> str:
         return f"{m.group(0)} (= {english}{english_unit})"
 
     return _TENTHS.sub(_tenths_as_percent, _JA_WITH_UNIT.sub(repl, text))
-
-
-# 2.5割 is 25 %: read as "2.5 percent" by the model (asked how much a society's membership fell,
-# it answered "by 2.5 percent" for 約2.5割減). A range 1～3割 is 10-30 %.
-_TENTHS = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[～~〜-]\s*(\d+(?:\.\d+)?))?割(?!合|り|引|安|高|当)")
 
 
 def _tenths_as_percent(m: re.Match) -> str:

@@ -45,6 +45,20 @@ class SecondPasses:
         raw = stop.trim(raw)
         return raw, self._was_cut(stop)
 
+    def _second_draft(self, question: str, asked: str, language: str, passages, history, label: str,
+                      flags: list[str], shown_before: str = ""
+                      ) -> typing.Generator[AnswerEvent, None, tuple[bool, str, list[Citation], list[str]] | None]:
+        """Streams a second draft for ``question``, then returns it finished as an answer to
+        ``asked`` over ``passages``; None when the backend failed, which ``flags`` records under
+        ``label`` (a server gone away: the first answer still stands)."""
+        try:
+            raw, cut = yield from self._draft_again(question, language, passages, history, shown_before)
+        except RagError as error:
+            log.warning("%s: the model failed: %s", label, error)
+            flags.append(f"{label}: the model failed ({error})")
+            return None
+        return self.finish(raw, [p.hit for p in passages], language, asked, cut)
+
     def _ask_missing_part(self, asked: str, language: str, passages, text: str, citations: list[Citation],
                           flags: list[str]) -> typing.Generator[AnswerEvent, None, tuple[str, list[Citation]]]:
         """Streams the second draft, then returns (text, citations): the answer with the figure it
@@ -54,15 +68,14 @@ class SecondPasses:
         part = part_question(asked, missing, language) if missing else None
         if part is None:
             return text, citations
-        try:
-            raw, cut = yield from self._draft_again(part, language, passages, None, shown_before=f"{text}\n")
-        except RagError as error:  # a server gone away: the verified first answer still stands
-            log.warning("asking again for %s failed: %s", missing, error)
-            flags.append(f"asked again for {missing} by the clause 「{part}」: the model failed ({error})")
+        label = f"asked again for {missing} by the clause 「{part}」"
+        again = yield from self._second_draft(part, part, language, passages, None, label, flags,
+                                              shown_before=f"{text}\n")
+        if again is None:
             return text, citations
-        found, part_text, part_citations, part_flags = self.finish(raw, [p.hit for p in passages], language, part, cut)
+        found, part_text, part_citations, part_flags = again
         if not found:
-            flags.append(f"asked again for {missing} by the clause 「{part}」: no answer that checks out")
+            flags.append(f"{label}: no answer that checks out")
             return text, citations
         gap = f"the question asks for {missing};"
         flags[:] = [f for f in flags if not f.startswith(gap)]
@@ -79,16 +92,13 @@ class SecondPasses:
         first_flags = answer[3]
         if language not in ASK_AGAIN_AFTER_RESTATEMENT or RESTATED_ONLY not in first_flags:
             return answer
-        try:
-            raw, cut = yield from self._draft_again(asked + ASK_AGAIN_AFTER_RESTATEMENT[language], language,
-                                                    passages, history)
-        except RagError as error:  # a server gone away: the first answer still stands
-            log.warning("asking again after a restated question failed: %s", error)
-            first_flags.append(f"asked again after the answer restated the question: the model failed ({error})")
+        label = "asked again after the answer restated the question"
+        again = yield from self._second_draft(asked + ASK_AGAIN_AFTER_RESTATEMENT[language], asked, language,
+                                              passages, history, label, first_flags)
+        if again is None:
             return answer
-        again = self.finish(raw, [p.hit for p in passages], language, asked, cut)
         if not again[0] or RESTATED_ONLY in again[3]:
-            first_flags.append("asked again after the answer restated the question: no better answer")
+            first_flags.append(f"{label}: no better answer")
             return answer
         again[3][:0] = ["the first answer only restated the question; asked again, this answer replaces it"]
         return again
@@ -109,13 +119,10 @@ class SecondPasses:
             return answer, passages
         why = f"the answer cited no passage that states the question's {', '.join(sorted(figures))}"
         again_passages = self._passages(asked, asked, language, stating)
-        try:
-            raw, cut = yield from self._draft_again(asked, language, again_passages, history)
-        except RagError as error:  # a server gone away: the first answer still stands
-            log.warning("asking again over the passages with the question's figures failed: %s", error)
-            first_flags.append(f"{why}; asked again: the model failed ({error})")
+        again = yield from self._second_draft(asked, asked, language, again_passages, history, f"{why}; asked again",
+                                              first_flags)
+        if again is None:
             return answer, passages
-        again = self.finish(raw, [p.hit for p in again_passages], language, asked, cut)
         if not again[0]:
             first_flags.append(f"{why}; asked again over those that do: no answer that checks out")
             return answer, passages

@@ -44,6 +44,15 @@ def figures_with_units(sentence: str) -> list[tuple[float, str]]:
     return found
 
 
+def figures_by_unit(text: str) -> dict[str, list[float]]:
+    """The figures of ``text`` written with one of the compared units, grouped by that unit."""
+    groups: dict[str, list[float]] = {}
+    for value, unit in figures_with_units(text):
+        if _same(unit) in _DISTINCT:
+            groups.setdefault(_same(unit), []).append(value)
+    return groups
+
+
 # The things an English answer counts, by stem, as the report's counters count them: asked how
 # many nanotech papers Japan published, the model wrote "36,000 papers" for 「論文を執筆した研究者数
 # は約3万6千人」, the count of authors. Only nouns that name one kind of thing: "users" may be
