@@ -535,6 +535,9 @@ def test_the_largest_figure_asked_for_is_the_largest_the_quote_lists(engine, pip
              "③Societal challenges（29.7Bユーロ）、の三つの優先領域で実施された。")
     assert asked_extreme(question) == "max" and asked_extreme("最も研究費が少ない分野の額は？") == "min"
     assert asked_extreme("Which crystal structure is the most studied?") is None  # no amount asked
+    assert asked_extreme("How much will Korea invest, at least, in its 12 technologies?") is None  # a bound
+    assert asked_extreme("At most how many qubits does the budget allow?") is None
+    assert asked_extreme("Which country spent the least on research?") == "min"
     assert not_the_extreme(question, "最も大きかったのはExcellent scienceで、24.4Bユーロ。［1］", [quote])
     assert not not_the_extreme(question, "Societal challengesで、29.7Bユーロ。［1］", [quote])
     assert not not_the_extreme("Horizon 2020の優先領域の予算は？", "24.4Bユーロ。［1］", [quote])

@@ -17,10 +17,11 @@ from .qualifiers import new_figures
 from .units import figures_by_unit
 
 # 「最も予算が大きかった」: a few words may stand between 最も and the adjective.
+# "at least", "at most" bound a figure; they do not ask for the smallest or largest of several.
 _LARGEST = re.compile(r"(?:最も|一番|いちばん)[^、。?？]{0,6}?(?:大き|多|高)|最大|最多|最高|"
-                      r"\b(?:the\s+)?(?:largest|biggest|highest|most)\b", re.I)
+                      r"\b(?<!at )(?:the\s+)?(?:largest|biggest|highest|most)\b", re.I)
 _SMALLEST = re.compile(r"(?:最も|一番|いちばん)[^、。?？]{0,6}?(?:小さ|少な|低)|最小|最少|最低|"
-                       r"\b(?:the\s+)?(?:smallest|lowest|least|fewest)\b", re.I)
+                       r"\b(?<!at )(?:the\s+)?(?:smallest|lowest|least|fewest)\b", re.I)
 # "the most studied structure" asks for no figure: only a question about an amount or a count.
 _ABOUT_A_FIGURE = re.compile(r"予算|額|費|金額|数|規模|割合|シェア|budget|fund|spen[dt]|invest|money|amount|"
                              r"number|share|how much|how many", re.I)
