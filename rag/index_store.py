@@ -26,10 +26,11 @@ from .passages import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 9  # 3: lexicon.json; 4: katakana skeleton keys in it; 5: katakana units as symbols;
+FORMAT_VERSION = 10  # 3: lexicon.json; 4: katakana skeleton keys in it; 5: katakana units as symbols;
 # 6: numbered items (ゴール2) as tokens; 7: headings that state a date open their first paragraph;
 # 8: those heading words left out of the retrieval text (the heading header carries them);
-# 9: a list that starts a chunk takes its lead-in sentence along (chunking._lead_in_start)
+# 9: a list that starts a chunk takes its lead-in sentence along (chunking._lead_in_start);
+# 10: the lexicon holds JMdict's katakana-only words (リサーチ, インフラ) too
 CURRENT = "current"
 
 

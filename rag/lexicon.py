@@ -137,7 +137,8 @@ def build_lexicon(texts: list[str]) -> dict[str, list[str]]:
             JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng'
         UNION ALL
         SELECT k.text, g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq
-            JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng' AND k.nokanji = 1"""
+            JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng'
+                AND (k.nokanji = 1 OR NOT EXISTS (SELECT 1 FROM Kanji j WHERE j.idseq = k.idseq))"""
     lexicon: dict[str, set[str]] = _katakana_entries(corpus)
     with _read_only(path) as db:
         for form, gloss in db.execute(query):
@@ -248,7 +249,9 @@ class Lexicon:
                 groups.append(found)
         # Katakana words the English words transliterate, as groups of their own: an exact
         # loanword match ("graphene" / グラフェン) is strong evidence even beside a dictionary hit.
-        groups.extend(self.mapping[key] for key in transliteration_keys(question) if key in self.mapping)
+        translated = {form for group in groups for form in group}
+        groups.extend(self.mapping[key] for key in transliteration_keys(question)
+                      if key in self.mapping and not set(self.mapping[key]) <= translated)
         return groups
 
     def _lookup(self, key: str) -> list[str] | None:

@@ -1634,7 +1634,8 @@ def test_a_month_comes_only_from_a_source_the_unmarked_sentence_clearly_has(engi
     # extra-session41: the unmarked "… national quantum strategy in 2023." was given, by 0.02, the
     # passage on the UK's semiconductor strategy (2023年5月) over the quantum one (2023年に): no month.
     question = "When did the UK announce its national quantum strategy, and how much does it plan to invest in quantum research hubs?"
-    hits = engine.retrieve(question, k=4)
+    # The five closest: the semiconductor passage ranks fourth or fifth, as the lexicon changes.
+    hits = engine.retrieve(question, k=5)
     assert any("2023年5月" in h.chunk.text for h in hits) and any("国家量子戦略" in h.chunk.text for h in hits)
     text, _, flags = pipeline.verifier.verify("The UK announced its national quantum strategy in 2023.", hits, "en", question)
     assert text.startswith("The UK announced its national quantum strategy in 2023.")

@@ -106,3 +106,15 @@ def test_english_words_find_the_katakana_loanwords_they_transliterate(tokenizer)
     bm25 = BM25([tokenizer(d) for d in LOANWORDS])
     groups = [[tokenizer(w) for w in words] for words in lexicon.translate("the twistronics field")]
     assert int(np.argmax(bm25.group_scores(groups))) == 0
+
+
+def test_katakana_words_the_dictionary_writes_without_kanji_are_translated(tokenizer):
+    # JMdict lists リサーチ and インフラ as words with no kanji form at all; only a kana form
+    # flagged "no kanji" had been read, so "research infrastructure" found none of them.
+    docs = ["マテリアル先端リサーチインフラには25の機関が参加する。", "研究の成果を発表する。", "量子技術の人材を育成する。"]
+    lexicon = Lexicon(build_lexicon(docs))
+    assert "インフラ" in lexicon.mapping["infrastructur"] and "リサーチ" in lexicon.mapping["research"]
+    assert "研究" in lexicon.mapping["research"]  # the kanji translation stays beside it
+    bm25 = BM25([tokenizer(d) for d in docs])
+    groups = [[tokenizer(w) for w in words] for words in lexicon.translate("advanced research infrastructure")]
+    assert int(np.argmax(bm25.group_scores(groups))) == 0

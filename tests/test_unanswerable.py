@@ -321,6 +321,20 @@ def test_a_span_of_time_in_the_report_counts_no_things():
     assert different_unit("The 2014 figures show a fall.", 2014.0, passage) is None
 
 
+def test_the_counter_of_the_sentences_other_figure_does_not_count_a_bare_one():
+    # 「21カ国から165のパートナー」 was answered "21 partner organisations from 165 countries".
+    passage = "「Graphene Flagship」には、21カ国から165のパートナー、90の関連メンバーが関わっている。"
+    swapped = "There are 21 partner organisations from 165 countries in the flagship."
+    assert different_unit(swapped, 165.0, passage) == "written with カ, which the report writes after 21, not after 165"
+    assert different_unit(swapped, 21.0, passage) is None  # "partner" is no counter compared
+    right = "There are 165 partner organisations from 21 countries in the flagship."
+    assert different_unit(right, 165.0, passage) is None and different_unit(right, 21.0, passage) is None
+    assert different_unit("165カ国から21のパートナーが参加する。", 165.0, passage) is not None
+    # A range or list shares one counter, and an amount's currency is often left out when repeated.
+    assert different_unit("10社が参加した。", 10.0, "10～20社が参加した。") is None
+    assert different_unit("500億円を充てる。", 5e10, "2,000億円のうち500億を充てる。") is None
+
+
 def test_a_period_written_after_the_figure_counts():
     # 「1,600万ドル/年」 is yearly, 「95.5 Bユーロ/7年」 a total over seven years.
     assert contradicts_period("NSFがNNCIに拠出した予算の累計額は1,600万ドル/年です。", 1.6e7,

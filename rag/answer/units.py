@@ -79,9 +79,38 @@ def different_unit(sentence: str, value: float, passage: str) -> str | None:
     An English sentence's counted noun is read as the report's counter ("36,000 papers": 件)."""
     claimed = {_same(u) for v, u in figures_with_units(sentence) if is_supported(v, {value})} & _DISTINCT
     stated = {_same(u) for v, u in figures_with_units(passage) if is_supported(v, {value})} & _DISTINCT
+    if claimed and not stated:
+        swapped = _counter_of_another_figure(claimed, value, passage)
+        if swapped:
+            return swapped
     if not claimed or not stated or claimed & stated:
         return _count_of_a_duration(sentence, value, passage)
     return f"written with {'/'.join(sorted(claimed))} where the report has {'/'.join(sorted(stated))}"
+
+
+# Two figures of one sentence swapped: asked about Europe's graphene flagship, the model wrote
+# "21 partner organisations from 165 countries" for 「21カ国から165のパートナー」. The report writes
+# 165 with no counter, and the counter the answer gives it (カ国) after the sentence's other figure.
+# Counters of things only: an amount's currency is often left out when repeated (「2,000億円のうち
+# 500億を」), and a range or list shares one unit (「10～20社」, 「2、3件」).
+_COUNTERS = frozenset({"人", "社", "件", "カ", "機", "校"})
+_SHARES_THE_UNIT = re.compile(r"\s*[～〜~\-–—、,・とや及]")
+
+
+def _counter_of_another_figure(claimed: set[str], value: float, passage: str) -> str | None:
+    for sentence in re.split(r"(?<=。)", unicodedata.normalize("NFKC", passage)):
+        ends = [end for _, end, v in figure_spans(sentence) if is_supported(v, {value})]
+        if not ends or any(_SHARES_THE_UNIT.match(sentence, end) for end in ends):
+            continue
+        for other, unit in figures_with_units(sentence):
+            if _same(unit) in claimed & _COUNTERS and not is_supported(other, {value}):
+                return (f"written with {_same(unit)}, which the report writes after {_plain(other)}, "
+                        f"not after {_plain(value)}")
+    return None
+
+
+def _plain(value: float) -> str:
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
 # A figure the report writes only as a span of time or a date (「16年間」) counts no things: asked by
