@@ -1630,6 +1630,18 @@ def test_a_verified_english_answer_dates_the_event_as_the_report_does(engine, pi
     assert "2022年10月" in citations[0].quote
 
 
+def test_two_figures_the_answer_swapped_are_exchanged_back(engine, pipeline):
+    # extra-session41b: "21 partner organisations from 165 countries" for 「21カ国から165のパートナー」.
+    question = "How many partner organisations from how many countries take part in Europe's graphene flagship?"
+    raw = "There are 21 partner organisations from 165 countries in Europe's graphene flagship.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "165のパートナー", raw)
+    assert text.startswith("There are 165 partner organisations from 21 countries"), (text, flags)
+    assert any("swapped" in f for f in flags)
+    right = "There are 165 partner organisations from 21 countries in Europe's graphene flagship.[{n}]"
+    text, _, flags = _verify_citing(engine, pipeline, question, "165のパートナー", right)
+    assert text.startswith("There are 165 partner organisations from 21 countries") and not flags, (text, flags)
+
+
 def test_a_month_comes_only_from_a_source_the_unmarked_sentence_clearly_has(engine, pipeline):
     # extra-session41: the unmarked "… national quantum strategy in 2023." was given, by 0.02, the
     # passage on the UK's semiconductor strategy (2023年5月) over the quantum one (2023年に): no month.

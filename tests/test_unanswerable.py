@@ -19,7 +19,7 @@ from rag.answer.pipeline import _years_not_in
 from rag.answer.periods import contradicts_period
 from rag.answer.prompts import CANNOT_ANSWER, UNVERIFIED_ANSWER
 from rag.answer.subjects import SubjectChecker
-from rag.answer.units import different_unit
+from rag.answer.units import different_unit, swap_figures_back
 
 from .conftest import SOURCE, passage_index
 
@@ -333,6 +333,12 @@ def test_the_counter_of_the_sentences_other_figure_does_not_count_a_bare_one():
     # A range or list shares one counter, and an amount's currency is often left out when repeated.
     assert different_unit("10社が参加した。", 10.0, "10～20社が参加した。") is None
     assert different_unit("500億円を充てる。", 5e10, "2,000億円のうち500億を充てる。") is None
+    # The two figures go back where the report has them; a sentence with no such pair stays.
+    assert swap_figures_back(swapped, "165", 165.0, passage) == (
+        "There are 165 partner organisations from 21 countries in the flagship.")
+    assert swap_figures_back("165カ国から21のパートナーが参加する。", "165", 165.0, passage) == "21カ国から165のパートナーが参加する。"
+    assert swap_figures_back(right, "21", 21.0, passage) is None
+    assert swap_figures_back("165 countries take part.", "165", 165.0, passage) is None
 
 
 def test_a_period_written_after_the_figure_counts():

@@ -25,7 +25,7 @@ from .numbers import (NUMBER_WORD, NUMBER_WORDS, SCALE_WORD, claimed_numbers, cl
                       states_figure)
 from .periods import ANOTHER_YEARS_FIGURE, another_amount_for_year, another_years_figure, contradicts_period, figure_for_year
 from .subjects import SubjectChecker
-from .units import currency_of, different_unit, english_unit_after
+from .units import currency_of, different_unit, english_unit_after, swap_figures_back
 
 UNVERIFIED = {"ja": "（数値は報告書で未確認）", "en": "(number not verified in the report)"}
 # Where an English sentence joins a second claim to its first: "… was initiated in 2017 and will
@@ -265,6 +265,22 @@ class FigureChecker:
                 cited = sorted({*cited, source})
                 claims = claimed_numbers(body)
                 missing = unsupported(claims, cited)
+        # Then two figures swapped: "21 partner organisations from 165 countries" for 「21カ国から
+        # 165のパートナー」 gives 165 the counter the passage writes after 21 (units.py).
+        for surface, value in missing:
+            swapped, source = _repair_from_passages(partial(swap_figures_back, body, surface, value), cited, usable, hits)
+            if not swapped:
+                continue
+            before, body = body, swapped
+            misread.clear()  # the readings were of the sentence as it was
+            if all(states(source, v) for _, v in claimed_numbers(body)):
+                flags.append(f"exchanged two figures the sentence had swapped: {before} -> {body}")
+                cited = sorted({*cited, source})
+                claims = claimed_numbers(body)
+                missing = unsupported(claims, cited)
+                break
+            body = before
+            misread.clear()
         if not missing:
             return body, cited
         # A passage cited for a figure must read it as the sentence does, the question's own counts

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .numbers import claimed_numbers, figure_spans, is_supported
+from .numbers import claimed_numbers, figure_spans, is_supported, replace_figure
 
 # Scale words and the report's M/B abbreviations are skipped: the unit is what follows them.
 _UNIT = re.compile(r"^\s*(?:[千万億兆]|[MB](?![A-Za-z]))*\s*([ァ-ヴー]+|[%％℃°]|[\u4e00-\u9fff]|[A-Za-zμ]+)")
@@ -98,15 +98,44 @@ _SHARES_THE_UNIT = re.compile(r"\s*[～〜~\-–—、,・とや及]")
 
 
 def _counter_of_another_figure(claimed: set[str], value: float, passage: str) -> str | None:
+    found = _figure_with_the_counter(claimed, value, passage)
+    if found is None:
+        return None
+    other, unit = found
+    return f"written with {unit}, which the report writes after {_plain(other)}, not after {_plain(value)}"
+
+
+def _figure_with_the_counter(claimed: set[str], value: float, passage: str) -> tuple[float, str] | None:
+    """(figure, counter) of a passage sentence that writes ``value`` bare and the figure with one
+    of the ``claimed`` counters."""
     for sentence in re.split(r"(?<=。)", unicodedata.normalize("NFKC", passage)):
         ends = [end for _, end, v in figure_spans(sentence) if is_supported(v, {value})]
         if not ends or any(_SHARES_THE_UNIT.match(sentence, end) for end in ends):
             continue
         for other, unit in figures_with_units(sentence):
             if _same(unit) in claimed & _COUNTERS and not is_supported(other, {value}):
-                return (f"written with {_same(unit)}, which the report writes after {_plain(other)}, "
-                        f"not after {_plain(value)}")
+                return other, _same(unit)
     return None
+
+
+def swap_figures_back(sentence: str, surface: str, value: float, passage: str) -> str | None:
+    """``sentence`` with its figure ``surface`` and the one figure it swapped it with exchanged
+    back, or None: the sentence gives ``surface`` the counter that ``passage`` writes after that
+    other figure, which the sentence writes with no counter compared ("21 partner organisations
+    from 165 countries" -> "165 partner organisations from 21 countries")."""
+    claimed = {_same(u) for v, u in figures_with_units(sentence) if is_supported(v, {value})} & _COUNTERS
+    found = _figure_with_the_counter(claimed, value, passage) if claimed else None
+    if found is None:
+        return None
+    text = unicodedata.normalize("NFKC", sentence)
+    partners = [(text[start:end], v) for start, end, v in figure_spans(text)
+                if is_supported(v, {found[0]}) and _same(unit_after(text, end) or "") not in _DISTINCT]
+    if len(partners) != 1 or partners[0][0] not in sentence or surface not in sentence:
+        return None
+    other = partners[0][0]
+    placeholder = "\x00"
+    swapped = replace_figure(replace_figure(sentence, surface, placeholder), other, surface)
+    return swapped.replace(placeholder, other, 1)
 
 
 def _plain(value: float) -> str:
