@@ -44,6 +44,11 @@ def figures_with_units(sentence: str) -> list[tuple[float, str]]:
     return found
 
 
+def _units_of(text: str, value: float) -> set[str]:
+    """The units (as compared) that ``text`` writes after its mentions of ``value``."""
+    return {_same(u) for v, u in figures_with_units(text) if is_supported(v, {value})}
+
+
 def figures_by_unit(text: str) -> dict[str, list[float]]:
     """The figures of ``text`` written with one of the compared units, grouped by that unit."""
     groups: dict[str, list[float]] = {}
@@ -77,12 +82,11 @@ def different_unit(sentence: str, value: float, passage: str) -> str | None:
     """"1,000人 where the report has 社" when ``sentence`` writes ``value`` with a unit that no
     mention of it in ``passage`` has, while some mention has a unit (of those compared); else None.
     An English sentence's counted noun is read as the report's counter ("36,000 papers": 件)."""
-    claimed = {_same(u) for v, u in figures_with_units(sentence) if is_supported(v, {value})} & _DISTINCT
-    stated = {_same(u) for v, u in figures_with_units(passage) if is_supported(v, {value})} & _DISTINCT
-    if claimed and not stated:
-        swapped = _counter_of_another_figure(claimed, value, passage)
-        if swapped:
-            return swapped
+    claimed, stated = _units_of(sentence, value) & _DISTINCT, _units_of(passage, value) & _DISTINCT
+    swapped = _figure_with_the_counter(claimed, value, passage) if claimed and not stated else None
+    if swapped:
+        other, unit = swapped
+        return f"written with {unit}, which the report writes after {_plain(other)}, not after {_plain(value)}"
     if not claimed or not stated or claimed & stated:
         return _count_of_a_duration(sentence, value, passage)
     return f"written with {'/'.join(sorted(claimed))} where the report has {'/'.join(sorted(stated))}"
@@ -95,14 +99,6 @@ def different_unit(sentence: str, value: float, passage: str) -> str | None:
 # 500億を」), and a range or list shares one unit (「10～20社」, 「2、3件」).
 _COUNTERS = frozenset({"人", "社", "件", "カ", "機", "校"})
 _SHARES_THE_UNIT = re.compile(r"\s*[～〜~\-–—、,・とや及]")
-
-
-def _counter_of_another_figure(claimed: set[str], value: float, passage: str) -> str | None:
-    found = _figure_with_the_counter(claimed, value, passage)
-    if found is None:
-        return None
-    other, unit = found
-    return f"written with {unit}, which the report writes after {_plain(other)}, not after {_plain(value)}"
 
 
 def _figure_with_the_counter(claimed: set[str], value: float, passage: str) -> tuple[float, str] | None:
@@ -123,7 +119,7 @@ def swap_figures_back(sentence: str, surface: str, value: float, passage: str) -
     back, or None: the sentence gives ``surface`` the counter that ``passage`` writes after that
     other figure, which the sentence writes with no counter compared ("21 partner organisations
     from 165 countries" -> "165 partner organisations from 21 countries")."""
-    claimed = {_same(u) for v, u in figures_with_units(sentence) if is_supported(v, {value})} & _COUNTERS
+    claimed = _units_of(sentence, value) & _COUNTERS
     found = _figure_with_the_counter(claimed, value, passage) if claimed else None
     if found is None:
         return None
