@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 
 DICTIONARY_PACKAGE = "jamdict-data"
 MAX_GLOSS_WORDS = 2
+# Greek and Latin combining forms of technical English and the report's Japanese for them.
+_COMBINING_FORMS = {"nano": ("ナノ",), "micro": ("マイクロ", "微"), "bio": ("バイオ", "生体"), "photo": ("光",),
+                    "opto": ("光",), "thermo": ("熱",), "electro": ("電気", "電子")}
+MIN_COMBINED_CHARS = 4  # of the word after the form: "bio" + "logy" is no compound of two words
 MIN_BACKOFF_CHARS = 5  # longer glosses are explanations ("person who ..."), not translations
 _WORD = re.compile(r"[a-z][a-z\-]*")
 _HIRAGANA_ONLY = re.compile(r"[\u3040-\u309fー]+")
@@ -265,6 +269,12 @@ class Lexicon:
             return self.mapping[key]
         if " " in key:
             return None
+        # A combining form before a known word, which the report writes as one Japanese word:
+        # "nanomedicine" ナノ医薬, "biosensor" バイオセンサー, "nanosheet" ナノシート.
+        for prefix, forms in _COMBINING_FORMS.items():
+            rest = key[len(prefix):]
+            if key.startswith(prefix) and len(rest) >= MIN_COMBINED_CHARS and rest in self.mapping:
+                return [form + word for form in forms for word in self.mapping[rest]]
         # The stemmer leaves derived forms apart ("european" / "europ", "japanes" / "japan"):
         # back off to the longest known key that starts the word.
         for end in range(len(key) - 1, MIN_BACKOFF_CHARS - 1, -1):

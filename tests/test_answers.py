@@ -2336,3 +2336,46 @@ def test_an_english_follow_up_sentence_close_to_no_passage_sentence_is_removed(e
               f"and may induce the production of antibodies.[{n}]")
     text, _, flags = pipeline.verifier.verify(stated, hits, "en", question)
     assert "antibodies" in text and not any("close to no passage" in f for f in flags), (text, flags)
+
+
+def test_a_list_items_figure_replaces_the_whole_lists_or_a_neighbours(engine, pipeline):
+    # s45-ja-02: 「全20472課題（直接経費総額約109億元…）の内、…工学・材料分野は3486課題（約19億元（約367億円））」:
+    # asked for 工学・材料分野, the model wrote the whole list's count and money. The bracketed
+    # 19億元 belongs to the item before its 3486, and the figure after 全 to the whole.
+    question = "中国の自然科学系の公的研究助成機関が2022年にボトムアップ型の一般課題で工学・材料分野に出した件数と金額は？"
+    hits = engine.retriever.search(question, k=8, language="ja")
+    n = next(i for i, h in enumerate(hits, 1) if "工学・材料分野は3486課題" in h.chunk.text)
+    text, _, flags = pipeline.verifier.verify(f"工学・材料分野の一般課題：20472件（約109億元）［{n}］", hits, "ja", question)
+    assert "3486件" in text and "19億元" in text and "20472" not in text and "109億" not in text, (text, flags)
+    assert "未確認" not in text, (text, flags)
+
+
+def test_a_name_the_passage_writes_in_latin_letters_is_named_only_where_written(engine, pipeline):
+    # s45-en-05: 「…7,000万ユーロを越える投資を発表した。このプラットフォームは、CEAのVery Large Computing
+    # Center（HPC）に設置され」: the two sentences are one fact; word by word, "Computing Center" had been
+    # read into the sentence on 量子コンピュータ and 量子センサー, making the 70 million another actor's.
+    question = ("How much did France announce in April 2021 to launch a quantum computing platform, and at which "
+                "organisation's computing centre is it installed?")
+    hits = engine.retriever.search(question, k=8, language="en")
+    n = next(i for i, h in enumerate(hits, 1) if "7,000万ユーロ" in h.chunk.text)
+    raw = (f"France announced an investment of 7,000,000 euros in a quantum computing platform at CEA's Very Large "
+           f"Computing Center (HPC).[{n}]")
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "70 million euros" in text and "7,000,000" not in text, (text, flags)
+
+
+def test_a_country_no_cited_passage_names_is_marked_in_a_japanese_answer(engine, pipeline):
+    # s45-ja-04: asked which company proposes nanosheet semiconductors, the model wrote 英国, named
+    # only by another passage of its context, into the sentence it copied from the one on Intel.
+    question = ("チャネルを薄くしても電子の動きやすさが落ちない原子層の半導体について、2030年代の素子に採用すると"
+                "提案している企業として挙げられているのはどこで、何を採用するとしている？")
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="ja")
+    n = next(i for i, h in enumerate(hits, 1) if "インテルなどは2030年代のデバイス" in h.chunk.text)
+    raw = f"2030年代の素子に採用すると提案しているのは英国で、ナノシート半導体を採用すると提案している。［{n}］"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert "英国（報告書で未確認）" in text and any("marked: 英国" in f for f in flags), (text, flags)
+    # The country the cited passage names, and one the question names, stand as they are.
+    for kept, asked in ((f"インテルなどが提案している。［{n}］", question),
+                        (f"英国ではなく、インテルなどが提案している。［{n}］", "英国の企業が提案している？")):
+        text, _, flags = pipeline.verifier.verify(kept, hits, "ja", asked)
+        assert "未確認" not in text, (text, flags)

@@ -118,3 +118,16 @@ def test_katakana_words_the_dictionary_writes_without_kanji_are_translated(token
     bm25 = BM25([tokenizer(d) for d in docs])
     groups = [[tokenizer(w) for w in words] for words in lexicon.translate("advanced research infrastructure")]
     assert int(np.argmax(bm25.group_scores(groups))) == 0
+
+
+def test_a_combining_form_before_a_known_word_is_translated_as_one_word(tokenizer):
+    # "nanomedicine" is no dictionary word, but the report writes it as ナノ医薬: nano + medicine.
+    docs = ["ナノ医薬の研究開発の歴史は長い。", "医療機器の規制を見直す。", "ナノ粒子の合成法が進んだ。", "センサーを開発する。"]
+    lexicon = Lexicon(build_lexicon(docs))
+    groups = lexicon.translate("When did nanomedicine research begin?")
+    assert any("ナノ医薬" in group for group in groups)
+    assert any("バイオセンサー" in group for group in lexicon.translate("biosensors"))
+    assert lexicon.translate("nanoxyz") == []  # nothing known after the form
+    bm25 = BM25([tokenizer(d) for d in docs])
+    groups = [[tokenizer(w) for w in words] for words in lexicon.translate("nanomedicine research history")]
+    assert int(np.argmax(bm25.group_scores(groups))) == 0

@@ -73,7 +73,10 @@ def figure_of_another_name(body: str, question: str, value: float, hit: Hit, nam
     for name in subjects:
         if places_named(name.surface) or names.supports(heading, name):
             continue  # countries are checked elsewhere; the heading's topic is every sentence's subject
-        naming = [s for s in figures if names.supports(s, name)]
+        # A name the passage writes in Latin letters is named only where it is written: word by
+        # word, "Very Large Computing Center" had been read into 「量子コンピュータ、…量子センサー」.
+        written = names.writes_name(hit.chunk.text, name)
+        naming = [s for s in figures if (names.writes_name(s, name) if written else names.supports(s, name))]
         if not naming or stating.intersection(naming):
             continue
         if any(unit in units and not is_supported(v, {value}) for s in naming for v, unit in figures[s]):
@@ -181,15 +184,59 @@ _ITEM_BEFORE = re.compile(r"(?:「([^「」]{1,20})」|([\u4e00-\u9fffァ-ヴー
 _ITEM_LOOK_BEHIND = 24
 
 
+# The whole a list's items add up to: 「全20472課題」, 「合計約327億元」.
+_WHOLE_BEFORE = re.compile(r"(?:全|合計|総計)(?:で)?\s*(?:約|およそ)?\s*$")
+WHOLE = "全体"
+
+
 def _items(sentence: str) -> list[tuple[str, float, str | None]]:
-    """(item, value, unit) of each figure of a passage sentence written right after an item."""
+    """(item, value, unit) of each figure of a passage sentence written right after an item.
+
+    A figure in brackets right after another belongs to the same item: in 「工学・材料分野は3486
+    課題（約19億元（約367億円））」 the 19億元 is no figure of a 課題 item. A figure after 全 or 合計
+    is the whole's (WHOLE), not any item's."""
     text = unicodedata.normalize("NFKC", sentence)
-    found = []
-    for start, end, value in figure_spans(text):
-        item = _ITEM_BEFORE.search(text[max(0, start - _ITEM_LOOK_BEHIND):start])
-        if item:
-            found.append((item.group(1) or item.group(2), value, unit_after(text, end)))
+    found, previous_end, previous_item = [], -1, None
+    for start, end, value in sorted(figure_spans(text)):  # in reading order: 億 figures come first
+        window = max(0, start - _ITEM_LOOK_BEHIND)
+        item = _ITEM_BEFORE.search(text[window:start])
+        name = None
+        if _WHOLE_BEFORE.search(text[max(0, start - 6):start]):
+            name = WHOLE
+        elif item and window + item.start() <= previous_end:
+            name = previous_item  # the item's text is the unit of the figure before: 課題(約
+        elif item:
+            name = item.group(1) or item.group(2)
+        if name:
+            found.append((name, value, unit_after(text, end)))
+        previous_end, previous_item = end, name
     return found
+
+
+ANOTHER_ITEM = "another item's figure, not "  # how the reason of figure_of_another_item's finding begins
+
+
+def another_item_reason(item: str) -> str:
+    return f"{ANOTHER_ITEM}{item}'s"
+
+
+def item_of_reason(reason: str | None) -> str | None:
+    """The asked item of a reason made by another_item_reason, else None."""
+    return reason[len(ANOTHER_ITEM):-2] if reason and reason.startswith(ANOTHER_ITEM) else None
+
+
+def figure_of_the_item(item: str, value: float, hit: Hit) -> tuple[str, float] | None:
+    """The one figure (as the passage writes it, and its value) that ``hit``'s sentences give
+    ``item`` in the unit they write ``value`` with, or None: the repair of a figure that
+    attribution found to be another item's."""
+    units = {unit for s in chunk_sentences(hit.chunk) for _, v, unit in _items(s) if is_supported(v, {value})}
+    text = unicodedata.normalize("NFKC", hit.chunk.text)
+    values = {v for s in chunk_sentences(hit.chunk) for name, v, unit in _items(s)
+              if name == item and unit in units and not is_supported(v, {value})}
+    if len(values) != 1:
+        return None
+    wanted = values.pop()
+    return next(((text[start:end], v) for start, end, v in figure_spans(text) if is_supported(v, {wanted})), None)
 
 
 def _unlisted_sibling(question: str, items: list[str], passage: str) -> str | None:

@@ -15,14 +15,17 @@ from typing import Callable
 
 from ..places import passages_about_other_places, places_named, places_of_passage
 from ..retrieval import Hit
-from .attribution import (figure_of_a_named_other, figure_of_another_item, figure_of_another_name,
-                          figure_of_another_quoted_item, year_of_a_named_other)
+from .attribution import (another_item_reason, figure_of_a_named_other, figure_of_another_item,
+                          figure_of_another_name, figure_of_another_quoted_item, figure_of_the_item, item_of_reason,
+                          year_of_a_named_other)
 from .citations import chunk_sentences
 from .dates import is_year_value, only_as_month, restore_year_span, written_as_month, year_only_in_names
 from .names import NameChecker
-from .numbers import (NUMBER_WORD, NUMBER_WORDS, SCALE_WORD, claimed_numbers, claimed_percentages, kanji_counts,
+from .numbers import (NUMBER_WORD, NUMBER_WORDS, SCALE_WORD, claimed_numbers, claimed_percentages, english_value,
+                      kanji_counts,
                       numbers_in, only_leading_digits, repair_rounding, repair_scale, replace_figure, spelled_counts,
                       states_figure)
+from .parts import asks_for_a_part
 from .periods import ANOTHER_YEARS_FIGURE, another_amount_for_year, another_years_figure, contradicts_period, figure_for_year
 from .subjects import SubjectChecker
 from .units import currency_of, different_unit, english_unit_after, swap_figures_back
@@ -164,7 +167,7 @@ class FigureChecker:
             item = self._names and (figure_of_another_quoted_item(body, question, value, hit, self._names.items_named)
                                     or figure_of_another_item(body, question, value, hit, self._names.items_named))
             if item:
-                return f"another item's figure, not {item}'s"
+                return another_item_reason(item)
             return (contradicts_period(body, value, hit.chunk.text)
                     or another_amount_for_year(body, value, hit.chunk.text, [h.chunk.text for h in hits if h is not hit])
                     or different_unit(body, value, hit.chunk.text))
@@ -173,7 +176,7 @@ class FigureChecker:
             return unnamed
         item = figure_of_another_item(body, question, value, hit)
         if item:
-            return f"another item's figure, not {item}'s"
+            return another_item_reason(item)
         if only_leading_digits(value, hit.chunk.text):
             return "only the digits before 万/億/兆 of a larger figure"
         return (contradicts_period(body, value, hit.chunk.text) or another_years_figure(body, value, hit.chunk.text)
@@ -329,6 +332,20 @@ class FigureChecker:
                 flags.append(f"wrote the report's figure for the year the sentence gives: {surface} -> {own}")
                 body = replace_figure(body, surface, own)
                 cited = sorted({*cited, dated[0]})
+                continue
+            # A figure of another item of a list takes the one the passage gives the item asked,
+            # in the same unit: asked for 工学・材料分野's count, the model had written the whole
+            # list's 20472 (「全20472課題の内、…工学・材料分野は3486課題」).
+            # Not when a part of the item is asked (「量子技術の研究費のうち、大学等が使用した額」):
+            # the item's own figure would be its whole.
+            listed = [(m, item_of_reason(reason)) for (m, v), reason in misread.items() if v == value and item_of_reason(reason)]
+            found = (figure_of_the_item(listed[0][1], value, hits[listed[0][0] - 1])
+                     if listed and not asks_for_a_part(question) else None)
+            if found:
+                repaired = found[0] if language == "ja" else english_value(found[1])
+                flags.append(f"wrote the report's figure for {listed[0][1]}: {surface} -> {repaired}")
+                body = replace_figure(body, surface, repaired)
+                cited = sorted({*cited, listed[0][0]})
                 continue
             # A share is never a slipped 万/億 ("40%" is not "40 trillion"), and a figure the
             # report states for another actor or period is no slip: "repairing" Samsung's $2

@@ -175,7 +175,9 @@ def _counts_what_was_asked(question: str, text: str, new: list[tuple[int, int, f
     if not asked or asked.group(1).lower() in ENGLISH_FUNCTION_WORDS:
         return True  # "how many of the users …": the counted noun is not where it can be read
     things = {_counted(w) for w in asked.groups() if w and w.lower() not in ENGLISH_FUNCTION_WORDS}
-    ends = [end for start, end, _ in new if not YEAR.fullmatch(text[start:end])]
+    # A figure written onto letters is part of a name or a measure, not a count: the "10" of
+    # "10x Genomics' Visium" had answered "how many Visium kits were sold".
+    ends = [end for start, end, _ in new if not YEAR.fullmatch(text[start:end]) and not text[end:end + 1].isalpha()]
     ends += [m.end() for m in _NUMBER_WORD.finditer(text)]
     for end in ends:
         words = [w.lower() for w in _FOLLOWING_WORDS.findall(text[end:end + 60])[:5]]

@@ -30,12 +30,34 @@ _ASKS_QUANTITY = re.compile(r"いくら|いくつ|どれ(?:くらい|ぐらい|�
                             r"(?:額|数|割合|比率|シェア|規模)(?:は|を)")
 
 
+# 「量子センサー分野だけに割り当てられた金額は」 asks for a part as well: the noun before だけ or のみ.
+_ONLY = re.compile(r"([一-龥ァ-ヶーA-Za-z0-9・]{2,15})(?:だけ|のみ)(?:に|の|で|が|を|へ|は)")
+# A report sentence may name the part without its generic head: 「量子センサーに…」 for 量子センサー分野.
+_GENERIC_HEAD = re.compile(r"(?<=..)(?:分野|領域|部門|向け)$")
+
+
 def asked_part(question: str) -> str | None:
     """The part a Japanese question asks the amount, count or share of among a whole (企業 of
-    「研究費のうち、企業が使用した額はいくらか」), or None."""
+    「研究費のうち、企業が使用した額はいくらか」, 量子センサー分野 of 「…量子センサー分野だけに割り当てられた
+    金額は」), or None."""
     question = unicodedata.normalize("NFKC", question)
-    found = _PART_OF.search(question)
+    found = _PART_OF.search(question) or _ONLY.search(question)
     return found.group(1) if found and _ASKS_QUANTITY.search(question) else None
+
+
+# "How much of Japan's quantum spending did universities use?", "Of the 52.7 billion, how much …"
+_PART_OF_EN = re.compile(r"\b(?:how (?:much|many)|what (?:share|part|portion|proportion|fraction)) of\b|"
+                         r"(?:^|,\s*)(?:of|among) [^,?]{2,80},\s*(?:how|what|which)\b", re.I)
+
+
+def asks_for_a_part(question: str) -> bool:
+    """Whether a question in either language asks for a part of a whole."""
+    return asked_part(question) is not None or bool(_PART_OF_EN.search(unicodedata.normalize("NFKC", question)))
+
+
+def _names_part(quote: str, part: str) -> bool:
+    quote = unicodedata.normalize("NFKC", quote)
+    return part in quote or _GENERIC_HEAD.sub("", part) in quote
 
 
 def gives_the_whole(question: str, answer: str, quotes: list[str]) -> bool:
@@ -46,4 +68,4 @@ def gives_the_whole(question: str, answer: str, quotes: list[str]) -> bool:
         return False
     _, new = new_figures(answer, question)
     stating = [quote for _, _, value in new for quote in quotes if is_supported(value, numbers_in(quote))]
-    return bool(stating) and not any(part in unicodedata.normalize("NFKC", quote) for quote in stating)
+    return bool(stating) and not any(_names_part(quote, part) for quote in stating)

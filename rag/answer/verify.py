@@ -39,6 +39,7 @@ from .numbers import LIST_NUMBER, claimed_numbers, claimed_percentages, is_suppo
 from .output import (FIGURE_PLACEHOLDER, answer_left_to_marker, clean_output, complete_sentences, spell_out_scales,
                      without_dangling_end)
 from .periods import repair_yearly
+from .place_claims import mark_places_cited_nowhere
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .restatements import repeats_earlier, repeats_question, without_echoes
@@ -302,6 +303,10 @@ class AnswerVerifier:
                 if turned:
                     flags.append(f"sentence removed: it {turned}: {body[:60]}")
                     continue
+            if body and language == "ja" and cited:
+                body = mark_places_cited_nowhere(body, question, [places_of_passage(hits[m - 1].chunk.text,
+                                                                                    hits[m - 1].chunk.heading_path)
+                                                                  for m in cited], flags)
             if body and language == "en":  # by the passages cited in the end
                 body = mark_number_words(body, cited, hits, question, flags)
                 body, notes = repair_currencies(body, [hits[m - 1].chunk.text for m in cited])
