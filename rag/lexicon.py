@@ -113,6 +113,17 @@ def english_keys(text: str) -> list[str]:
     """Stemmed content words of ``text`` and its adjacent word pairs, the lexicon's key space."""
     text = re.sub(r"\b([a-z])\.([a-z])\.", r"\1\2", unicodedata.normalize("NFKC", text).lower())  # U.S. -> us
     words = [_DERIVED.get(w, w) for w in _WORD.findall(text) if w not in _STOP]
+    # A hyphenated word is looked up whole and by its parts: "trial-and-error" is the
+    # dictionary's "trial and error" (試行錯誤), "high-entropy" its "entropy".
+    # (A word the question repeats keeps its repeats: it weighs more, as in any BM25 query.)
+    keys = _keys_of(words)
+    for word in words:
+        if "-" in word:
+            keys += [key for key in _keys_of([p for p in word.split("-") if p and p not in _STOP]) if key not in keys]
+    return keys
+
+
+def _keys_of(words: list[str]) -> list[str]:
     stems = _stemmer().stemWords(words)
     # A single letter alone ("r" and "d" of "R&D") finds only noise (d -> 可, the grade); in a
     # pair ("r d") it is kept.
@@ -267,8 +278,8 @@ class Lexicon:
             return _place_keys()[key]
         if key in self.mapping:
             return self.mapping[key]
-        if " " in key:
-            return None
+        if " " in key or "-" in key:
+            return None  # a pair, or a hyphenated word whose parts are keys of their own
         # A combining form before a known word, which the report writes as one Japanese word:
         # "nanomedicine" ナノ医薬, "biosensor" バイオセンサー, "nanosheet" ナノシート.
         for prefix, forms in _COMBINING_FORMS.items():

@@ -131,3 +131,16 @@ def test_a_combining_form_before_a_known_word_is_translated_as_one_word(tokenize
     bm25 = BM25([tokenizer(d) for d in docs])
     groups = [[tokenizer(w) for w in words] for words in lexicon.translate("nanomedicine research history")]
     assert int(np.argmax(bm25.group_scores(groups))) == 0
+
+
+def test_a_hyphenated_word_is_looked_up_by_its_parts_too(tokenizer):
+    # "trial-and-error" is JMdict's "trial and error" (試行錯誤); whole, it had matched nothing.
+    keys = english_keys("the conventional trial-and-error approach")
+    assert "trial error" in keys and "trial-and-error" in keys
+    assert english_keys("research and research").count("research") == 2  # a repeated word still weighs double
+    docs = ["試行錯誤的アプローチのみで探索するのは不可能である。", "試験の結果を報告する。", "誤差を評価する。"]
+    lexicon = Lexicon(build_lexicon(docs))
+    bm25 = BM25([tokenizer(d) for d in docs])
+    groups = [[tokenizer(w) for w in words] for words in lexicon.translate("a trial-and-error approach")]
+    assert ["試行錯誤"] in lexicon.translate("trial-and-error")
+    assert int(np.argmax(bm25.group_scores(groups))) == 0

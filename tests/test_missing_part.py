@@ -105,37 +105,3 @@ def test_a_failed_second_pass_keeps_the_verified_first_answer(engine):
     assert answer.citations and any("33億ユーロ" in c.quote for c in answer.citations)
     assert any("the model failed" in f and "connection refused" in f for f in answer.flags)
 
-
-@pytest.mark.parametrize("question, answer, part", [
-    # s45-en-03: the share was given, the second clause's own words (assess, risks) are nowhere.
-    ("What share of chemical-related accidents at Japanese workplaces turned out to be caused by substances "
-     "outside the rules, and who will assess chemical risks from now on?",
-     "80% of chemical-related accidents at Japanese workplaces turned out to be caused by substances outside the rules.[1]",
-     "Who will assess chemical risks from now on?"),
-    # Taken up in other words of its own ("assessments"): answered.
-    ("What share of chemical-related accidents at Japanese workplaces turned out to be caused by substances "
-     "outside the rules, and who will assess chemical risks from now on?",
-     "80% were; companies will carry out the risk assessments themselves.[1]", None),
-    # A clause that does not name its subject cannot be asked alone.
-    ("Which two chipmakers agreed to build a fab in France, and how much state support did the government "
-     "announce for it?", "STMicroelectronics and GlobalFoundries.[1]", None),
-    ("When was the initiative launched?", "In 2018.[1]", None),  # one clause
-])
-def test_a_later_clause_the_answer_does_not_take_up_becomes_a_question(question, answer, part):
-    from rag.answer.missing_part import unanswered_clause
-
-    assert unanswered_clause(question, answer) == part
-
-
-@pytest.mark.slow
-def test_the_clause_a_two_part_answer_left_out_is_asked_and_its_answer_added(engine):
-    from rag.answer.pipeline import AnswerPipeline
-
-    question = ("What share of chemical-related accidents at Japanese workplaces turned out to be caused by "
-                "substances outside the rules, and who will assess chemical risks from now on?")
-    first = "80% of chemical-related accidents at Japanese workplaces were caused by substances outside the rules.[1]"
-    generator = _LeavesOutTheAmount(engine.answers.generator, first)
-    answer = AnswerPipeline(engine, generator).ask(question)
-    assert len(generator.questions) == 2 and "Who will assess chemical risks from now on?" in generator.questions[1]
-    assert answer.answerable and answer.text.startswith(first)
-    assert any(f.startswith("asked again for what a clause asks") for f in answer.flags), answer.flags

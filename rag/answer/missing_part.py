@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..keywords import ENGLISH_FUNCTION_WORDS
 from .citations import MARKER, Citation
 from .near_miss import AMOUNT_OF_MONEY, COUNT, SHARE
 
@@ -74,35 +73,6 @@ def part_question(question: str, missing: str, language: str) -> str | None:
     if part is None or re.sub(r"\W", "", part) == re.sub(r"\W", "", question):
         return None  # one clause asks everything: asking it again would ask the same
     return part
-
-
-UNANSWERED_CLAUSE = "what a clause asks"  # the missing kind of unanswered_clause's finding
-_WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
-_ASKING_WORDS = frozenset("how what which when where who why will would can could should may might now report "
-                          "say says said does did do".split())
-STEM_CHARS = 5  # "assess" and "assessment", "risks" and "risk" share their first five letters
-
-
-def _own_stems(text: str) -> set[str]:
-    return {w.lower()[:STEM_CHARS] for w in _WORD_EN.findall(text)
-            if w.lower() not in ENGLISH_FUNCTION_WORDS and w.lower() not in _ASKING_WORDS}
-
-
-def unanswered_clause(question: str, answer: str) -> str | None:
-    """A later clause of an English question that the answer does not take up, as a question of
-    its own, or None. Asked "What share of … accidents … were caused by unregulated substances,
-    and who will assess chemical risks from now on?", the model answered the share alone: none
-    of the words only the second clause uses (assess, risks) stands in the answer. Such a clause
-    must name its subject (no "it") and have two such words at least."""
-    clauses = [c.strip() for c in _CLAUSE_EN.split(unicodedata.normalize("NFKC", question).strip()) if c.strip()]
-    answered = _own_stems(answer)
-    for i, clause in enumerate(clauses[1:], start=1):
-        others = set().union(*(_own_stems(c) for j, c in enumerate(clauses) if j != i))
-        own = _own_stems(clause) - others
-        if len(own) >= 2 and not own & answered and not _PRONOUN.search(clause):
-            clause = clause.rstrip("?.,; ")
-            return clause[0].upper() + clause[1:] + "?"
-    return None
 
 
 def add_part(text: str, citations: list[Citation], part_text: str,

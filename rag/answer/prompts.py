@@ -46,10 +46,11 @@ ONLY_A_TOTAL = {
     "en": "The report gives only a total over several years, not a yearly amount: see its own words {answer}.",
     "ja": "報告書には年ごとの額の記載はなく、複数年の総額のみが記載されています：{answer}",
 }
-# A part of a whole asked for (「研究費のうち、企業が使用した額」), the report's figure is the whole's.
+# A part of a whole asked for (「研究費のうち、企業が使用した額」, 「量子センサー分野だけに」), the
+# report's figure is the whole's or another part's.
 ONLY_THE_WHOLE = {
-    "en": "The report gives no figure for the part asked, only one for the whole: see its own words {answer}.",
-    "ja": "報告書には質問の内訳についての記載はなく、全体の数値のみが記載されています：{answer}",
+    "en": "The report gives no figure for the part asked, only figures for the whole or other parts: see its own words {answer}.",
+    "ja": "報告書には質問の内訳についての記載はなく、全体または他の部分の数値のみが記載されています：{answer}",
 }
 # The largest (smallest) of several figures asked for, the answer gave another one the quote lists.
 NOT_THE_EXTREME = {

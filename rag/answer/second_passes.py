@@ -16,7 +16,7 @@ from ..errors import RagError
 from .answer import AnswerEvent
 from .citations import Citation
 from .context import build_messages
-from .missing_part import UNANSWERED_CLAUSE, add_part, part_question, unanswered_clause
+from .missing_part import add_part, part_question
 from .near_miss import asks_several, missing_precision
 from .output import SentenceStop
 from .prompts import ASK_AGAIN_AFTER_RESTATEMENT
@@ -66,8 +66,6 @@ class SecondPasses:
         the answer as it was."""
         missing = missing_precision(asked, text, [c.quote for c in citations]) if asks_several(asked) else None
         part = part_question(asked, missing, language) if missing else None
-        if part is None and language == "en":
-            missing, part = UNANSWERED_CLAUSE, unanswered_clause(asked, text)
         if part is None:
             return text, citations
         label = f"asked again for {missing} by the clause 「{part}」"
@@ -78,6 +76,7 @@ class SecondPasses:
         found, part_text, part_citations, part_flags = again
         if not found:
             flags.append(f"{label}: no answer that checks out")
+            flags.extend(f"(part not added) {f}" for f in part_flags)
             return text, citations
         gap = f"the question asks for {missing};"
         flags[:] = [f for f in flags if not f.startswith(gap)]
