@@ -119,8 +119,14 @@ def english_keys(text: str) -> list[str]:
     keys = _keys_of(words)
     for word in words:
         if "-" in word:
-            keys += [key for key in _keys_of([p for p in word.split("-") if p and p not in _STOP]) if key not in keys]
+            parts = [p for p in word.split("-") if p and p not in _STOP and p not in _HYPHEN_SUFFIXES]
+            keys += [key for key in _keys_of(parts) if key not in keys]
     return keys
+
+
+# Second parts of hyphenated words that only qualify the first ("materials-related", "US-based"):
+# alone they would draw in every passage on 関連 or 基盤.
+_HYPHEN_SUFFIXES = frozenset("related based like level wide type style specific oriented".split())
 
 
 def _keys_of(words: list[str]) -> list[str]:

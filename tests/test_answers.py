@@ -2379,3 +2379,19 @@ def test_a_country_no_cited_passage_names_is_marked_in_a_japanese_answer(engine,
                         (f"英国ではなく、インテルなどが提案している。［{n}］", "英国の企業が提案している？")):
         text, _, flags = pipeline.verifier.verify(kept, hits, "ja", asked)
         assert "未確認" not in text, (text, flags)
+
+
+def test_an_acronym_spelling_a_name_the_passage_writes_is_no_unverified_name(engine, pipeline):
+    # s45b-en-07: the report writes "Biomedical Advanced Research and Development Authority" alone;
+    # the model added its initials, BARDA, which had been marked as a name the report does not give.
+    question = ("In the 2020 and 2021 US nanotechnology budgets, which authority provided large extra funding "
+                "to deal with the pandemic?")
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    n = next(i for i, h in enumerate(hits, 1) if "Biomedical Advanced Research" in h.chunk.text)
+    raw = (f"The Biomedical Advanced Research and Development Authority (BARDA) provided large extra funding to "
+           f"deal with the pandemic.[{n}]")
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "BARDA" in text and "not verified" not in text, (text, flags)
+    # Initials that do not spell the name stay marked.
+    text, _, flags = pipeline.verifier.verify(raw.replace("(BARDA)", "(BRDX)"), hits, "en", question)
+    assert "(BRDX) (name not verified in the report)" in text, (text, flags)

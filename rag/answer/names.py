@@ -24,6 +24,7 @@ import re
 import unicodedata
 from typing import Callable
 
+from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import places_named
 from ..transliteration import KATAKANA_TERM, english_phrases, romanize, transliteration_of
 from .context import gloss_places
@@ -227,6 +228,23 @@ class NameChecker:
         acronym = found.group(1)
         return initials == acronym and any(self._written_in(acronym.lower(), self._read(p)[0]) for p in passages)
 
+    def _acronym_of_a_written_name(self, body: str, name: Name, passages: list[str]) -> bool:
+        """Whether ``name`` is an acronym in brackets after a name a passage writes in full, whose
+        initials it spells: "Biomedical Advanced Research and Development Authority (BARDA)",
+        where the report gives the name alone."""
+        acronym = name.surface
+        if not re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", acronym):
+            return False
+        before = re.search(rf"((?:[A-Z][\w\-]*\s+(?:(?:of|and|for|the|on)\s+)*)+)[(（]{acronym}[)）]", body)
+        if not before:
+            return False
+        words = WORD.findall(before.group(1))
+        while words and words[0].lower() in ENGLISH_FUNCTION_WORDS:
+            words = words[1:]  # "The" opening the sentence
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        full = Name(" ".join(words), tuple(words))
+        return initials == acronym and any(self.writes_name(p, full) for p in passages)
+
     def _stated_without_subject(self, sentences: list[str], claim: str, name: Name) -> bool:
         """Whether one of the ``sentences`` naming ``name`` renders at least ``CLAIM_SHARE`` of the
         claim's translatable words besides the name (``MIN_CLAIM_WORDS`` at least)."""
@@ -299,7 +317,8 @@ class NameChecker:
                     and not self.of_another_item(passages[i - 1], name, question))
 
         missing = [n for n in names if not any(supported(m, n) for m in home)]
-        missing = [n for n in missing if not self._glossed_by_acronym(body, n, [passages[m - 1] for m in home])]
+        missing = [n for n in missing if not self._glossed_by_acronym(body, n, [passages[m - 1] for m in home])
+                   and not self._acronym_of_a_written_name(body, n, [passages[m - 1] for m in home])]
         if not missing:
             return body, cited
         others = [i for i in range(1, len(passages) + 1)
