@@ -22,9 +22,8 @@ from .citations import chunk_sentences
 from .dates import is_year_value, only_as_month, restore_year_span, written_as_month, year_only_in_names
 from .names import NameChecker
 from .numbers import (NUMBER_WORD, NUMBER_WORDS, SCALE_WORD, claimed_numbers, claimed_percentages, english_value,
-                      kanji_counts,
-                      numbers_in, only_leading_digits, repair_rounding, repair_scale, replace_figure, spelled_counts,
-                      states_figure)
+                      kanji_counts, numbers_in, only_leading_digits, repair_rounding, repair_scale, replace_figure,
+                      spelled_counts, states_figure)
 from .parts import asks_for_a_part
 from .periods import ANOTHER_YEARS_FIGURE, another_amount_for_year, another_years_figure, contradicts_period, figure_for_year
 from .subjects import SubjectChecker
