@@ -21,10 +21,11 @@ from .citations import strip_markers
 from .numbers import claimed_numbers, figure_spans, is_supported, spelled_counts
 
 # After the figure and its unit (at most six characters: 量子ビット, 億円, ％, ℃ …).
-_AFTER = re.compile(r"^\s*[^\d\s、。，,（）()「」]{0,6}?(超|以上|未満|以下|余り|程度|前後)")
+# 「7,000万ユーロを越える」 bounds its figure as 超える does.
+_AFTER = re.compile(r"^\s*[^\d\s、。，,（）()「」]{0,6}?(超|越え|以上|未満|以下|余り|程度|前後)")
 _BEFORE = re.compile(r"(約|およそ|最大で?|少なくとも|最低)\s*$")
 _COUNTER = re.compile(r"個|つ|件|人|社|名|校|カ国|か国|ヵ国|機関|拠点|か所|カ所")
-_ENGLISH = {"超": "more than", "余り": "more than", "以上": "at least", "少なくとも": "at least", "最低": "at least",
+_ENGLISH = {"超": "more than", "越え": "more than", "余り": "more than", "以上": "at least", "少なくとも": "at least", "最低": "at least",
             "未満": "less than", "以下": "at most", "約": "about", "およそ": "about", "程度": "about", "前後": "about",
             "最大": "up to", "最大で": "up to"}
 # The kind of claim a qualifier makes about a figure: "at least 30" is not "about 30".
