@@ -36,6 +36,7 @@ refused; "twistronicus"; a wrong year passing with a wrong citation) and none fo
 
 from __future__ import annotations
 
+import functools
 import logging
 import platform
 import time
@@ -95,9 +96,12 @@ class Int8PrefillWeight:
         return out.reshape(*x.shape[:-1], out.shape[-1])
 
 
+@functools.cache
 def int8_kernel_is_faster() -> bool:
     """Whether oneDNN's int8 product beats bf16 here by enough (it needs VNNI; without it the
-    reference kernel is far slower): timed on one 256 x 1536 x 4096 product, best of three."""
+    reference kernel is far slower): timed on one 256 x 1536 x 4096 product, best of three.
+    Timed once per process: a second timing on a busy machine could decide otherwise, and the
+    caller that skipped or chose int8 by the first must see the same answer."""
     if platform.machine().lower() not in ("x86_64", "amd64") or not hasattr(torch.ops.onednn, "qlinear_pointwise"):
         return False
     try:
