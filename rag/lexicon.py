@@ -109,6 +109,11 @@ def _place_keys() -> dict[str, list[str]]:
     return keys
 
 
+# Second parts of hyphenated words that only qualify the first ("materials-related", "US-based"):
+# alone they would draw in every passage on 関連 or 基盤.
+_HYPHEN_SUFFIXES = frozenset("related based like level wide type style specific oriented".split())
+
+
 def english_keys(text: str) -> list[str]:
     """Stemmed content words of ``text`` and its adjacent word pairs, the lexicon's key space."""
     text = re.sub(r"\b([a-z])\.([a-z])\.", r"\1\2", unicodedata.normalize("NFKC", text).lower())  # U.S. -> us
@@ -122,11 +127,6 @@ def english_keys(text: str) -> list[str]:
             parts = [p for p in word.split("-") if p and p not in _STOP and p not in _HYPHEN_SUFFIXES]
             keys += [key for key in _keys_of(parts) if key not in keys]
     return keys
-
-
-# Second parts of hyphenated words that only qualify the first ("materials-related", "US-based"):
-# alone they would draw in every passage on 関連 or 基盤.
-_HYPHEN_SUFFIXES = frozenset("related based like level wide type style specific oriented".split())
 
 
 def _keys_of(words: list[str]) -> list[str]:

@@ -229,13 +229,13 @@ def figure_of_the_item(item: str, value: float, hit: Hit) -> tuple[str, float] |
     """The one figure (as the passage writes it, and its value) that ``hit``'s sentences give
     ``item`` in the unit they write ``value`` with, or None: the repair of a figure that
     attribution found to be another item's."""
-    units = {unit for s in chunk_sentences(hit.chunk) for _, v, unit in _items(s) if is_supported(v, {value})}
-    text = unicodedata.normalize("NFKC", hit.chunk.text)
-    values = {v for s in chunk_sentences(hit.chunk) for name, v, unit in _items(s)
-              if name == item and unit in units and not is_supported(v, {value})}
+    listed = [entry for s in chunk_sentences(hit.chunk) for entry in _items(s)]
+    units = {unit for _, v, unit in listed if is_supported(v, {value})}
+    values = {v for name, v, unit in listed if name == item and unit in units and not is_supported(v, {value})}
     if len(values) != 1:
         return None
     wanted = values.pop()
+    text = unicodedata.normalize("NFKC", hit.chunk.text)
     return next(((text[start:end], v) for start, end, v in figure_spans(text) if is_supported(v, {wanted})), None)
 
 

@@ -337,7 +337,7 @@ class FigureChecker:
             # list's 20472 (「全20472課題の内、…工学・材料分野は3486課題」).
             # Not when a part of the item is asked (「量子技術の研究費のうち、大学等が使用した額」):
             # the item's own figure would be its whole.
-            listed = [(m, item_of_reason(reason)) for (m, v), reason in misread.items() if v == value and item_of_reason(reason)]
+            listed = [(m, item) for (m, v), reason in misread.items() if v == value and (item := item_of_reason(reason))]
             found = (figure_of_the_item(listed[0][1], value, hits[listed[0][0] - 1])
                      if listed and not asks_for_a_part(question) else None)
             if found:

@@ -58,6 +58,11 @@ ITEM_MARGIN = 2
 _ET_CETERA = frozenset({"等", "など", "ら"})
 
 
+def _initials(words: list[str]) -> str:
+    """The capitals that start ``words`` and their hyphenated parts: "Sun Yat-Sen" -> SYS."""
+    return "".join(part[0] for word in words for part in word.split("-") if part and part[0].isupper())
+
+
 class NameChecker:
     def __init__(self, translated_words: Callable[[str], list[set[str]]], tokenize: Callable[[str], list[str]],
                  is_rare_name: Callable[[str], bool] = lambda name: False) -> None:
@@ -223,10 +228,9 @@ class NameChecker:
         found = re.match(r"\s*[(（]([A-Z][A-Z0-9]{1,9})[)）]", body[body.find(name.surface) + len(name.surface):])
         if not found:
             return False
-        initials = "".join(part[0] for word in WORD.findall(name.surface) for part in word.split("-")
-                           if part and part[0].isupper())
         acronym = found.group(1)
-        return initials == acronym and any(self._written_in(acronym.lower(), self._read(p)[0]) for p in passages)
+        return (_initials(WORD.findall(name.surface)) == acronym
+                and any(self._written_in(acronym.lower(), self._read(p)[0]) for p in passages))
 
     def _acronym_of_a_written_name(self, body: str, name: Name, passages: list[str]) -> bool:
         """Whether ``name`` is an acronym in brackets after a name a passage writes in full, whose
@@ -241,9 +245,8 @@ class NameChecker:
         words = WORD.findall(before.group(1))
         while words and words[0].lower() in ENGLISH_FUNCTION_WORDS:
             words = words[1:]  # "The" opening the sentence
-        initials = "".join(w[0] for w in words if w[0].isupper())
         full = Name(" ".join(words), tuple(words))
-        return initials == acronym and any(self.writes_name(p, full) for p in passages)
+        return _initials(words) == acronym and any(self.writes_name(p, full) for p in passages)
 
     def _stated_without_subject(self, sentences: list[str], claim: str, name: Name) -> bool:
         """Whether one of the ``sentences`` naming ``name`` renders at least ``CLAIM_SHARE`` of the
@@ -317,8 +320,9 @@ class NameChecker:
                     and not self.of_another_item(passages[i - 1], name, question))
 
         missing = [n for n in names if not any(supported(m, n) for m in home)]
-        missing = [n for n in missing if not self._glossed_by_acronym(body, n, [passages[m - 1] for m in home])
-                   and not self._acronym_of_a_written_name(body, n, [passages[m - 1] for m in home])]
+        cited_texts = [passages[m - 1] for m in home]
+        missing = [n for n in missing if not self._glossed_by_acronym(body, n, cited_texts)
+                   and not self._acronym_of_a_written_name(body, n, cited_texts)]
         if not missing:
             return body, cited
         others = [i for i in range(1, len(passages) + 1)
