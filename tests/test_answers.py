@@ -936,6 +936,23 @@ def test_a_scale_slip_is_repaired_from_the_passage_that_states_it_even_when_cite
     assert any("repaired a unit conversion" in f for f in flags)
 
 
+def test_a_scale_slip_that_another_passage_happens_to_state_is_repaired(engine, pipeline):
+    # s46-en-06: H2 Global's 約9億ユーロ written "9 billion euros", which the hydrogen strategy's
+    # passage (計90億ユーロ, never naming H2 Global) happened to state: it had passed.
+    question = "How much did Germany announce in 2021 for the project that produces green hydrogen abroad and imports it?"
+    hits = engine.retrieve(question, k=4)
+    h2 = passage_index(hits, "H2グローバル") + 1
+    strategy = passage_index(hits, "計90億ユーロ") + 1
+    raw = f"Germany announced 9 billion euros for the H2 Global project in 2021.[{h2}][{strategy}]"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "900 million euros" in text and "9 billion" not in text, (text, flags)
+    assert all("H2グローバル" in c.chunk.text for c in citations), flags
+    # Without a name only the other passage writes, the figure of the passage stating it stands.
+    raw = f"Germany plans to invest 9 billion euros in hydrogen.[{strategy}]"
+    text, _, flags = pipeline.verifier.verify(raw, hits, "en", question)
+    assert "9 billion euros" in text, (text, flags)
+
+
 def test_a_scale_slip_of_a_compound_japanese_number_is_repaired(engine, pipeline):
     # 2億5,000万ユーロ, read as 2.5億 and 億 as "billion", is 250 million euros, not 2.5 billion.
     question = ("How much does the EU's 2024 advanced materials strategy plan to invest under Horizon Europe by 2027, "
@@ -1335,6 +1352,19 @@ def test_a_name_swapped_in_a_copied_sentence_is_the_passages_again(engine, pipel
     assert restore_copied_text("NUSの「Accelerated Materials Development」", passages, "NUSの計画は？")[0].startswith("NUS")
     # Too few copied words to tell: left as written.
     assert restore_copied_text("NUSの「Accel」", passages)[0] == "NUSの「Accel」"
+    # A katakana name too (hja-013): the model wrote the project's graphene where the passage
+    # names the indium it replaces; the rest of the answer is its own words.
+    question = "日本で原子一層の炭素シートを国の事業として研究し始めたきっかけのプロジェクトは、どのレアメタルの置き換えを狙い、いつ行われた？"
+    hits = engine.retrieve(question, k=4)
+    source = passage_index(hits, "インジウムを")
+    raw = f"きっかけのプロジェクトは、グラフェンを代替するグラフェンの開発を狙い、2007～2011年度に行われた。［{source + 1}］"
+    text, citations, flags = pipeline.verifier.verify(raw, hits, "ja", question)
+    assert "インジウムを代替するグラフェンの開発を狙い" in text, (text, flags)
+    katakana = ["インジウムを代替するグラフェンの開発」を皮切りに"]
+    assert restore_copied_text("グラフェンを代替するグラフェンの開発", katakana)[0] == "インジウムを代替するグラフェンの開発"
+    # Fewer than ten copied characters after it, or a name the question asks about: left alone.
+    assert restore_copied_text("グラフェンを代替する技術", katakana)[0] == "グラフェンを代替する技術"
+    assert restore_copied_text("グラフェンを代替するグラフェンの開発", katakana, "グラフェンの計画は？")[0].startswith("グラフェンを")
 
 
 def test_a_garbled_copy_is_restored_in_a_verified_answer(engine, pipeline):

@@ -12,8 +12,9 @@ give one day of that month, one digit away, it is restored.
 A katakana loanword may come out as the Chinese word for it (数据 for データ), in a term whose
 rest the passages write after that loanword only: the loanword is restored.
 
-A Latin-script name before copied words may be swapped for another one of the passages
-(NUS for A*STAR): the name the passage writes before those words is restored.
+A Latin-script or katakana name before copied words may be swapped for another one of the
+passages (NUS for A*STAR, グラフェン for インジウム): the name the passage writes before those words
+is restored.
 
 Country names come out in their Chinese form now and then (德国の量子技術 for ドイツの), which
 differ from the Japanese in length and script, so they are mapped by name. The Chinese copula 是
@@ -171,27 +172,44 @@ def _restore_loanwords(text: str, sources: str, notes: list[str]) -> str:
 # A Latin-script name: NUS, A*STAR, KAIST, Max-Planck (two capitals at least, or a capital and
 # a digit), as it stands before の or another particle in a copied sentence.
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9*&.\-])[A-Z][A-Za-z0-9*&.\-]*[A-Z0-9*][A-Za-z0-9*&.\-]*(?![A-Za-z0-9*&.\-])")
+_LATIN_NAME_CHARS = r"[A-Za-z0-9*&.\-]+"
+# A katakana word of three characters or more: インジウム, グラフェン.
+_KATAKANA_NAME = re.compile(r"(?<![\u30a1-\u30faー・])[\u30a1-\u30fa][\u30a1-\u30faー・]{2,}(?![\u30a1-\u30faー・])")
+_KATAKANA_NAME_CHARS = r"[\u30a1-\u30faー・]+"
 _COPIED_AFTER_NAME = 14  # characters after the name that must stand verbatim in the passage
+_COPIED_AFTER_KATAKANA = 10  # fewer for a katakana name: the Japanese words after it carry more
 
 
-def _restore_swapped_names(text: str, sources: str, question: str, notes: list[str]) -> str:
-    """A Latin-script name no passage writes before the words the model copied after it, where the
-    passages write another name there and only that one: 「NUSの「Accelerated Materials
-    Development for Manufacturing」プロジェクト」 copied from 「A*STARの「Accelerated …」」. The claim
-    of a copied sentence is its source's, and so is the name it is about."""
+def _copied_after(text: str, start: int, sources: str, min_copied: int) -> str:
+    """The longest run of ``text`` from ``start`` (up to twice ``min_copied``) that the passages
+    write verbatim, when it has ``min_copied`` characters at least, else ''."""
+    length = min_copied
+    while start + length <= len(text) and length <= 2 * min_copied and text[start:start + length] in sources:
+        length += 1
+    return text[start:start + length - 1] if length > min_copied else ""
+
+
+def _restore_swapped_names(text: str, sources: str, question: str, notes: list[str],
+                           name: re.Pattern = _LATIN_NAME, name_chars: str = _LATIN_NAME_CHARS,
+                           min_copied: int = _COPIED_AFTER_NAME) -> str:
+    """A name no passage writes before the words the model copied after it, where the passages
+    write another name there and only that one: 「NUSの「Accelerated Materials Development for
+    Manufacturing」プロジェクト」 copied from 「A*STARの「Accelerated …」」, 「グラフェンを代替する
+    グラフェンの開発」 from 「インジウムを代替するグラフェンの開発」. The claim of a copied sentence is
+    its source's, and so is the name it is about."""
     def repl(m: re.Match) -> str:
-        name, after = m.group(0), text[m.end():m.end() + _COPIED_AFTER_NAME]
-        if len(after) < _COPIED_AFTER_NAME or (name + after) in sources or name in question:
-            return name
-        written = {f.group(0) for f in re.finditer(r"[A-Za-z0-9*&.\-]+(?=" + re.escape(after) + ")", sources)}
-        written = {w for w in written if _LATIN_NAME.fullmatch(w)}
+        written_name, after = m.group(0), _copied_after(text, m.end(), sources, min_copied)
+        if not after or (written_name + after) in sources or written_name in question:
+            return written_name
+        before = re.finditer(name_chars + "(?=" + re.escape(after) + ")", sources)
+        written = {f.group(0) for f in before if name.fullmatch(f.group(0))}
         if len(written) != 1:
-            return name
+            return written_name
         right = written.pop()
-        notes.append(f"restored {name} as {right}, the name the passage writes before the copied words")
+        notes.append(f"restored {written_name} as {right}, the name the passage writes before the copied words")
         return right
 
-    return _LATIN_NAME.sub(repl, text)
+    return name.sub(repl, text)
 
 
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
@@ -206,6 +224,8 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _complete_cut_words(text, sources, notes)
     text = _restore_dates(text, sources, notes)
     text = _restore_swapped_names(text, sources, question, notes)
+    text = _restore_swapped_names(text, sources, question, notes, _KATAKANA_NAME, _KATAKANA_NAME_CHARS,
+                                  _COPIED_AFTER_KATAKANA)
     text = _restore_copula(text, sources + "\n" + question, notes)
     text = _drop_invented_readings(text, sources + "\n" + question, notes)
     return text, notes

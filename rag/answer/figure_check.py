@@ -122,6 +122,28 @@ def _repair_from_passages(repair: Callable[[str], str | None], cited: list[int],
     return None, 0
 
 
+# How a misreading begins when the figure is another passage's 万/億 figure at the wrong scale: a
+# slip that the scale repair below may mend, unlike any other misreading.
+SCALE_SLIP = "a slip of the scale of the figure of the passage naming "
+
+
+def _scale_slip_of_another(body: str, question: str, value: float, hit: Hit, hits: list[Hit],
+                           names: NameChecker) -> str | None:
+    """The name of the English sentence that ``hit`` (which states ``value``) does not name while
+    a passage that does name it writes the same figure at another 万/億 scale: "Germany announced
+    9 billion euros for the H2 Global project" rests on the 90億ユーロ of the hydrogen strategy's
+    passage only by chance; the H2 Global passage says 約9億ユーロ, 900 million."""
+    surfaces = [surface for surface, v in claimed_numbers(body) if v == value]
+    if not surfaces:
+        return None
+    slip = _scale_repair(body, surfaces[0])
+    texts = {h.chunk.text: h for h in hits}
+    for name, other in names.named_only_elsewhere(body, question, hit.chunk.text, list(texts)):
+        if slip(other):
+            return name.surface
+    return None
+
+
 class FigureChecker:
     """Checks the figures of one sentence against the context passages (``check``)."""
 
@@ -150,6 +172,9 @@ class FigureChecker:
         if year_only_in_names(question, value, body, hit.chunk.text):
             return "only the year of a name (an edition, a title), not a date"
         if language == "en":
+            slipped = self._names and _scale_slip_of_another(body, question, value, hit, hits, self._names)
+            if slipped:
+                return SCALE_SLIP + slipped
             owner = self._names and figure_of_another_name(body, question, value, hit, self._names)
             if owner:
                 return f"another actor's figure, not {owner}'s"
@@ -350,14 +375,16 @@ class FigureChecker:
             # report states for another actor or period is no slip: "repairing" Samsung's $2
             # billion made it the $200 million of another passage.
             slipped = language == "en" and value not in percentages and not any(
-                reason for (_, v), reason in misread.items() if v == value)
+                reason and not reason.startswith(SCALE_SLIP) for (_, v), reason in misread.items() if v == value)
             repaired, source = (_repair_from_passages(_scale_repair(body, surface),
                                                       [m for m in cited if m not in foreign], usable, hits)
                                 if slipped else (None, 0))
             if repaired and not any(misreads(source, v) for _, v in claimed_numbers(repaired)):
                 flags.append(f"repaired a unit conversion: {surface} -> {repaired}")
                 body = replace_figure(body, surface, repaired)
-                cited = sorted({*cited, source})
+                # The passage whose figure the slip happened to equal supports nothing now.
+                chance = {m for (m, v), reason in misread.items() if v == value and reason and reason.startswith(SCALE_SLIP)}
+                cited = sorted({*cited, source} - chance)
             else:
                 unrepaired.append(surface)
                 if value not in asked and any(states_figure(value, hits[i - 1].chunk.text, percentages)

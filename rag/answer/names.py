@@ -28,7 +28,7 @@ from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import places_named
 from ..transliteration import KATAKANA_TERM, english_phrases, romanize, transliteration_of
 from .context import gloss_places
-from .name_claims import WORD, Name, asked_names, claimed_names, singular, undoubled
+from .name_claims import LOOKS_LIKE_A_NAME, WORD, Name, asked_names, claimed_names, singular, undoubled
 
 # How much of an answer's sentence a passage sentence must render to be the one stating it
 # (named_apart): words of a claim the lexicon translates, the name itself aside. The lexicon's
@@ -136,6 +136,18 @@ class NameChecker:
     def supports(self, passage: str, name: Name) -> bool:
         written = sum(self._writes(w, passage) for w in name.words)
         return written > 0 and 2 * written >= len(name.words)
+
+    def named_only_elsewhere(self, body: str, question: str, passage: str, passages: list[str]) -> list[tuple[Name, str]]:
+        """(name, other passage) for each name of the English sentence that looks like one (two
+        words, capitals or a digit), the question does not use, and ``passage`` does not support
+        while another of ``passages`` does: "the H2 Global project", which 「H2グローバル」 writes
+        and the passage on Germany's hydrogen strategy does not."""
+        found = []
+        for name in claimed_names(body, question):
+            if not (len(name.words) > 1 or LOOKS_LIKE_A_NAME.search(name.words[0])) or self.supports(passage, name):
+                continue
+            found.extend((name, other) for other in passages if other != passage and self.supports(other, name))
+        return found
 
     def subject_source(self, body: str, cited: list[int], passages: list[str], question: str,
                        candidates: list[int]) -> tuple[int, str] | None:
