@@ -14,6 +14,9 @@ from rag.answer.near_miss import AMOUNT_OF_MONEY, COUNT, SHARE
      "ja", "EUの半導体法は、2030年までに官民でいくら投資した？"),
     ("英国は戦略で、世界をリードする技術としていくつ挙げ、そのうちナノテクに関わるものは何と呼ばれている？", COUNT, "ja",
      "英国は戦略で、世界をリードする技術としていくつ挙げた？"),
+    # 「…の規模で、」 ends in the copula after a noun: the part asks 「…の規模？」 (s46-ja-06).
+    ("韓国が設けた半導体の設備投資向けの特別な資金はどのくらいの規模で、何への投資を支援する？", AMOUNT_OF_MONEY, "ja",
+     "韓国が設けた半導体の設備投資向けの特別な資金はどのくらいの規模？"),
     ("How much EU money funds the Chips for Europe Initiative, and who matches it?", AMOUNT_OF_MONEY, "en",
      "How much EU money funds the Chips for Europe Initiative?"),
     ("Which body runs the Korean programme, and how many researchers does the Korean programme train?", COUNT, "en",

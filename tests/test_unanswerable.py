@@ -373,6 +373,12 @@ def test_a_yearly_amount_run_over_a_span_is_yearly_and_made_the_reports_total(en
     ("What conversion efficiency do GaN-based USB chargers reach?", "They reach at least 65W.[1]", SHARE),
     ("GaN充電器の変換効率はどのくらい？", "65W以上です。［1］", SHARE),
     ("What conversion efficiency do GaN-based USB chargers reach?", "They reach 95%.[1]", None),
+    # A fraction is a share (s46-en-03: 試作回数・開発期間の1/20への短縮); a fiscal year is none.
+    ("The project aimed to shorten development to what fraction?", "To 1/20 of the conventional period.[1]", None),
+    ("開発期間をどれくらいの割合に縮める目標？", "従来の20分の1に短縮する。［1］", None),
+    # 「どのくらいの規模」 of a fund asks for its amount.
+    ("韓国の半導体の特別資金はどのくらいの規模で、何を支援する？", "設備投資を支援する。［1］", AMOUNT_OF_MONEY),
+    ("What share of output did Japan have?", "Its output grew in 2021/22.[1]", SHARE),
     # "How many researchers" is not answered by counts of projects and applications, nor by no count.
     ("How many researchers took part in the Quantum Flagship?", "There were 20 projects selected from 140 applications.[1]",
      COUNT),

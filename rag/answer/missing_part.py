@@ -25,7 +25,8 @@ from .near_miss import AMOUNT_OF_MONEY, COUNT, SHARE
 _ASKS = {
     COUNT: re.compile(r"いくつ|何(?:人|社|件|名|校|個|つ|カ国|か国|ヶ国|機関|カ所|か所|箇所|拠点|種類)|"
                       r"\bhow many\b|\bthe number of\b", re.I),
-    AMOUNT_OF_MONEY: re.compile(r"いくら|(?:金額|予算|投資額|支援額)は|\bhow much\b|\bwhat amount\b", re.I),
+    AMOUNT_OF_MONEY: re.compile(r"いくら|(?:金額|予算|投資額|支援額|規模)は|(?:どれ|どの)(?:くらい|ぐらい|程度)の(?:規模|額|金額)|"
+                                r"\bhow much\b|\bwhat amount\b", re.I),
     SHARE: re.compile(r"シェア|割合|比率|何割|何%|\bwhat (?:share|percentage|proportion|fraction)\b", re.I),
 }
 _ANY_ASK_JA = re.compile(r"いつ|いくつ|いくら|何|どこ|どの|どう|どれ|どんな|誰|なぜ")
@@ -44,6 +45,8 @@ def _japanese_part(question: str, asks: re.Pattern) -> str | None:
         part = clause.rstrip("、，？?。")
         if clause.rstrip("、，").endswith(("？", "?")):
             part += "？"
+        elif re.search(r"[\u4e00-\u9fff\u30a1-\u30faー]で$", part):  # 「…どのくらいの規模で、」: a noun and the copula
+            part = part[:-1] + "？"
         else:  # 「…いくつ挙げ、」: the clause ends in the verb's linking form; 挙げた？ asks it
             part += ("た？" if re.search(r"[\u3041-\u3096]$", part) else "？")
         return "".join(topic) + part

@@ -81,7 +81,8 @@ _MONEY_WORDS_EN = re.compile(r"\b(?:cost|costs|budget|budgets|funding|funds|fund
 _AMOUNT_ASKED_EN = re.compile(r"\bhow much\b|\bwhat (?:is|was|are|were) (?:the |its |their )?(?:\w+ ){0,2}"
                               r"(?:amount|budget|cost|funding|investment|sum|size|scale)\b", re.I)
 _MONEY_WORDS_JA = re.compile(r"費|予算|投資|金額|資金|補助|助成|拠出|出資|支出")
-_AMOUNT_ASKED_JA = re.compile(r"いくら|何(?:億|兆|万|千)?(?:円|ドル|ユーロ|ポンド|元|ウォン)|(?:額|規模)は(?:どれ|どの)")
+_AMOUNT_ASKED_JA = re.compile(r"いくら|何(?:億|兆|万|千)?(?:円|ドル|ユーロ|ポンド|元|ウォン)|(?:額|規模)は(?:どれ|どの)|"
+                              r"(?:どれ|どの)(?:くらい|ぐらい|程度)の(?:規模|額|金額)")
 # A currency after a figure (億円, Mユーロ, billion euros) or its sign before one; a share answers
 # "how much of the budget".
 _MONEY_AFTER = re.compile(r"\s*(?:[千万億兆]|[MB](?![A-Za-z])|thousand|million|billion|trillion)*\s*"
@@ -89,7 +90,9 @@ _MONEY_AFTER = re.compile(r"\s*(?:[千万億兆]|[MB](?![A-Za-z])|thousand|milli
                           r"US\$|USD|EUR|GBP|%|％|percent)", re.I)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥]|US\$|USD|EUR|GBP|JPY)\s*$")
 _PERCENT = re.compile(r"\s*(?:%|percent\b|per cent\b|パーセント|割)", re.I)
-_SHARE_WORDS = re.compile(r"\b(?:half|quarter|third|majority|minority)\b|半分|半数|過半|大半", re.I)
+# A fraction is a share too: 試作回数・開発期間の1/20への短縮, "cut to 1/20".
+_SHARE_WORDS = re.compile(r"\b(?:half|quarter|third|majority|minority)\b|半分|半数|過半|大半|(?<![\d.])\d{1,3}\s*/\s*\d+(?![\d/])|"
+                          r"分の\s*[\d一二三]|\b(?:one|a)[- ](?:fifth|tenth|twentieth|hundredth)\b", re.I)
 
 
 def asks_for_money(question: str) -> bool:
