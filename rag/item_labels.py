@@ -50,6 +50,37 @@ def labelled_item(question: str, texts: list[str]) -> tuple[int, str] | None:
     return found[0] if len({line for _, line in found}) == 1 else None
 
 
+# 「…という目標は何番目のゴール？」, 「どの柱」: the question describes the item and asks for its label.
+_WHICH_LABEL = re.compile(r"何(?:番目|つ目)|どの(?:ゴール|柱)")
+_LABEL_LINE = re.compile(r"(?:^|(?<=\n)|(?<=）))\s*(ゴール[1-9]|第[一二三四五六七八九]の柱)[.．:：\s（(]\s*([^\n]+)")
+_MIN_SHARED = 3  # character pairs the described item's line shares with the question, at least
+_MIN_MARGIN = 2  # and more than any other labelled line does
+
+
+def _pairs(text: str) -> set[str]:
+    text = re.sub(r"[^\u3041-\u30ff\u3400-\u9fffA-Za-z0-9ー]", "", unicodedata.normalize("NFKC", text))
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def described_item(question: str, texts: list[str]) -> tuple[int, str, str] | None:
+    """(index in ``texts``, the line, its label) of the labelled item a Japanese question
+    describes and asks the label of (「研究から実用化までを長く支える研究基盤を提供するという目標は
+    何番目のゴール？」 -> ゴール3), when one labelled line shares clearly more of its words than any
+    other; else None. The model, given the NNI's goals, had named the next one (ゴール4)."""
+    if not _WHICH_LABEL.search(question):
+        return None
+    asked = _pairs(question)
+    lines = {m.group(1): (i, m.group(0).strip(), len(asked & _pairs(m.group(2))))
+             for i, text in enumerate(texts) for m in _LABEL_LINE.finditer(text)}
+    ranked = sorted(lines.items(), key=lambda item: -item[1][2])
+    if not ranked or ranked[0][1][2] < _MIN_SHARED:
+        return None
+    if len(ranked) > 1 and ranked[0][1][2] - ranked[1][1][2] < _MIN_MARGIN:
+        return None
+    label, (index, line, _) = ranked[0]
+    return index, line, label
+
+
 def with_item_labels(question: str) -> str:
     """``question`` with the report's label after the first Nth goal or pillar it asks for."""
     def add(match: re.Match) -> str:

@@ -940,6 +940,25 @@ def test_the_nth_goal_asked_is_the_item_the_report_labels_so(engine, pipeline):
     assert answerable and text.startswith("3番目の目標は、研究、開発"), text
 
 
+def test_the_label_of_a_described_goal_is_the_one_whose_line_describes_it(engine, pipeline):
+    # s46-ja-02: asked which goal is the research infrastructure one, the model named ゴール4.
+    question = "米国のナノテク国家戦略で、研究から実用化までを長く支える研究基盤を提供するという目標は何番目のゴール？"
+    raw = "研究基盤を提供するという目標はゴール4です。［{n}］"
+    answerable, text, citations, flags = _finish(engine, pipeline, question, "ja", "ゴール3", raw)
+    assert answerable and text == "報告書の記述：「ゴール3. 研究、開発、実用化を持続的に支援する研究インフラの提供」［1］", (text, flags)
+    assert "ゴール3" in citations[0].chunk.text
+    # The right label stands as written; a question that does not ask for a label is left alone.
+    answerable, text, _, _ = _finish(engine, pipeline, question, "ja", "ゴール3", "研究基盤の目標はゴール3です。［{n}］")
+    assert answerable and text.startswith("研究基盤の目標はゴール3です"), text
+    from rag.item_labels import described_item
+
+    lines = ["ゴール3. 研究、開発、実用化を持続的に支援する研究インフラの提供", "ゴール4. パブリック・エンゲージメント"]
+    assert described_item("研究から実用化までを支える研究基盤の目標は？", lines) is None
+    assert described_item("研究から実用化までを支える研究基盤の目標は何番目？", lines)[2] == "ゴール3"
+    # Too little in common with any line to tell.
+    assert described_item("量子技術の目標は何番目？", lines) is None
+
+
 def test_the_nth_goal_asked_is_answered_by_its_line_when_the_draft_comes_to_nothing(engine, pipeline):
     # s40-ja-09: ゴール5 was the top passage; the model wrote of the plan's emphasis on IDEA with
     # a figure of another passage, no sentence survived, and the question was refused.

@@ -25,7 +25,7 @@ from .context import asks_reason, build_messages, select_context
 from .dates import YEAR, years_asked, years_written
 from .english_terms import EnglishTerms, sense_by_meaning
 from .followup import resolve_followup
-from ..item_labels import labelled_item
+from ..item_labels import described_item, labelled_item
 from .near_miss import (ACHIEVED, AMOUNT_OF_MONEY, ANOTHER_YEAR, COUNT, EXACT_FIGURE, EXTREME, PART, PLACE, SHARE,
                         YEARLY_AMOUNT,
                         asks_for_figure, asks_several, missing_precision, states_plan)
@@ -212,13 +212,19 @@ class AnswerPipeline(SecondPasses):
         return False, CANNOT_ANSWER[language], []
 
     def _labelled_line(self, question: str, context: list[Hit]) -> tuple[str, str, Citation] | None:
-        """(the line's title, the line, its citation) of the item the report labels ゴール3 or
-        第二の柱 that ``question`` asks for, when one context passage writes it."""
-        found = labelled_item(question, [hit.chunk.text for hit in context])
-        if found is None:
-            return None
-        index, line = found
-        title = re.sub(r"^\S+?[.．:：\s]\s*", "", line)[:10]
+        """(what an answer must write, the line, its citation) of the item the report labels ゴール3
+        or 第二の柱 that ``question`` asks for (its title), or whose label it asks for (the label),
+        when one context passage writes it."""
+        texts = [hit.chunk.text for hit in context]
+        found = labelled_item(question, texts)
+        if found is not None:
+            index, line = found
+            title = re.sub(r"^\S+?[.．:：\s]\s*", "", line)[:10]
+        else:
+            described = described_item(question, texts)
+            if described is None:
+                return None
+            index, line, title = described
         quote = self.verifier.sources.quote(line, context[index], "ja")
         if not title or title not in quote:
             return None
