@@ -285,6 +285,17 @@ def test_off_topic_question_is_refused_without_generation(pipeline):
     assert "**Closest passages**" in markdown and f"§{answer.closest[0].chunk.section}" in markdown
 
 
+def test_a_question_just_under_the_floor_goes_on_when_keywords_find_its_passage_first(engine, pipeline):
+    # s46-en-04 (dense 0.797 < 0.80): the keyword index ranks リザバーコンピューティング's passage
+    # first by a wide score, and the fused ranking agrees; off-topic questions match no passage so.
+    question = "For computing with a reservoir, what property must the building blocks have, according to the report?"
+    hits = engine.retrieve(question, k=10)
+    assert max(h.similarities["dense"] for h in hits[:3]) < 0.80 and "Echo State Property" in hits[0].chunk.text
+    assert pipeline._refusal_before_generation(question, hits, "en") is None
+    for off_topic in ("What is the capital of France?", "What is the tallest building in Taiwan?"):
+        assert pipeline._refusal_before_generation(off_topic, engine.retrieve(off_topic, k=10), "en")
+
+
 def test_an_answer_none_of_whose_sentences_hold_up_is_not_called_absent_from_the_report(engine, pipeline):
     # The model answered with a figure no passage states: the report may still answer (the model
     # may have taken a neighbouring figure), so the reader is told the answer did not hold up.
