@@ -190,7 +190,7 @@ def _copied_after(text: str, start: int, sources: str, min_copied: int) -> str:
 
 
 def _restore_swapped_names(text: str, sources: str, question: str, notes: list[str],
-                           name: re.Pattern = _LATIN_NAME, name_chars: str = _LATIN_NAME_CHARS,
+                           pattern: re.Pattern = _LATIN_NAME, name_chars: str = _LATIN_NAME_CHARS,
                            min_copied: int = _COPIED_AFTER_NAME) -> str:
     """A name no passage writes before the words the model copied after it, where the passages
     write another name there and only that one: 「NUSの「Accelerated Materials Development for
@@ -202,14 +202,14 @@ def _restore_swapped_names(text: str, sources: str, question: str, notes: list[s
         if not after or (written_name + after) in sources or written_name in question:
             return written_name
         before = re.finditer(name_chars + "(?=" + re.escape(after) + ")", sources)
-        written = {f.group(0) for f in before if name.fullmatch(f.group(0))}
+        written = {f.group(0) for f in before if pattern.fullmatch(f.group(0))}
         if len(written) != 1:
             return written_name
         right = written.pop()
         notes.append(f"restored {written_name} as {right}, the name the passage writes before the copied words")
         return right
 
-    return name.sub(repl, text)
+    return pattern.sub(repl, text)
 
 
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:

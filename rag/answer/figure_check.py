@@ -137,8 +137,8 @@ def _scale_slip_of_another(body: str, question: str, value: float, hit: Hit, hit
     if not surfaces:
         return None
     slip = _scale_repair(body, surfaces[0])
-    texts = {h.chunk.text: h for h in hits}
-    for name, other in names.named_only_elsewhere(body, question, hit.chunk.text, list(texts)):
+    texts = list(dict.fromkeys(h.chunk.text for h in hits))
+    for name, other in names.named_only_elsewhere(body, question, hit.chunk.text, texts):
         if slip(other):
             return name.surface
     return None

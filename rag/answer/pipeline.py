@@ -44,7 +44,7 @@ MIN_DENSE_SIMILARITY = {"ja": 0.85, "en": 0.80}
 # Just under the floor, an English question still goes to the model when the top passage is also
 # the keyword index's first by a wide score: over 508 English questions of all sets, the 0.78-0.80
 # band held 5 answerable questions (BM25 17-35 on the top passage, first there too), 2
-# unanswerable (one at 28.9) and 14 of 22 off-topic ones (BM25 at most 11.6).
+# unanswerable (one at 28.9) and 5 of 22 off-topic ones (none above 11.6).
 KEYWORD_RESCUE = {"en": (0.78, 15.0)}  # (lowest dense similarity, least BM25 score of the top passage)
 # The prompts a backend reading prompts in int8 (RAG_GENERATION__PREFILL=int8) measures its
 # activation ranges on: fixed, so that no answer depends on which question a session asked first.
