@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .answer.citations import bigrams
+
 _KANJI_DIGITS = "一二三四五六七八九"
 _ENGLISH_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 # 「3番目の目標」, 「1番目に掲げる目標」, 「2つ目の柱」: the ordinal, then the item within a few characters.
@@ -57,11 +59,6 @@ _MIN_SHARED = 3  # character pairs the described item's line shares with the que
 _MIN_MARGIN = 2  # and more than any other labelled line does
 
 
-def _pairs(text: str) -> set[str]:
-    text = re.sub(r"[^\u3041-\u30ff\u3400-\u9fffA-Za-z0-9ー]", "", unicodedata.normalize("NFKC", text))
-    return {text[i:i + 2] for i in range(len(text) - 1)}
-
-
 def described_item(question: str, texts: list[str]) -> tuple[int, str, str] | None:
     """(index in ``texts``, the line, its label) of the labelled item a Japanese question
     describes and asks the label of (「研究から実用化までを長く支える研究基盤を提供するという目標は
@@ -69,8 +66,8 @@ def described_item(question: str, texts: list[str]) -> tuple[int, str, str] | No
     other; else None. The model, given the NNI's goals, had named the next one (ゴール4)."""
     if not _WHICH_LABEL.search(question):
         return None
-    asked = _pairs(question)
-    lines = {m.group(1): (i, m.group(0).strip(), len(asked & _pairs(m.group(2))))
+    asked = bigrams(question)
+    lines = {m.group(1): (i, m.group(0).strip(), len(asked & bigrams(m.group(2))))
              for i, text in enumerate(texts) for m in _LABEL_LINE.finditer(text)}
     ranked = sorted(lines.items(), key=lambda item: -item[1][2])
     if not ranked or ranked[0][1][2] < _MIN_SHARED:

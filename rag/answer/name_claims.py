@@ -25,7 +25,7 @@ WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][\w\-]*")
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 # A capitalised word that opens a sentence or a clause is a name only if it looks like one.
 _OPENS_CLAUSE = re.compile(r"(?:^|[:;]|\.\s)\s*$")
-LOOKS_LIKE_A_NAME = re.compile(r"[A-Z].*[A-Z]|\d")  # NNI, GlobalFoundries, H2, Nano4EARTH
+_LOOKS_LIKE_A_NAME = re.compile(r"[A-Z].*[A-Z]|\d")  # NNI, GlobalFoundries, H2, Nano4EARTH
 # A term in double quotation marks, of at most four words. Single quotes are left alone: they
 # are also apostrophes ("the world's 'democratic movements, and the world's").
 _QUOTED_TERM = re.compile(r'"([^"\n]{2,60})"|“([^”\n]{2,60})”')
@@ -70,10 +70,16 @@ def claimed_names(sentence: str, question: str = "") -> list[Name]:
         if not words:
             continue
         if len(words) == 1 == len(WORD.findall(m.group(0))) and _OPENS_CLAUSE.search(sentence[:m.start()]) \
-                and not LOOKS_LIKE_A_NAME.search(words[0]):
+                and not _LOOKS_LIKE_A_NAME.search(words[0]):
             continue  # "Because …", "Specifically, …", "Alkaline water electrolysis, …"
         names.append(Name(m.group(0), words))
     return names
+
+
+def identifies(words: tuple[str, ...] | list[str]) -> bool:
+    """Whether a name's words identify something: two words or more, or one that looks like a
+    name (NNI, H2); "the Japanese Government" leaves one plain word, which identifies nothing."""
+    return len(words) > 1 or (len(words) == 1 and bool(_LOOKS_LIKE_A_NAME.search(words[0])))
 
 
 def asked_names(sentence: str, question: str) -> list[Name]:
@@ -88,8 +94,8 @@ def asked_names(sentence: str, question: str) -> list[Name]:
         for _, start, end in reversed(place_mentions(surface)):  # "South Korea and China": no subject left
             surface = surface[:start] + " " + surface[end:]
         words = tuple(w for w in _name_words(surface) if w.lower() not in ENGLISH_FUNCTION_WORDS)
-        if not words or not (len(words) > 1 or LOOKS_LIKE_A_NAME.search(words[0])):
-            continue  # "the Japanese Government": one plain word identifies nothing
+        if not identifies(words):
+            continue
         if all(w.lower() in asked or singular(w).lower() in asked for w in words):
             names.append(Name(m.group(0), words))
     return names

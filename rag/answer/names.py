@@ -28,7 +28,7 @@ from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..places import places_named
 from ..transliteration import KATAKANA_TERM, english_phrases, romanize, transliteration_of
 from .context import gloss_places
-from .name_claims import LOOKS_LIKE_A_NAME, WORD, Name, asked_names, claimed_names, singular, undoubled
+from .name_claims import WORD, Name, asked_names, claimed_names, identifies, singular, undoubled
 
 # How much of an answer's sentence a passage sentence must render to be the one stating it
 # (named_apart): words of a claim the lexicon translates, the name itself aside. The lexicon's
@@ -144,7 +144,7 @@ class NameChecker:
         and the passage on Germany's hydrogen strategy does not."""
         found = []
         for name in claimed_names(body, question):
-            if not (len(name.words) > 1 or LOOKS_LIKE_A_NAME.search(name.words[0])) or self.supports(passage, name):
+            if not identifies(name.words) or self.supports(passage, name):
                 continue
             found.extend((name, other) for other in passages if other != passage and self.supports(other, name))
         return found
