@@ -914,6 +914,18 @@ def test_a_restated_question_that_adds_the_answer_is_kept():
                             question)
 
 
+def test_a_part_of_the_question_restated_is_no_answer():
+    from rag.answer.restatements import repeats_question
+
+    # pen-04: the model wrote the question's opening phrase and stopped there.
+    question = "In the extra call for proposals of 2022, which two kinds of qubit hardware got new research themes?"
+    assert repeats_question("In the extra call for proposals of 2022.", question)
+    assert not repeats_question("Cold atoms and semiconductor qubits got new research themes.", question)
+    # A lead-in introduces the list that follows; a Japanese sentence may be the very name asked about.
+    assert not repeats_question("The two kinds of qubit hardware that got new research themes are:", question)
+    assert not repeats_question("NNIである。", "NNIの正式名称は何？ NNI")
+
+
 def test_an_unmarked_english_sentence_cites_the_passage_with_its_figures(engine, pipeline):
     text, citations, _ = _verify_english(
         engine, pipeline, "How much does Germany's National Hydrogen Strategy (2020) plan to invest, broken down by purpose?",

@@ -310,6 +310,20 @@ def test_a_japanese_figure_written_with_another_unit_than_the_reports_is_not_the
     assert different_unit("28 nmのプロセス", 28.0, "28nmプロセス") is None
 
 
+def test_a_count_the_report_writes_with_a_general_counter_counts_the_noun_after_it():
+    # s47-na-01: asked how many researchers the Human Brain Project had (the report does not say),
+    # the model wrote "8 researchers" from 「8つのサブプロジェクト」.
+    passage = ("初期の研究活動は8つのサブプロジェクト（Neuroinformatics Platform、Brain Simulation Platform）で"
+               "行われていたが、2020年からは9つのワークパッケージとして進められた。")
+    assert different_unit("There were 8 researchers working on the project.", 8.0, passage) == (
+        "written with 人 where the report counts サブプロジェクト")
+    assert different_unit("初期には8人が参加した。", 8.0, passage) is not None
+    assert different_unit("It began with 8 subprojects.", 8.0, passage) is None
+    # The noun's end says what is counted: 「3つの研究者グループ」 counts groups, 「5つの国」 countries.
+    assert different_unit("It involves 3 researchers.", 3.0, "3つの研究者グループが参加する。") is not None
+    assert different_unit("It covers 5 countries.", 5.0, "5つの国が参加する。") is None
+
+
 def test_a_span_of_time_in_the_report_counts_no_things():
     # 「16年間で約9500人」 was answered "By 16 members"; a year named beside a noun is no count.
     passage = "日本化学会では、この10年間で約6800人、16年間で約9500人会員数が減っている。2014年比で2割超。"

@@ -25,6 +25,7 @@ CONTAINED = 0.95
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def _names(text: str) -> set[str]:
@@ -33,15 +34,32 @@ def _names(text: str) -> set[str]:
     return {w.lower() for w in _LATIN_WORD.findall(text) if w[0].isupper() and w.lower() not in ENGLISH_FUNCTION_WORDS}
 
 
+def _content_words(text: str) -> set[str]:
+    return {w.lower() for w in _LATIN_WORD.findall(text) if w.lower() not in ENGLISH_FUNCTION_WORDS}
+
+
+def _only_question_words(sentence: str, question: str) -> bool:
+    """An English sentence made of the question's own words only, a part of it restated: "In the
+    extra call for proposals of 2022." for "In the extra call for proposals of 2022, which two
+    kinds of qubit hardware got new research themes?". Character bigrams miss it, covering too
+    little of the question. A lead-in ("The three pillars … are:") introduces what follows."""
+    if _JAPANESE.search(sentence):  # 「NNIである。」 names what a Japanese question asks about
+        return False
+    words = _content_words(sentence)
+    return bool(words) and words <= _content_words(question) and not sentence.rstrip().endswith((":", "："))
+
+
 def repeats_question(sentence: str, question: str) -> bool:
-    """The model restated the question without answering it. A restatement that adds a number,
-    a name ("Co and Ru are the leading candidates to replace copper wiring …", asked "Which
-    metals are …") or a tenth of new text ("At roughly 1.1°, bilayer graphene …") is an answer,
-    and is kept."""
+    """The model restated the question, or a part of it, without answering it. A restatement
+    that adds a number, a name ("Co and Ru are the leading candidates to replace copper wiring
+    …", asked "Which metals are …") or a tenth of new text ("At roughly 1.1°, bilayer graphene
+    …") is an answer, and is kept."""
     if {v for _, v in claimed_numbers(sentence)} - {v for _, v in claimed_numbers(question)}:
         return False
     if _names(sentence) - _names(question):
         return False
+    if _only_question_words(sentence, question):
+        return True
     return overlap(sentence, question) > QUESTION_ECHO and overlap(question, sentence) > ECHO_OVERLAP
 
 

@@ -78,6 +78,39 @@ def _same(unit: str) -> str:
     return _SAME.get(unit, unit)
 
 
+# A general counter says what it counts after の: 「8つのサブプロジェクト」 counts subprojects, and
+# "8 researchers" is none of its figures (asked how many researchers the Human Brain Project had,
+# which the report does not say). The nouns each counter of things counts, by how they end.
+_COUNTED_NOUNS = {"人": re.compile(r"(?:者|員|人材|人|名|学生|スタッフ)$"),
+                  "社": re.compile(r"(?:企業|社|会社|メーカー|スタートアップ|ベンチャー)$"),
+                  "カ": re.compile(r"(?:国|地域)$"), "校": re.compile(r"(?:大学|学校|校)$")}
+_GENERAL_COUNTER = re.compile(r"\s*(?:つ|個)(?:以上|超|程度|ほど)?の([\u4e00-\u9fffァ-ヶーA-Za-z]+)")
+
+
+def _nouns_counted_generally(passage: str, value: float) -> list[str]:
+    """The nouns that follow ``value`` counted with つ or 個 (「8つのサブプロジェクト」), when every
+    mention of it in ``passage`` is so written; else none."""
+    text = unicodedata.normalize("NFKC", passage)
+    nouns = []
+    for _, end, v in figure_spans(text):
+        if is_supported(v, {value}):
+            counted = _GENERAL_COUNTER.match(text, end)
+            if not counted:
+                return []
+            nouns.append(counted.group(1))
+    return nouns
+
+
+def _counts_other_things(claimed: set[str], value: float, passage: str) -> str | None:
+    """The noun the passage counts with its figure ``value``, when it is none of the things the
+    ``claimed`` counters count."""
+    counters = [c for c in claimed if c in _COUNTED_NOUNS]
+    nouns = _nouns_counted_generally(passage, value) if counters else []
+    if nouns and not any(_COUNTED_NOUNS[c].search(noun) for c in counters for noun in nouns):
+        return nouns[0]
+    return None
+
+
 def different_unit(sentence: str, value: float, passage: str) -> str | None:
     """"1,000人 where the report has 社" when ``sentence`` writes ``value`` with a unit that no
     mention of it in ``passage`` has, while some mention has a unit (of those compared); else None.
@@ -87,6 +120,9 @@ def different_unit(sentence: str, value: float, passage: str) -> str | None:
     if swapped:
         other, unit = swapped
         return f"written with {unit}, which the report writes after {_plain(other)}, not after {_plain(value)}"
+    counted = _counts_other_things(claimed, value, passage) if claimed and not stated else None
+    if counted:
+        return f"written with {'/'.join(sorted(claimed))} where the report counts {counted}"
     if not claimed or not stated or claimed & stated:
         return _count_of_a_duration(sentence, value, passage)
     return f"written with {'/'.join(sorted(claimed))} where the report has {'/'.join(sorted(stated))}"
