@@ -1288,6 +1288,19 @@ def test_the_model_cannot_open_an_answer_with_a_citation_marker(engine):
     assert text.strip() and not text.lstrip().startswith(("[", "［", "【"))
 
 
+def test_a_compound_name_split_by_no_is_rejoined():
+    from rag.answer.copy_repair import restore_copied_text
+
+    # s47-ja-05: 「中国の科学技術大学」 for the report's 中国科学技術大学.
+    passages = ["中国科学技術大学は2020年に光量子コンピュータで量子超越性を示したと発表した。",
+                "日本材料学会が設立された。日本の材料研究は層が厚い。"]
+    text, notes = restore_copied_text("中国の科学技術大学は2020年に発表した。［1］", passages)
+    assert text == "中国科学技術大学は2020年に発表した。［1］" and len(notes) == 1
+    # Not the start of a longer word (日本材料学会), nor a phrase the passages write with の.
+    assert restore_copied_text("日本の材料は強い。", passages)[0] == "日本の材料は強い。"
+    assert restore_copied_text("日本の材料研究は層が厚い。", passages)[0] == "日本の材料研究は層が厚い。"
+
+
 def test_garbled_copies_of_passage_terms_are_restored():
     from rag.answer.copy_repair import restore_copied_text
 

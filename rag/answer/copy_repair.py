@@ -212,6 +212,32 @@ def _restore_swapped_names(text: str, sources: str, question: str, notes: list[s
     return pattern.sub(repl, text)
 
 
+# 「中国の科学技術大学」 for 「中国科学技術大学」: the model splits a compound name with の.
+_NAME_RUN = "[\u4e00-\u9fffァ-ヶー]"
+_SPLIT_BY_NO = re.compile(f"({_NAME_RUN}{{2,}})の({_NAME_RUN}{{2,}})")
+
+
+def _join_split_names(text: str, sources: str, question: str, notes: list[str]) -> str:
+    """A compound the passages write whole, and never with の, rejoined: the end of the words
+    before の (two characters at least) and all the words after it must form a run the passages
+    end there (「中国科学技術大学は」), not the start of a longer word (日本材料 of 日本材料学会),
+    and the words after の must stand in the passages only in that compound: 科学技術大学 is a
+    piece of a name, while 「材料の研究開発」 is the model's own phrase (研究開発 stands alone)."""
+    def repl(m: re.Match) -> str:
+        if m.group(0) in sources or m.group(0) in question:
+            return m.group(0)
+        before, after = m.group(1), m.group(2)
+        for start in range(len(before) - 1):
+            joined = before[start:] + after
+            if (re.search(re.escape(joined) + f"(?!{_NAME_RUN})", sources)
+                    and sources.count(after) == sources.count(joined)):
+                notes.append(f"rejoined {before[start:]}の{after} as {joined}, as the passage writes it")
+                return before[:start] + joined
+        return m.group(0)
+
+    return _SPLIT_BY_NO.sub(repl, text)
+
+
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
     """``text`` (a Japanese answer) with garbled copies of passage terms restored, and notes."""
     notes: list[str] = []
@@ -226,6 +252,7 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _restore_swapped_names(text, sources, question, notes)
     text = _restore_swapped_names(text, sources, question, notes, _KATAKANA_NAME, _KATAKANA_NAME_CHARS,
                                   _COPIED_AFTER_KATAKANA)
+    text = _join_split_names(text, sources, question, notes)
     text = _restore_copula(text, sources + "\n" + question, notes)
     text = _drop_invented_readings(text, sources + "\n" + question, notes)
     return text, notes
