@@ -33,6 +33,7 @@ from .output import SentenceStop, answer_left_to_marker
 from .prompts import (CANNOT_ANSWER, NO_EXACT_FIGURE, NOT_THE_EXTREME, ONLY_A_PLAN, ONLY_A_TOTAL,
                       ONLY_THE_WHOLE, REFUSAL_PHRASES, UNVERIFIED_ANSWER)
 from .qualifiers import new_figures
+from .rankings import MISRANKED
 from .terse import FIGURE_IN_QUOTE, with_supporting_quotes
 from .second_passes import SecondPasses
 from .verify import AnswerVerifier
@@ -269,6 +270,22 @@ class AnswerPipeline(SecondPasses):
             return None
         return _shown_line(found, "the draft gave no answer", flags)
 
+    def _ranked_items(self, question: str, language: str, text: str, citations: list[Citation], context: list[Hit],
+                      flags: list[str]) -> tuple[bool, str, list[Citation]]:
+        """(answerable, text, citations) after holding an answer about ranked items to the report's
+        ranking (rankings.py): a Japanese answer that does not name the top ones asked for is
+        replaced by the report's sentence; an English one is not shown (a second pass asks again
+        over the ranking passage alone)."""
+        found = self.verifier.misranked(question, text, context, language)
+        if found is None:
+            return True, text, citations
+        index, sentence = found
+        flags.append(f"{MISRANKED}: {sentence[:50]}")
+        if language == "ja":
+            quote = self.verifier.sources.quote(sentence, context[index], "ja")
+            return True, FIGURE_IN_QUOTE.format(quote=quote, marker=1), [Citation(1, context[index].chunk, quote)]
+        return False, UNVERIFIED_ANSWER[language], []
+
     def finish(self, raw: str, context: list[Hit], language: str, asked: str,
                cut: bool | None) -> tuple[bool, str, list[Citation], list[str]]:
         """(answerable, text, citations, flags) of the model's raw answer: verified, then
@@ -288,6 +305,8 @@ class AnswerPipeline(SecondPasses):
         answerable, text, citations = self._near_miss(asked, language, text, citations, flags)
         if answerable and language == "ja":
             text, citations = self._labelled_item(asked, text, citations, context, flags)
+        if answerable:
+            answerable, text, citations = self._ranked_items(asked, language, text, citations, context, flags)
         if answerable:
             text, note = with_supporting_quotes(text, citations, language)
             if note:
@@ -348,6 +367,8 @@ class AnswerPipeline(SecondPasses):
         answerable, text, citations, flags = yield from self._ask_again_after_restatement(
             asked, language, passages, history, self.finish(raw, context, language, asked, cut))
         (answerable, text, citations, flags), passages = yield from self._ask_again_over_question_figures(
+            asked, language, passages, history, (answerable, text, citations, flags))
+        (answerable, text, citations, flags), passages = yield from self._ask_again_over_ranking(
             asked, language, passages, history, (answerable, text, citations, flags))
         if answerable:
             text, citations = yield from self._ask_missing_part(asked, language, passages, text, citations, flags)

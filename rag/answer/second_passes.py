@@ -4,7 +4,8 @@ Each pass streams the new draft as partial events, verifies it like any first dr
 (``finish``), and keeps the first answer, flagged, when the new one does not check out or the
 backend fails: the part of a several-part question the answer left out (missing_part.py), an
 English answer that only restated the question (restatements.py), a Japanese answer citing no
-passage that states the question's own figures (question_figures.py).
+passage that states the question's own figures (question_figures.py), an English answer that
+named items the report ranks below the top ones asked for (rankings.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .near_miss import asks_several, missing_precision
 from .output import SentenceStop
 from .prompts import ASK_AGAIN_AFTER_RESTATEMENT
 from .question_figures import passages_with_question_figures
+from .rankings import MISRANKED, ranking_passage
 from .restatements import RESTATED_ONLY
 
 log = logging.getLogger(__name__)
@@ -128,4 +130,28 @@ class SecondPasses:
             first_flags.append(f"{why}; asked again over those that do: no answer that checks out")
             return answer, passages
         again[3][:0] = [f"{why}; asked again over those that do, this answer replaces it"]
+        return again, again_passages
+
+    def _ask_again_over_ranking(self, asked: str, language: str, passages, history,
+                                answer: tuple[bool, str, list[Citation], list[str]]
+                                ) -> typing.Generator[AnswerEvent, None, tuple[tuple, list]]:
+        """Streams a second draft when an English answer named items the report ranks below the
+        top ones asked for (rankings.py), over the ranking passage alone, then returns (the
+        finished answer, the passages its markers point into): the new answer when it checks out,
+        else the first (not shown, flagged)."""
+        answerable, _, _, first_flags = answer
+        if answerable or not any(f.startswith(MISRANKED) for f in first_flags):
+            return answer, passages
+        index = ranking_passage([p.hit.chunk.text for p in passages])
+        if index is None:
+            return answer, passages
+        label = "asked again over the passage that ranks the items"
+        again_passages = self._passages(asked, asked, language, [passages[index].hit])
+        again = yield from self._second_draft(asked, asked, language, again_passages, history, label, first_flags)
+        if again is None:
+            return answer, passages
+        if not again[0]:
+            first_flags.append(f"{label}: no answer that checks out")
+            return answer, passages
+        again[3][:0] = [f"{MISRANKED}; {label}, this answer replaces it"]
         return again, again_passages

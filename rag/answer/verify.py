@@ -42,6 +42,7 @@ from .periods import repair_yearly
 from .place_claims import mark_places_cited_nowhere
 from .prompts import CANNOT_ANSWER
 from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
+from .rankings import misranked
 from .restatements import repeats_earlier, repeats_question, without_echoes
 from .sources import MIN_SUPPORT_OVERLAP, SURE_SOURCE_MARGIN, TIED_SOURCE_MARGIN, SourceFinder
 from .subjects import SubjectChecker
@@ -120,6 +121,12 @@ class AnswerVerifier:
         self._names = (NameChecker(translated_words, tokenize, self._subjects.is_rare_name)
                        if translated_words and tokenize else None)
         self._figures = FigureChecker(self._names, self._subjects)
+
+    def misranked(self, question: str, text: str, hits: list[Hit], language: str) -> tuple[int, str] | None:
+        """(index of the hit, its ranking sentence) when the answer names items of a ranking the
+        hit writes but not the top ones the question asks for (rankings.py)."""
+        items_named = self._names.items_named if self._names else (lambda items, english: set())
+        return misranked(question, text, [h.chunk.text for h in hits], language, items_named)
 
     @staticmethod
     def _check_months(body: str, cited: list[int], hits: list[Hit], flags: list[str]) -> tuple[str, list[int]]:
