@@ -1301,6 +1301,19 @@ def test_a_compound_name_split_by_no_is_rejoined():
     assert restore_copied_text("日本の材料研究は層が厚い。", passages)[0] == "日本の材料研究は層が厚い。"
 
 
+def test_a_long_kanji_term_one_character_off_is_restored():
+    from rag.answer.copy_repair import restore_copied_text
+
+    # s36c-ja-02: 「水質汚染防止法」 for the report's 水質汚濁防止法.
+    passages = ["公害対策基本法、大気汚染防止法、水質汚濁防止法、土壌汚染対策法などの各種法律が制定された。",
+                "第6期科学技術基本計画と第五期科学技術基本計画"]
+    text, notes = restore_copied_text("1. 大気汚染防止法［1］ 2. 水質汚染防止法［1］", passages)
+    assert text == "1. 大気汚染防止法［1］ 2. 水質汚濁防止法［1］" and len(notes) == 1
+    # A numeral tells editions apart, and a short term is a word of its own.
+    assert restore_copied_text("第四期科学技術基本計画", passages)[0] == "第四期科学技術基本計画"
+    assert restore_copied_text("水質汚染防", passages)[0] == "水質汚染防"
+
+
 def test_garbled_copies_of_passage_terms_are_restored():
     from rag.answer.copy_repair import restore_copied_text
 

@@ -238,6 +238,36 @@ def _join_split_names(text: str, sources: str, question: str, notes: list[str]) 
     return _SPLIT_BY_NO.sub(repl, text)
 
 
+# A long kanji term with one character swapped for another kanji: 「水質汚染防止法」 for the report's
+# 水質汚濁防止法 (汚染 stands in the law listed before it, 大気汚染防止法). Shorter runs are words of
+# their own too often (研究開発費 beside 研究開発法); numerals tell editions apart (第五期, 第六期).
+_KANJI_TERM = re.compile(r"[\u4e00-\u9fff々]{6,}")
+_KANJI_NUMERALS = set("〇一二三四五六七八九十百千万億兆")
+
+
+def _restore_one_kanji(text: str, sources: str, question: str, notes: list[str]) -> str:
+    """A kanji term no passage writes, where the passages write exactly one term of its length
+    that differs from it in one character, not a numeral: that term is restored."""
+    runs = [m.group(0) for m in _KANJI_TERM.finditer(sources)]
+
+    def repl(m: re.Match) -> str:
+        written = m.group(0)
+        if written in sources or written in question:
+            return written
+        size = len(written)
+        near = {run[i:i + size] for run in runs for i in range(len(run) - size + 1)}
+        near = {t for t in near if _one_letter_apart(t, written)
+                and not {a for a, b in zip(t, written) if a != b} & _KANJI_NUMERALS
+                and not {b for a, b in zip(t, written) if a != b} & _KANJI_NUMERALS}
+        if len(near) != 1:
+            return written
+        right = near.pop()
+        notes.append(f"restored {written} as {right}, one character apart")
+        return right
+
+    return _KANJI_TERM.sub(repl, text)
+
+
 def restore_copied_text(text: str, passages: list[str], question: str = "") -> tuple[str, list[str]]:
     """``text`` (a Japanese answer) with garbled copies of passage terms restored, and notes."""
     notes: list[str] = []
@@ -253,6 +283,7 @@ def restore_copied_text(text: str, passages: list[str], question: str = "") -> t
     text = _restore_swapped_names(text, sources, question, notes, _KATAKANA_NAME, _KATAKANA_NAME_CHARS,
                                   _COPIED_AFTER_KATAKANA)
     text = _join_split_names(text, sources, question, notes)
+    text = _restore_one_kanji(text, sources, question, notes)
     text = _restore_copula(text, sources + "\n" + question, notes)
     text = _drop_invented_readings(text, sources + "\n" + question, notes)
     return text, notes
