@@ -2475,3 +2475,22 @@ def test_an_acronym_spelling_a_name_the_passage_writes_is_no_unverified_name(eng
     # Initials that do not spell the name stay marked.
     text, _, flags = pipeline.verifier.verify(raw.replace("(BARDA)", "(BRDX)"), hits, "en", question)
     assert "(BRDX) (name not verified in the report)" in text, (text, flags)
+
+
+def test_an_english_claim_also_cites_the_passage_that_writes_the_words_it_adds(engine, pipeline):
+    # s47-en-03: the answer restates the question around "plant and agricultural fields" and cites
+    # the workshop's closing passage, which the embedding prefers too; only another writes 植物・農業.
+    question = ("Beyond basic life science and medicine, which field of application did the life-science workshop "
+                "say Japan should look into more deeply for nanotech and materials?")
+    hits = engine.retriever.search(question, k=engine.settings.generation.context_passages, language="en")
+    right = passage_index(hits, "植物・農業への応用") + 1
+    wrong = passage_index(hits, "様々なシーズが生まれている") + 1
+    draft = ("The life-science workshop said Japan should look into more deeply for nanotech and materials in plant "
+             f"and agricultural fields. [{wrong}]")
+    answerable, text, citations, flags = pipeline.finish(draft, hits, "en", question, None)
+    assert answerable and any("adds to the question" in f for f in flags)
+    assert {c.chunk.id for c in citations} == {hits[right - 1].chunk.id, hits[wrong - 1].chunk.id}
+    assert any("植物・農業" in c.quote for c in citations)
+    # Cited right in the first place, nothing is added.
+    _, _, citations, flags = pipeline.finish(draft.replace(f"[{wrong}]", f"[{right}]"), hits, "en", question, None)
+    assert [c.chunk.id for c in citations] == [hits[right - 1].chunk.id]

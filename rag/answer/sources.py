@@ -14,6 +14,7 @@ import unicodedata
 from typing import Callable
 
 from ..chunking import REPORT_LIST_ITEM, list_runs
+from ..keywords import ENGLISH_FUNCTION_WORDS
 from ..retrieval import Hit
 from .citations import as_printed, best_quote, bigrams, chunk_sentences, fold_report, overlap, quote_in_report
 from .context import scored_sentences
@@ -40,6 +41,11 @@ SURE_SOURCE_MARGIN = 0.05
 # 10 of 28 such sentences, the second for 11 of the other 18 (0.1-0.2 apart, the first was right
 # 34 times in 37).
 TIED_SOURCE_MARGIN = 0.02
+# An English claim's own words (those the question does not give) that a passage renders: this
+# many, and this many more than any cited passage renders, make it the source the model misnumbered.
+OWN_WORDS_MIN, OWN_WORDS_MARGIN = 2, 2
+_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+_UNVERIFIED_MARK = re.compile(r"\((?:number|name|term)[^)]*not verified[^)]*\)")
 # A quote cut from a sentence split by a page break ends or starts at one of these, and is no
 # shorter than this.
 _PHRASE_END, MIN_PIECE_CHARS = "、，", 12
@@ -130,6 +136,39 @@ class SourceFinder:
         best = max(range(len(hits)), key=lambda i: per_passage[i])
         if best + 1 not in cited and per_passage[best] > max(per_passage[m - 1] for m in cited) + RECITE_MARGIN:
             flags.append(f"added the closest source [{best + 1}] to: {claim[:60]}")
+            return [*cited, best + 1]
+        return cited
+
+    def add_source_of_own_words(self, claim: str, question: str, cited: list[int], hits: list[Hit],
+                                flags: list[str]) -> list[int]:
+        """Also cite the passage that renders the words an English claim adds to the question.
+
+        A claim that restates the question around its answer is close to every passage on the
+        question's topic: "The life-science workshop said Japan should look into … plant and
+        agricultural fields" cited the workshop's closing passage, which the embedding also
+        preferred, while only another passage writes 植物・農業. The claim's own words (the
+        question's aside, compared by their first five letters) are translated by the lexicon; a
+        passage rendering ``OWN_WORDS_MIN`` of them, ``OWN_WORDS_MARGIN`` more than any cited
+        passage, is added.
+        """
+        if not (self._translated_words and self._tokenize):
+            return cited
+        asked = {w.lower()[:5] for w in _ENGLISH_WORD.findall(question)}
+        own = [w for w in dict.fromkeys(_ENGLISH_WORD.findall(_UNVERIFIED_MARK.sub("", claim)))
+               if w.lower() not in ENGLISH_FUNCTION_WORDS and w.lower()[:5] not in asked]
+        renderings = [r for r in (set().union(*self._translated_words(w)) for w in own) if r]
+        if len(renderings) < OWN_WORDS_MIN:
+            return cited
+        rendered = []
+        for hit in hits:
+            if hit.chunk.text not in self._sentence_tokens:
+                self._sentence_tokens[hit.chunk.text] = frozenset(self._tokenize(hit.chunk.text))
+            tokens = self._sentence_tokens[hit.chunk.text]
+            rendered.append(sum(bool(r & tokens) for r in renderings))
+        best = max(range(len(hits)), key=lambda i: rendered[i])
+        if (best + 1 not in cited and rendered[best] >= OWN_WORDS_MIN
+                and rendered[best] >= max(rendered[m - 1] for m in cited) + OWN_WORDS_MARGIN):
+            flags.append(f"added the source [{best + 1}] that writes the words the claim adds to the question: {claim[:60]}")
             return [*cited, best + 1]
         return cited
 

@@ -330,6 +330,7 @@ class AnswerVerifier:
             if body and language == "en":
                 quoted = {m: quote for m, (quote, _) in zip(cited, sources)}
                 cited = self.sources.add_closest_source(body, cited, hits, flags)
+                cited = self.sources.add_source_of_own_words(body, question, cited, hits, flags)
                 # A month is taken only where every source cited by now agrees on it: a wrongly
                 # cited passage alone gave "the K-Battery strategy … in May 2021" (May is the
                 # month of Korea's semiconductor strategy; the battery passage, added as the
