@@ -121,16 +121,8 @@ class SecondPasses:
         if not stating:
             return answer, passages
         why = f"the answer cited no passage that states the question's {', '.join(sorted(figures))}"
-        again_passages = self._passages(asked, asked, language, stating)
-        again = yield from self._second_draft(asked, asked, language, again_passages, history, f"{why}; asked again",
-                                              first_flags)
-        if again is None:
-            return answer, passages
-        if not again[0]:
-            first_flags.append(f"{why}; asked again over those that do: no answer that checks out")
-            return answer, passages
-        again[3][:0] = [f"{why}; asked again over those that do, this answer replaces it"]
-        return again, again_passages
+        return (yield from self._replacing_draft(asked, language, passages, history, answer, stating,
+                                                 f"{why}; asked again over those that do"))
 
     def _ask_again_over_ranking(self, asked: str, language: str, passages, history,
                                 answer: tuple[bool, str, list[Citation], list[str]]
@@ -145,13 +137,21 @@ class SecondPasses:
         index = ranking_passage([p.hit.chunk.text for p in passages])
         if index is None:
             return answer, passages
-        label = "asked again over the passage that ranks the items"
-        again_passages = self._passages(asked, asked, language, [passages[index].hit])
+        return (yield from self._replacing_draft(asked, language, passages, history, answer, [passages[index].hit],
+                                                 f"{MISRANKED}; asked again over the passage that ranks the items"))
+
+    def _replacing_draft(self, asked: str, language: str, passages, history,
+                         answer: tuple[bool, str, list[Citation], list[str]], hits, label: str
+                         ) -> typing.Generator[AnswerEvent, None, tuple[tuple, list]]:
+        """Streams a second draft over ``hits`` alone, then returns (the finished answer, the
+        passages its markers point into): the new answer when it checks out, else the first."""
+        first_flags = answer[3]
+        again_passages = self._passages(asked, asked, language, hits)
         again = yield from self._second_draft(asked, asked, language, again_passages, history, label, first_flags)
         if again is None:
             return answer, passages
         if not again[0]:
             first_flags.append(f"{label}: no answer that checks out")
             return answer, passages
-        again[3][:0] = [f"{MISRANKED}; {label}, this answer replaces it"]
+        again[3][:0] = [f"{label}, this answer replaces it"]
         return again, again_passages
