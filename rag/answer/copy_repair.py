@@ -180,6 +180,16 @@ _COPIED_AFTER_NAME = 14  # characters after the name that must stand verbatim in
 _COPIED_AFTER_KATAKANA = 10  # fewer for a katakana name: the Japanese words after it carry more
 
 
+def _the_only_one(written: str, candidates: set[str], why: str, notes: list[str]) -> str:
+    """The one candidate the passages offer for ``written``, noted; ``written`` itself when they
+    offer none or several (then nothing says which the model meant)."""
+    if len(candidates) != 1:
+        return written
+    right = next(iter(candidates))
+    notes.append(f"restored {written} as {right}, {why}")
+    return right
+
+
 def _copied_after(text: str, start: int, sources: str, min_copied: int) -> str:
     """The longest run of ``text`` from ``start`` (up to twice ``min_copied``) that the passages
     write verbatim, when it has ``min_copied`` characters at least, else ''."""
@@ -203,11 +213,7 @@ def _restore_swapped_names(text: str, sources: str, question: str, notes: list[s
             return written_name
         before = re.finditer(name_chars + "(?=" + re.escape(after) + ")", sources)
         written = {f.group(0) for f in before if pattern.fullmatch(f.group(0))}
-        if len(written) != 1:
-            return written_name
-        right = written.pop()
-        notes.append(f"restored {written_name} as {right}, the name the passage writes before the copied words")
-        return right
+        return _the_only_one(written_name, written, "the name the passage writes before the copied words", notes)
 
     return pattern.sub(repl, text)
 
@@ -259,11 +265,7 @@ def _restore_one_kanji(text: str, sources: str, question: str, notes: list[str])
         near = {t for t in near if _one_letter_apart(t, written)
                 and not {a for a, b in zip(t, written) if a != b} & _KANJI_NUMERALS
                 and not {b for a, b in zip(t, written) if a != b} & _KANJI_NUMERALS}
-        if len(near) != 1:
-            return written
-        right = near.pop()
-        notes.append(f"restored {written} as {right}, one character apart")
-        return right
+        return _the_only_one(written, near, "one character apart", notes)
 
     return _KANJI_TERM.sub(repl, text)
 
