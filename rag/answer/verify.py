@@ -353,9 +353,6 @@ class AnswerVerifier:
                 body, unfinished = without_dangling_end(body, language)
                 if unfinished:
                     flags.append(f"unfinished end of sentence removed: {unfinished[:60]}")
-                    # What is left may only restate the question ("In the extra call for proposals
-                    # of 2022." before ", quantum technology development after the announcement of t").
-                    echo = echo or (bool(question) and repeats_question(body, question))
             if body:  # unless it was all unfinished
                 if echo:
                     echoes.add(len(kept))
