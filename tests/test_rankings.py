@@ -17,6 +17,8 @@ def test_the_questions_say_how_many_top_items_they_ask_for():
     assert top_asked("日本の輸出で、金額の大きい順に上位2つの品目は何？") == 2
     assert top_asked(RATIOS) == 2
     assert top_asked("What are the top three export industries?") == 3
+    assert top_asked("What are Japan's two largest export items?") == 2
+    assert top_asked("輸出額の大きい順に3つ挙げて。") == 3
     assert top_asked("貿易収支比が最も高い産業は？") == 1
     assert top_asked("Which industry has the highest trade balance ratio?") == 1
     assert top_asked("When did Japan adopt the strategy?") == 0

@@ -23,10 +23,12 @@ MISRANKED = "the answer names items the report ranks below the top ones asked fo
 _RANKED = re.compile(r"「([^「」]+)」が(?:最も|もっとも)[^、。「」]{0,12}?、\s*(?:次いで|次に)\s*((?:「[^「」]+」[、・]?)+)")
 _QUOTED = re.compile(r"「([^「」]+)」")
 _KANJI_COUNTS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
-# How many of the top items a question asks for: 「上位2つ」, "the top three", "which two … the highest".
-_TOP_JA = re.compile(r"上位\s*([1-5一二三四五])\s*[つ位]")
+# How many of the top items a question asks for: 「上位2つ」, 「大きい順に2つ」, "the top three", "the two
+# largest", "which two … the highest".
+_TOP_JA = re.compile(r"(?:上位|順に)\s*([1-5一二三四五])\s*[つ位]")
 _FIRST_JA = re.compile(r"(?:最も|もっとも|一番)[^、。?？]{0,8}?(?:大き|多|高)")
-_TOP_EN = re.compile(r"\btop (one|two|three|four|five|[1-5])\b", re.I)
+_TOP_EN = re.compile(r"\btop (one|two|three|four|five|[1-5])\b|\b(two|three|four|five) (?:largest|biggest|highest|greatest)\b",
+                     re.I)
 _WHICH_N_EN = re.compile(r"\bwhich (two|three|four|five)\b[^?]*\b(?:highest|largest|biggest|most|greatest)\b", re.I)
 _FIRST_EN = re.compile(r"\b(?:the )?(?:highest|largest|biggest|greatest)\b", re.I)
 
@@ -44,7 +46,7 @@ def top_asked(question: str) -> int:
     for pattern in (_TOP_JA, _TOP_EN, _WHICH_N_EN):
         found = pattern.search(text)
         if found:
-            return _count(found.group(1))
+            return _count(next(group for group in found.groups() if group))
     return 1 if _FIRST_JA.search(text) or _FIRST_EN.search(text) else 0
 
 
