@@ -52,6 +52,29 @@ def pipeline(engine):
     return AnswerPipeline(engine, generator=None)
 
 
+class ScriptedFirstAnswer:
+    """The real generator, except that its first answer is ``first``, a draft the model once gave
+    that the pipeline must deal with (by asking again); later drafts come from ``_again``."""
+
+    def __init__(self, real, first: str) -> None:
+        self.real, self.first, self.prompts = real, first, []
+        self.hit_length_limit = None
+
+    @property
+    def questions(self) -> list[str]:
+        return [prompt.rsplit("Question:", 1)[-1] for prompt in self.prompts]
+
+    def stream(self, messages, max_new_tokens, stop_when=None, **kwargs):
+        self.prompts.append(messages[-1]["content"])
+        if len(self.prompts) == 1:
+            yield self.first
+            return
+        yield from self._again(messages, max_new_tokens, stop_when, **kwargs)
+
+    def _again(self, messages, max_new_tokens, stop_when=None, **kwargs):
+        yield from self.real.stream(messages, max_new_tokens, stop_when, **kwargs)
+
+
 def passage_index(hits, having: str = "", lacking: str | None = None) -> int:
     """Index of the first hit whose chunk holds ``having`` (and not ``lacking``)."""
     return next(i for i, h in enumerate(hits)

@@ -6,6 +6,8 @@ import pytest
 
 from rag.answer.near_miss import AMOUNT_OF_MONEY, COUNT, SHARE
 
+from .conftest import ScriptedFirstAnswer
+
 
 @pytest.mark.parametrize("question, missing, language, part", [
     ("EUの半導体法は、2030年までに官民でいくら投資し、世界の生産に占めるシェアをどこまで高める目標？", SHARE, "ja",
@@ -50,20 +52,9 @@ def test_the_added_part_takes_the_next_marker_numbers_and_shares_a_quote_both_ci
     assert text == "回答です。［1］数は8つ。［2］"
 
 
-class _LeavesOutTheAmount:
+class _LeavesOutTheAmount(ScriptedFirstAnswer):
     """The real generator, except that its first answer gives the half of the question without a
     figure, as the model did for this question (extra-session39): the pipeline must ask again."""
-
-    def __init__(self, real, first: str) -> None:
-        self.real, self.first, self.questions = real, first, []
-        self.hit_length_limit = None
-
-    def stream(self, messages, max_new_tokens, stop_when=None, **kwargs):
-        self.questions.append(messages[-1]["content"].rsplit("Question:", 1)[-1])
-        if len(self.questions) == 1:
-            yield self.first
-            return
-        yield from self.real.stream(messages, max_new_tokens, stop_when, **kwargs)
 
 
 @pytest.mark.slow
@@ -87,14 +78,11 @@ def test_the_amount_a_two_part_answer_left_out_is_asked_for_and_added(engine):
 class _FailsTheSecondTime(_LeavesOutTheAmount):
     """The first answer as the model gave it; then the server goes away."""
 
-    def stream(self, messages, max_new_tokens, stop_when=None, **kwargs):
+    def _again(self, messages, max_new_tokens, stop_when=None, **kwargs):
         from rag.errors import EndpointError
 
-        self.questions.append(messages[-1]["content"])
-        if len(self.questions) == 1:
-            yield self.first
-            return
         raise EndpointError("cannot reach http://localhost:8000/v1: connection refused", "is the server running?")
+        yield  # a generator, as the real stream is
 
 
 def test_a_failed_second_pass_keeps_the_verified_first_answer(engine):

@@ -7,7 +7,7 @@ import pytest
 
 from rag.answer.rankings import MISRANKED, misranked, ranking, top_asked
 
-from .conftest import passage_index
+from .conftest import ScriptedFirstAnswer, passage_index
 
 EXPORTS = "金額の大きい順に上位2つの品目は何？"
 RATIOS = "Among Japan's main high-tech and medium-high-tech industries, which two have the highest trade balance ratios?"
@@ -63,30 +63,17 @@ def test_a_japanese_answer_naming_the_wrong_items_shows_the_reports_ranking(engi
     assert len(citations) == 1 and citations[0].chunk.page == 17 and "次いで「機械器具」" in citations[0].quote
 
 
-class _MisranksFirst:
-    """The real generator, except that its first answer names electronic equipment second, as
-    the model did (s42b-en-05)."""
-
-    FIRST = ("Among Japan's main high-tech and medium-high-tech industries, the auto industry has the highest trade "
-             "balance ratio, while the electronic equipment industry has the second highest trade balance ratio. [1]")
-
-    def __init__(self, real) -> None:
-        self.real, self.prompts = real, []
-        self.hit_length_limit = None
-
-    def stream(self, messages, max_new_tokens, stop_when=None, **kwargs):
-        self.prompts.append(messages[-1]["content"])
-        if len(self.prompts) == 1:
-            yield self.FIRST
-            return
-        yield from self.real.stream(messages, max_new_tokens, stop_when, **kwargs)
+# s42b-en-05: the model's first answer named electronic equipment second.
+MISRANKED_FIRST = ("Among Japan's main high-tech and medium-high-tech industries, the auto industry has the highest "
+                   "trade balance ratio, while the electronic equipment industry has the second highest trade balance "
+                   "ratio. [1]")
 
 
 @pytest.mark.slow
 def test_an_english_answer_naming_a_lower_item_is_asked_again_over_the_ranking_alone(engine):
     from rag.answer.pipeline import AnswerPipeline
 
-    generator = _MisranksFirst(engine.answers.generator)
+    generator = ScriptedFirstAnswer(engine.answers.generator, MISRANKED_FIRST)
     answer = AnswerPipeline(engine, generator).ask(RATIOS)
     assert len(generator.prompts) == 2
     second = generator.prompts[1]

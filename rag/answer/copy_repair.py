@@ -263,8 +263,7 @@ def _restore_one_kanji(text: str, sources: str, question: str, notes: list[str])
         size = len(written)
         near = {run[i:i + size] for run in runs for i in range(len(run) - size + 1)}
         near = {t for t in near if _one_letter_apart(t, written)
-                and not {a for a, b in zip(t, written) if a != b} & _KANJI_NUMERALS
-                and not {b for a, b in zip(t, written) if a != b} & _KANJI_NUMERALS}
+                and not {c for pair in zip(t, written) if pair[0] != pair[1] for c in pair} & _KANJI_NUMERALS}
         return _the_only_one(written, near, "one character apart", notes)
 
     return _KANJI_TERM.sub(repl, text)

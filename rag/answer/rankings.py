@@ -79,24 +79,22 @@ def misranked(question: str, answer: str, passages: list[str], language: str,
     among ``passages`` but not the top ones ``question`` asks for (Japanese: in the report's
     order), else None. ``items_named`` tells which Japanese items an English text names."""
     wanted = top_asked(question)
-    if not wanted:
+    # The first ranking of the context decides, as it does for the second pass (ranking_passage):
+    # the report's two rankings list the same items.
+    index = ranking_passage(passages) if wanted else None
+    if index is None:
         return None
-    for index, passage in enumerate(passages):
-        found = ranking(unicodedata.normalize("NFKC", passage))
-        if found is None or len(found[0]) < wanted:
-            continue
-        items, sentence = found
-        named = {i for i in items if i in answer} if language == "ja" else items_named(items, answer)
-        if not named:
-            continue  # the answer is about other things: not this ranking
-        top = items[:wanted]
-        if language == "ja":
-            right = _in_order(answer, top)
-        else:
-            # The dictionary renders some items only (機械器具 is no "machinery" to it): an English
-            # answer is wrong when it names a lower item among no more than the items asked for,
-            # not when it lists the rest after the top ones.
-            lower = named - set(top)
-            right = not lower or set(top) <= named or len(named) > wanted
-        return None if right else (index, sentence)
-    return None
+    items, sentence = ranking(unicodedata.normalize("NFKC", passages[index]))
+    named = {i for i in items if i in answer} if language == "ja" else items_named(items, answer)
+    if len(items) < wanted or not named:
+        return None  # the answer is about other things: not this ranking
+    top = items[:wanted]
+    if language == "ja":
+        right = _in_order(answer, top)
+    else:
+        # The dictionary renders some items only (機械器具 is no "machinery" to it): an English
+        # answer is wrong when it names a lower item among no more than the items asked for,
+        # not when it lists the rest after the top ones.
+        lower = named - set(top)
+        right = not lower or set(top) <= named or len(named) > wanted
+    return None if right else (index, sentence)
