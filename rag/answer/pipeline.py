@@ -308,7 +308,7 @@ class AnswerPipeline(SecondPasses):
         if answerable:
             answerable, text, citations = self._ranked_items(asked, language, text, citations, context, flags)
         if answerable:
-            text, note = with_supporting_quotes(text, citations, language)
+            text, note = with_supporting_quotes(text, citations, language, asked)
             if note:
                 flags.append(note)
         return answerable, text, citations, flags
@@ -369,6 +369,8 @@ class AnswerPipeline(SecondPasses):
         (answerable, text, citations, flags), passages = yield from self._ask_again_over_question_figures(
             asked, language, passages, history, (answerable, text, citations, flags))
         (answerable, text, citations, flags), passages = yield from self._ask_again_over_ranking(
+            asked, language, passages, history, (answerable, text, citations, flags))
+        (answerable, text, citations, flags), passages = yield from self._ask_again_over_subject(
             asked, language, passages, history, (answerable, text, citations, flags))
         if answerable:
             text, citations = yield from self._ask_missing_part(asked, language, passages, text, citations, flags)

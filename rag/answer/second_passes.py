@@ -5,7 +5,8 @@ Each pass streams the new draft as partial events, verifies it like any first dr
 backend fails: the part of a several-part question the answer left out (missing_part.py), an
 English answer that only restated the question (restatements.py), a Japanese answer citing no
 passage that states the question's own figures (question_figures.py), an English answer that
-named items the report ranks below the top ones asked for (rankings.py).
+named items the report ranks below the top ones asked for (rankings.py), an answer about
+something else than the question's subject (subjects.py, editions.py).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from ..errors import RagError
 from .answer import AnswerEvent
 from .citations import Citation
 from .context import build_messages
+from .editions import ANOTHER_EDITION, passages_on_edition
 from .missing_part import add_part, part_question
 from .near_miss import asks_several, missing_precision
 from .output import SentenceStop
-from .prompts import ASK_AGAIN_AFTER_RESTATEMENT
+from .prompts import ASK_AGAIN_AFTER_RESTATEMENT, UNVERIFIED_ANSWER
 from .question_figures import passages_with_question_figures
 from .rankings import MISRANKED, ranking_passage
 from .restatements import RESTATED_ONLY
@@ -140,18 +142,48 @@ class SecondPasses:
         return (yield from self._replacing_draft(asked, language, passages, history, answer, [passages[index].hit],
                                                  f"{MISRANKED}; asked again over the passage that ranks the items"))
 
+    def _ask_again_over_subject(self, asked: str, language: str, passages, history,
+                                answer: tuple[bool, str, list[Citation], list[str]]
+                                ) -> typing.Generator[AnswerEvent, None, tuple[tuple, list]]:
+        """Streams a second draft over the passages that name what the question asks about, when
+        the first answer spoke of something else, then returns (the finished answer, the passages
+        its markers point into): the new answer when it checks out, else the first, flagged. The
+        first spoke of something else when it names the question's subject nowhere and cites no
+        passage that does (subjects.py), or when each of its sentences was removed for quoting
+        another edition of a plan than the one asked (editions.py)."""
+        answerable, text, citations, first_flags = answer
+        hits = [p.hit for p in passages]
+        if answerable:
+            naming = self.verifier.passages_naming_unaddressed(asked, text, citations, hits)
+            why = "the answer named the question's subject nowhere and cited no passage that does"
+        elif any(f.startswith(ANOTHER_EDITION) for f in first_flags):
+            naming = passages_on_edition(asked, [h.chunk.text for h in hits])
+            why = "the answer's sources spoke of another edition than the one asked"
+        else:
+            return answer, passages
+        if not naming or len(naming) == len(hits):  # the same passages would only give the same answer
+            return answer, passages
+        # The first answer spoke of something else: it is not shown if the second does not check
+        # out (over the captured drafts, each first answer caught so was wrong).
+        return (yield from self._replacing_draft(asked, language, passages, history, answer,
+                                                 [hits[i] for i in naming], f"{why}; asked again over those that do",
+                                                 keep_first=False))
+
     def _replacing_draft(self, asked: str, language: str, passages, history,
-                         answer: tuple[bool, str, list[Citation], list[str]], hits, label: str
-                         ) -> typing.Generator[AnswerEvent, None, tuple[tuple, list]]:
+                         answer: tuple[bool, str, list[Citation], list[str]], hits, label: str,
+                         keep_first: bool = True) -> typing.Generator[AnswerEvent, None, tuple[tuple, list]]:
         """Streams a second draft over ``hits`` alone, then returns (the finished answer, the
-        passages its markers point into): the new answer when it checks out, else the first."""
+        passages its markers point into): the new answer when it checks out, else the first, or
+        (``keep_first`` False) the answer that no verified answer was found."""
         first_flags = answer[3]
         again_passages = self._passages(asked, asked, language, hits)
         again = yield from self._second_draft(asked, asked, language, again_passages, history, label, first_flags)
-        if again is None:
-            return answer, passages
-        if not again[0]:
-            first_flags.append(f"{label}: no answer that checks out")
-            return answer, passages
+        if again is None or not again[0]:
+            if again is not None:
+                first_flags.append(f"{label}: no answer that checks out")
+            if keep_first:
+                return answer, passages
+            first_flags.append("the first answer is not shown")
+            return (False, UNVERIFIED_ANSWER[language], [], first_flags), passages
         again[3][:0] = [f"{label}, this answer replaces it"]
         return again, again_passages

@@ -61,6 +61,8 @@ MIN_COMPOUND_KANJI = 6
 _COMPOUND = re.compile(r"[一-龥々ァ-ヴー]+")
 _KANJI = re.compile(r"[一-龥々]")
 _QUOTED = re.compile(r"「([一-龥々ァ-ヴー]{2,})」")
+# What a question sets in 「」, short enough to be a name.
+_QUESTION_QUOTE = re.compile(r"「([^「」]{2,20})」")
 # A figure and its counter right before a word, or the question's いくつの: the word is what is counted.
 _COUNTED = re.compile(r"(?:\d\s*(?:つ|個|件|社|人|名|カ所|か所|ヵ所)?|いくつ|何(?:つ|個|件|社|人|名))の?$")
 
@@ -128,6 +130,31 @@ class SubjectChecker:
         if not named or any(self._names(hit, named) for hit in cited):
             return None
         return sorted(named)[0]
+
+    def asked_names(self, question: str) -> set[str]:
+        """The question's rare names (``subject_names``) and the phrases it quotes as the report
+        quotes them, rarely: 「2つの百年」, which digits and kana keep from being a compound name."""
+        quoted = {self._fold(phrase) for phrase in _QUESTION_QUOTE.findall(question)}
+        return self.subject_names(question, question) | {
+            phrase for phrase in quoted if self._rare(f"「{phrase}」") and not _is_place(phrase)}
+
+    def passages_naming_unaddressed(self, question: str, answer: str, cited: list[Hit], hits: list[Hit]) -> list[int]:
+        """The indices of ``hits`` that name the question's subject, when the ``answer`` neither
+        names it nor cites a passage that does; else []. Asked what the second of China's
+        「2つの百年」 aims at, with the passage that names them first in its context, the model
+        wrote of the 2035 goals of a party congress, citing their passage: an answer about
+        something else. (An answer that restates the name and cites others is refused outright,
+        ``unnamed_by_answer``.) Only when retrieval, too, ranks a naming passage above every cited
+        one: a question's "name" may describe what the cited passage names otherwise (asked how
+        much the project of 「シンガポールの公的研究機関」 speeds up materials development, the
+        model answered right from the first passage, on A*STAR's project; the second writes
+        公的研究機関 of another institute's partners)."""
+        names = self.asked_names(question)
+        if not names or any(self._mentions(answer, name) for name in names) or any(self._names(h, names) for h in cited):
+            return []
+        naming = [i for i, hit in enumerate(hits) if self._names(hit, names)]
+        first_cited = min((i for i, hit in enumerate(hits) if any(hit is c for c in cited)), default=len(hits))
+        return naming if naming and naming[0] < first_cited else []
 
     def misattributed(self, sentence: str, question: str, value: float, hit: Hit, hits: list[Hit]) -> str | None:
         """Why ``hit``'s ``value`` is not the figure of ``sentence``'s subject, or None: another

@@ -28,7 +28,7 @@ from .copy_repair import restore_copied_kanji, restore_copied_text
 from .dates import (claimed_months, correct_base_years, drop_unstated_months, month_supported, months_in, restore_months,
                     unwritten_year_span)
 from .directions import direction, reversed_direction
-from .editions import about_another_edition
+from .editions import ANOTHER_EDITION, about_another_edition
 from .english_terms import EnglishTerms, written_in_japanese
 from .figure_check import (FigureChecker, about_other_places, drop_citations_without_figures, mark_number_words,
                            sentences_stating)
@@ -127,6 +127,13 @@ class AnswerVerifier:
         hit writes but not the top ones the question asks for (rankings.py)."""
         items_named = self._names.items_named if self._names else (lambda items, english: set())
         return misranked(question, text, [h.chunk.text for h in hits], language, items_named)
+
+    def passages_naming_unaddressed(self, question: str, text: str, citations: list[Citation],
+                                    hits: list[Hit]) -> list[int]:
+        """The indices of ``hits`` that name the question's subject, when the answer ``text``
+        neither names it nor cites one of them (subjects.py); else []."""
+        cited = {c.chunk.id for c in citations}
+        return self._subjects.passages_naming_unaddressed(question, text, [h for h in hits if h.chunk.id in cited], hits)
 
     @staticmethod
     def _check_months(body: str, cited: list[int], hits: list[Hit], flags: list[str]) -> tuple[str, list[int]]:
@@ -344,7 +351,7 @@ class AnswerVerifier:
             # The quotes the sentence would be shown with, computed once for both checks below.
             quotes = [self.sources.quote(body, hits[m - 1], language, asked) for m in cited] if body else []
             if quotes and all(about_another_edition(question, quote) for quote in quotes):
-                flags.append(f"sentence removed: its sources speak of another edition than the one asked: {body[:60]}")
+                flags.append(f"{ANOTHER_EDITION}: {body[:60]}")
                 continue
             if quotes and all(_only_points_at_a_figure(quote) for quote in quotes):
                 flags.append(f"sentence removed: its sources only point at a figure: {body[:60]}")
