@@ -417,6 +417,10 @@ def test_a_yearly_amount_run_over_a_span_is_yearly_and_made_the_reports_total(en
     ("WPIアカデミーに参加している拠点の数は？", "拠点の数は、図1.2.4-3に示されている通り、（数値は報告書で未確認）個です。［1］", COUNT),
     ("米国NNIの現在の予算区分（PCA）はいくつあるか？", "5つのPCAがある。［1］", None),
     ("いくつかの課題を挙げよ", "人材不足である。［1］", None),
+    # s25b-na-04: asked how many kinds of chemicals, the model wrote of risk assessments.
+    ("労働安全衛生法施行令の改正で新たに対象となった化学物質は何種類？",
+     "企業が自律的に化学物質のリスク評価を行うことになった。［1］", COUNT),
+    ("労働安全衛生法施行令の改正で新たに対象となった化学物質は何種類？", "約2,900物質が対象となった。［1］", None),
     # A figure that names what it counts must count the things asked (the model's answers).
     ("Battery 2030+に参加している研究機関の数はいくつ？", "6つの研究プロジェクトが参加している。［1］", COUNT),
     ("NSFの半導体人材育成ネットワークに参加している大学の数は？", "参加している大学の数は5拠点に含まれています。［1］", COUNT),

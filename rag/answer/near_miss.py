@@ -121,9 +121,10 @@ _COUNT_ASKED = re.compile(r"何(" + "|".join(_COUNTERS) + ")")
 # Between a count and its counter may stand a bound and the words it counts: 「30以上の連邦機関」
 # answers 何機関, as 「3つの研究機関」 does.
 _TO_COUNTER = r"\s*(?:[千万億兆])*\s*(?:つ?(?:以上|超|余り|程度|近く|ほど)?の?[一-龥ァ-ヶー]{0,8}?)?"
-# A count asked without its counter (「拠点の数は？」, 「いくつあるか」; not 「いくつかの課題」): any figure
+# A count asked without its counter (「拠点の数は？」, 「いくつあるか」; not 「いくつかの課題」), or with one
+# the answer may leave out (何種類, 何分野: 「約2,900物質」 answers how many kinds): any figure
 # of the answer's own, a year aside, may answer it, but one there must be.
-_ANY_COUNT_ASKED = re.compile(r"いくつ(?!かの)|何(?:個|つ|[かカヶケ]所|箇所)|数は[？?]?$")
+_ANY_COUNT_ASKED = re.compile(r"いくつ(?!かの)|何(?:個|つ|[かカヶケ]所|箇所|種類|分野|品目|項目|領域)|数は[？?]?$")
 
 
 # 「研究機関の数はいくつ？」, 「参加している企業はいくつ」: the things a Japanese question counts.
