@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.editions import ANOTHER_EDITION, asked_editions, passages_on_edition
+from rag.answer.subjects import CITES_NO_NAMING_PASSAGE
 
 from .conftest import ScriptedFirstAnswer, passage_index
 
@@ -53,6 +54,19 @@ def test_an_answer_that_names_the_subject_nowhere_and_cites_another_passage_is_c
     text, citations, _ = pipeline.verifier.verify(
         f"A*STARのプロジェクトは材料開発を10倍以上加速させることを目標としている。［{source + 1}］", hits, "ja", question)
     assert citations and pipeline.verifier.passages_naming_unaddressed(question, text, citations, hits) == []
+
+
+def test_an_answer_refused_for_citing_no_passage_on_its_named_subject_knows_which_do(engine, pipeline):
+    # s27-ja-02: the draft named AMED's programme but copied a passage on NIMS's database; it is
+    # refused, and the passages naming AMED are the ones asked again.
+    question = "AMEDのワクチン・新規モダリティ研究開発事業では、どのようなデータベースの構築が試みられている？"
+    hits = _context(engine, pipeline, question, "ja")
+    other = passage_index(hits, "MatNavi")
+    raw = f"AMEDのワクチン・新規モダリティ研究開発事業では、世界最大級の材料DBであるMatNaviの活用を進めている。［{other + 1}］"
+    answerable, _, _, flags = pipeline.finish(raw, hits, "ja", question, False)
+    assert not answerable and any(f.startswith(CITES_NO_NAMING_PASSAGE) for f in flags)
+    naming = pipeline.verifier.passages_naming_subject(question, hits)
+    assert naming and other not in naming and all("AMED" in hits[i].chunk.text for i in naming)
 
 
 def test_a_sentence_quoting_another_edition_is_removed_and_the_asked_edition_found(engine, pipeline):

@@ -26,6 +26,7 @@ from .prompts import ASK_AGAIN_AFTER_RESTATEMENT, UNVERIFIED_ANSWER
 from .question_figures import passages_with_question_figures
 from .rankings import MISRANKED, ranking_passage
 from .restatements import RESTATED_ONLY
+from .subjects import CITES_NO_NAMING_PASSAGE
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +150,9 @@ class SecondPasses:
         the first answer spoke of something else, then returns (the finished answer, the passages
         its markers point into): the new answer when it checks out, else the first, flagged. The
         first spoke of something else when it names the question's subject nowhere and cites no
-        passage that does (subjects.py), or when each of its sentences was removed for quoting
-        another edition of a plan than the one asked (editions.py)."""
+        passage that does (subjects.py), when it was refused for naming the subject while citing
+        only passages that do not (``unnamed_by_answer``), or when each of its sentences was
+        removed for quoting another edition of a plan than the one asked (editions.py)."""
         answerable, text, citations, first_flags = answer
         hits = [p.hit for p in passages]
         if answerable:
@@ -159,6 +161,9 @@ class SecondPasses:
         elif any(f.startswith(ANOTHER_EDITION) for f in first_flags):
             naming = passages_on_edition(asked, [h.chunk.text for h in hits])
             why = "the answer's sources spoke of another edition than the one asked"
+        elif any(f.startswith(CITES_NO_NAMING_PASSAGE) for f in first_flags):
+            naming = self.verifier.passages_naming_subject(asked, hits)
+            why = "the answer named the question's subject and cited no passage that does"
         else:
             return answer, passages
         if not naming or len(naming) == len(hits):  # the same passages would only give the same answer

@@ -61,6 +61,8 @@ MIN_COMPOUND_KANJI = 6
 _COMPOUND = re.compile(r"[一-龥々ァ-ヴー]+")
 _KANJI = re.compile(r"[一-龥々]")
 _QUOTED = re.compile(r"「([一-龥々ァ-ヴー]{2,})」")
+# The flag of an answer refused by ``unnamed_by_answer``.
+CITES_NO_NAMING_PASSAGE = "the answer cites no passage that names"
 # What a question sets in 「」, short enough to be a name.
 _QUESTION_QUOTE = re.compile(r"「([^「」]{2,20})」")
 # A figure and its counter right before a word, or the question's いくつの: the word is what is counted.
@@ -138,6 +140,11 @@ class SubjectChecker:
         return self.subject_names(question, question) | {
             phrase for phrase in quoted if self._rare(f"「{phrase}」") and not _is_place(phrase)}
 
+    def passages_naming(self, question: str, hits: list[Hit]) -> list[int]:
+        """The indices of ``hits`` that name one of the question's ``asked_names``."""
+        names = self.asked_names(question)
+        return [i for i, hit in enumerate(hits) if self._names(hit, names)] if names else []
+
     def passages_naming_unaddressed(self, question: str, answer: str, cited: list[Hit], hits: list[Hit]) -> list[int]:
         """The indices of ``hits`` that name the question's subject, when the ``answer`` neither
         names it nor cites a passage that does; else []. Asked what the second of China's
@@ -152,7 +159,7 @@ class SubjectChecker:
         names = self.asked_names(question)
         if not names or any(self._mentions(answer, name) for name in names) or any(self._names(h, names) for h in cited):
             return []
-        naming = [i for i, hit in enumerate(hits) if self._names(hit, names)]
+        naming = self.passages_naming(question, hits)
         first_cited = min((i for i, hit in enumerate(hits) if any(hit is c for c in cited)), default=len(hits))
         return naming if naming and naming[0] < first_cited else []
 

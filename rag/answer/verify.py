@@ -45,7 +45,7 @@ from .qualifiers import restore_japanese_qualifiers, restore_qualifiers
 from .rankings import misranked
 from .restatements import repeats_earlier, repeats_question, without_echoes
 from .sources import MIN_SUPPORT_OVERLAP, SURE_SOURCE_MARGIN, TIED_SOURCE_MARGIN, SourceFinder
-from .subjects import SubjectChecker
+from .subjects import CITES_NO_NAMING_PASSAGE, SubjectChecker
 from .units import repair_currencies
 
 UNVERIFIED_MONTH = "(month not verified in the report)"
@@ -127,6 +127,10 @@ class AnswerVerifier:
         hit writes but not the top ones the question asks for (rankings.py)."""
         items_named = self._names.items_named if self._names else (lambda items, english: set())
         return misranked(question, text, [h.chunk.text for h in hits], language, items_named)
+
+    def passages_naming_subject(self, question: str, hits: list[Hit]) -> list[int]:
+        """The indices of ``hits`` that name the question's subject (subjects.py)."""
+        return self._subjects.passages_naming(question, hits)
 
     def passages_naming_unaddressed(self, question: str, text: str, citations: list[Citation],
                                     hits: list[Hit]) -> list[int]:
@@ -373,7 +377,7 @@ class AnswerVerifier:
         # The draft, not what survived of it: the sentence that restated the question may be gone.
         unnamed = kept and self._subjects.unnamed_by_answer(question, raw, cited_hits, hits)
         if unnamed:
-            flags.append(f"the answer cites no passage that names {unnamed}, which another passage does")
+            flags.append(f"{CITES_NO_NAMING_PASSAGE} {unnamed}, which another passage does")
             kept = []
         # Renumber markers in order of first use and attach one quote per cited chunk.
         order: dict[int, int] = {}
