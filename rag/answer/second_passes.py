@@ -148,8 +148,9 @@ class SecondPasses:
                                 ) -> typing.Generator[AnswerEvent, None, tuple[tuple, list]]:
         """Streams a second draft over the passages that name what the question asks about, when
         the first answer spoke of something else, then returns (the finished answer, the passages
-        its markers point into): the new answer when it checks out, else the first, flagged. The
-        first spoke of something else when it names the question's subject nowhere and cites no
+        its markers point into): the new answer when it checks out, else the first if it was
+        refused already, or the answer that none was verified (an answer about something else is
+        not shown). The first spoke of something else when it names the question's subject nowhere and cites no
         passage that does (subjects.py), when it was refused for naming the subject while citing
         only passages that do not (``unnamed_by_answer``), or when each of its sentences was
         removed for quoting another edition of a plan than the one asked (editions.py)."""
