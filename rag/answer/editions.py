@@ -36,11 +36,15 @@ def asked_editions(question: str) -> set[int]:
     return {int(n) for n in _ASKED_EN.findall(text)} | spelled | {int(n) for n in _EDITION_JA.findall(text)}
 
 
+def _stated_editions(text: str) -> set[int]:
+    """The editions a report text names: 第N期, 第N次."""
+    return {int(n) for n in _EDITION_JA.findall(unicodedata.normalize("NFKC", text))}
+
+
 def passages_on_edition(question: str, texts: list[str]) -> list[int]:
     """The indices of ``texts`` that name an edition the question asks about (第N期, 第N次)."""
     asked = asked_editions(question)
-    return [i for i, text in enumerate(texts)
-            if asked & {int(n) for n in _EDITION_JA.findall(unicodedata.normalize("NFKC", text))}]
+    return [i for i, text in enumerate(texts) if asked & _stated_editions(text)]
 
 
 def about_another_edition(question: str, quote: str) -> bool:
@@ -48,5 +52,5 @@ def about_another_edition(question: str, quote: str) -> bool:
     asked = asked_editions(question)
     if not asked:
         return False
-    stated = {int(n) for n in _EDITION_JA.findall(unicodedata.normalize("NFKC", quote))}
+    stated = _stated_editions(quote)
     return bool(stated) and not stated & asked

@@ -142,7 +142,9 @@ class SubjectChecker:
 
     def passages_naming(self, question: str, hits: list[Hit]) -> list[int]:
         """The indices of ``hits`` that name one of the question's ``asked_names``."""
-        names = self.asked_names(question)
+        return self._naming(self.asked_names(question), hits)
+
+    def _naming(self, names: set[str], hits: list[Hit]) -> list[int]:
         return [i for i, hit in enumerate(hits) if self._names(hit, names)] if names else []
 
     def passages_naming_unaddressed(self, question: str, answer: str, cited: list[Hit], hits: list[Hit]) -> list[int]:
@@ -159,7 +161,7 @@ class SubjectChecker:
         names = self.asked_names(question)
         if not names or any(self._mentions(answer, name) for name in names) or any(self._names(h, names) for h in cited):
             return []
-        naming = self.passages_naming(question, hits)
+        naming = self._naming(names, hits)
         first_cited = min((i for i, hit in enumerate(hits) if any(hit is c for c in cited)), default=len(hits))
         return naming if naming and naming[0] < first_cited else []
 

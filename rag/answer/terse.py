@@ -68,14 +68,13 @@ def with_supporting_quotes(text: str, citations: list[Citation], language: str,
     done or None); a bare figure is replaced by them."""
     if language != "ja":
         return text, None
+    marked = set(markers_in(text))
     if not (is_bare_phrase(text) or writes_no_japanese(text)):
-        marked = set(markers_in(text))
         if not leaves_out_asked_name(question, text, [c.quote for c in citations if c.marker in marked]):
             return text, None
         return "\n".join([text, *(QUOTE_LINE.format(quote=c.quote, marker=c.marker)
                                    for c in citations if c.marker in marked and _QUOTED.search(c.quote))]), \
             "the answer left out the name asked for: the report sentence that gives it is shown beneath it"
-    marked = set(markers_in(text))
     cited = [c for c in citations if c.marker in marked] or citations[:1]
     phrase = strip_markers(text).strip()
     figure = _BARE_FIGURE.match(phrase.rstrip("。"))
